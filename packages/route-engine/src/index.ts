@@ -1,1 +1,65 @@
-export {};
+export {
+  type ApiRequest,
+  type ApiVerb,
+  formatApiPath,
+  type InvalidRequest,
+  methodForVerb,
+  type NonResourceRequest,
+  parseApiPath,
+  type ResourceRequest,
+} from './api-path.js';
+export {
+  type CompiledMatchEntry,
+  type CompiledRoutes,
+  type CompiledRule,
+  type CompiledSubset,
+  compileRoutes,
+} from './compiled-routes.js';
+export { type Decision, decide } from './decision.js';
+export { DEFAULT_SUBSET } from './default-subset.js';
+export { type Explanation, explain } from './explain.js';
+export {
+  type FieldRequirement,
+  type FieldSelector,
+  type Fields,
+  formatFieldSelector,
+  matchesFields,
+  parseFieldSelector,
+} from './field-selector.js';
+export {
+  fromStructuredSelector,
+  type LabelOperator,
+  type LabelRequirement,
+  type LabelSelector,
+  type LabelSelectorExpression,
+  type Labels,
+  MATCH_EVERYTHING,
+  MATCH_NOTHING,
+  matchesLabels,
+  type StructuredLabelSelector,
+  toStructuredSelector,
+} from './label-selector.js';
+export { formatLabelSelector, parseLabelSelector } from './label-selector-string.js';
+export type { NamespaceRegex } from './namespace-regex.js';
+export { type Ownership, owner } from './ownership.js';
+export { parseVirtualApp } from './parse-virtual-app.js';
+export { podSubset } from './pod-subset.js';
+export type { ParseResult, Problem } from './problem.js';
+export {
+  type ApiGroupResource,
+  type GroupResource,
+  parseResourcePattern,
+  type ResourceMatcher,
+  type ResourcePattern,
+} from './resource-pattern.js';
+export { isNamespaceResource, type Target, type TargetNamespace } from './target.js';
+export {
+  type MatchLimitSelector,
+  type SubRule,
+  VIRTUAL_APP_API_VERSIONS,
+  type VirtualApp,
+  VirtualAppSchema,
+  type VirtualAppStatus,
+  type VirtualAppSubset,
+  virtualAppJsonSchema,
+} from './virtual-app.js';
