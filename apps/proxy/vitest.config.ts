@@ -1,0 +1,6 @@
+import { defineProject } from 'vitest/config';
+
+export default defineProject({
+  resolve: { conditions: ['@ctrlmesh/source'] },
+  test: { name: 'proxy', include: ['src/**/*.test.ts'] },
+});

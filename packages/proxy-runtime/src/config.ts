@@ -1,0 +1,93 @@
+import { z } from 'zod';
+
+const port = z.number().int().min(0).max(65535);
+const labels = z.record(z.string(), z.string());
+
+const TlsSchema = z.discriminatedUnion('mode', [
+  // Plain HTTP on loopback: for clients configured through a kubeconfig with an http:// server.
+  z.object({ mode: z.literal('none') }),
+  // A certificate the pod was given (e.g. by the manager's injector).
+  z.object({ mode: z.literal('files'), certFile: z.string().min(1), keyFile: z.string().min(1) }),
+  // A certificate the proxy makes at start; its CA is written to `caOutFile` for the controller.
+  z.object({ mode: z.literal('self-signed'), caOutFile: z.string().min(1).optional() }),
+]);
+
+/**
+ * The proxy's whole configuration, with every default. Apps parse flags, env and files into this once;
+ * everything inside takes the parsed `ProxyConfig` (or the slice it needs).
+ */
+export const ProxyConfigSchema = z.object({
+  /** Who this proxy serves: the pod's identity and labels decide its subset. */
+  pod: z.object({
+    name: z.string().min(1),
+    namespace: z.string().min(1),
+    labels: labels.default({}),
+  }),
+  /** Where controllers reach the proxy; loopback by default (it is a sidecar). */
+  listen: z
+    .object({
+      host: z.string().min(1).default('127.0.0.1'),
+      port: port.default(5443),
+      tls: TlsSchema.default({ mode: 'none' }),
+    })
+    .default({ host: '127.0.0.1', port: 5443, tls: { mode: 'none' } }),
+  /** `/metrics`, `/healthz`, `/readyz`. */
+  admin: z
+    .object({ host: z.string().min(1).default('127.0.0.1'), port: port.default(5441) })
+    .default({ host: '127.0.0.1', port: 5441 }),
+  /** The kube-apiserver. Its certificate is always verified unless explicitly told otherwise. */
+  upstream: z.object({
+    url: z.url({ protocol: /^https?$/ }),
+    /** PEM CA bundle to verify the apiserver; the system roots when absent. */
+    caFile: z.string().min(1).optional(),
+    insecureSkipTlsVerify: z.boolean().default(false),
+    connections: z.number().int().positive().default(64),
+    keepAliveTimeoutMs: z.number().int().positive().default(30_000),
+    headersTimeoutMs: z.number().int().positive().default(60_000),
+    /** Gap allowed between body chunks for non-watch requests; watches never time out (0). */
+    bodyTimeoutMs: z.number().int().positive().default(60_000),
+  }),
+  /**
+   * The proxy's own credential, used only to watch namespaces (their labels decide ownership). Never
+   * used for the controller's requests, which carry the controller's own credentials.
+   */
+  credentials: z.object({ tokenFile: z.string().min(1).optional() }).default({}),
+  routes: z
+    .object({
+      /** A VirtualApp YAML file: the standalone source of routes. */
+      virtualAppFile: z.string().min(1).optional(),
+      /** Where the last known routes are persisted (atomically) and reloaded from at start. */
+      stateFile: z.string().min(1).optional(),
+    })
+    .default({}),
+  /** Overrides the VirtualApp's `configuration.restConfigOverrides.userAgentOrPrefix` when set. */
+  userAgentOverride: z.string().min(1).optional(),
+  /** Overrides the VirtualApp's `configuration.controller.leaderElectionName` when set. */
+  leaderElectionName: z.string().min(1).optional(),
+  limits: z
+    .object({
+      /** The largest list item or watch event the proxy will hold to decide on it (the original: 16 MiB). */
+      maxFrameBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(16 * 1024 * 1024),
+    })
+    .default({ maxFrameBytes: 16 * 1024 * 1024 }),
+  shutdown: z
+    .object({ drainTimeoutMs: z.number().int().nonnegative().default(30_000) })
+    .default({ drainTimeoutMs: 30_000 }),
+  log: z
+    .object({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info') })
+    .default({ level: 'info' }),
+});
+
+/** The proxy's configuration with every default filled in. */
+export type ProxyConfig = z.output<typeof ProxyConfigSchema>;
+
+/** What a caller must or may give; everything else defaults. */
+export type ProxyConfigInput = z.input<typeof ProxyConfigSchema>;
+
+/** Builds a complete, valid config from a typed partial one (for tests and embedders); throws on invalid input. */
+export const defineProxyConfig = (input: ProxyConfigInput): ProxyConfig =>
+  ProxyConfigSchema.parse(input);

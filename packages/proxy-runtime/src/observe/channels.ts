@@ -1,0 +1,87 @@
+import { channel } from 'node:diagnostics_channel';
+
+/**
+ * Every instrumentation point of the proxy, as named `node:diagnostics_channel` channels (undici's
+ * `lib/core/diagnostics.js` pattern). Stages and servers publish here and never import prom-client or
+ * the logger; `observe/metrics.ts` and `observe/log.ts` subscribe.
+ */
+export interface TypedChannel<T> {
+  readonly name: string;
+  readonly hasSubscribers: boolean;
+  publish(message: T): void;
+  subscribe(listener: (message: T) => void): () => void;
+}
+
+const typed = <T>(name: string): TypedChannel<T> => {
+  const ch = channel(name);
+  return {
+    name,
+    get hasSubscribers() {
+      return ch.hasSubscribers;
+    },
+    publish: (message) => ch.publish(message),
+    subscribe: (listener) => {
+      const wrapped = (message: unknown) => listener(message as T);
+      ch.subscribe(wrapped);
+      return () => ch.unsubscribe(wrapped);
+    },
+  };
+};
+
+/** What the proxy decided for a request, for metrics and logs. */
+export type DecisionLabel =
+  | 'owned'
+  | 'public'
+  | 'filtered'
+  | 'denied'
+  | 'excluded'
+  | 'passthrough'
+  | 'no-routes'
+  | 'unknown';
+
+/** One finished request (its response head was sent, or it failed before that). */
+export interface RequestEnd {
+  readonly id: string;
+  readonly verb: string;
+  readonly resource: string;
+  readonly code: number;
+  readonly decision: DecisionLabel;
+  readonly durationMs: number;
+}
+
+/** One upstream exchange, from sending the request to receiving the response head. */
+export interface UpstreamResponse {
+  readonly verb: string;
+  readonly code: number;
+  readonly durationMs: number;
+}
+
+/** Objects kept and dropped by a list filter, or events by a watch filter. */
+export interface ObjectsFiltered {
+  readonly resource: string;
+  readonly source: 'list' | 'watch';
+  readonly kept: number;
+  readonly dropped: number;
+}
+
+/** A message for the structured log. Never carries tokens or bodies. */
+export interface LogRecord {
+  readonly level: 'debug' | 'info' | 'warn' | 'error';
+  readonly msg: string;
+  readonly [field: string]: unknown;
+}
+
+/** Request finished. */
+export const requestEnd = typed<RequestEnd>('ctrlmesh:proxy:request:end');
+/** Upstream answered (response head). */
+export const upstreamResponse = typed<UpstreamResponse>('ctrlmesh:proxy:upstream:response');
+/** A list or watch filter finished a batch. */
+export const objectsFiltered = typed<ObjectsFiltered>('ctrlmesh:proxy:objects:filtered');
+/** A filtered watch opened (+1) or closed (-1). */
+export const watchCount = typed<{ readonly delta: 1 | -1 }>('ctrlmesh:proxy:watch:count');
+/** A routes snapshot became current. */
+export const routesApplied = typed<{ readonly version: string; readonly generation: number }>(
+  'ctrlmesh:proxy:routes:applied',
+);
+/** Structured log records. */
+export const logRecord = typed<LogRecord>('ctrlmesh:proxy:log');

@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { logRecord, requestEnd } from '../observe/channels.js';
+import type { Exchange, ProxyRequest, ProxyResponse } from '../pipeline/exchange.js';
+import type { Handler } from '../pipeline/stage.js';
+import { statusFor } from '../status/status-for.js';
+import { isLongRunning } from '../upstream/long-running.js';
+
+/** Requests in flight on a proxy server, so that shutdown can drain them. */
+export interface InFlight {
+  /** Requests that end on their own (everything but watches and streams). */
+  readonly short: Set<AbortController>;
+  /** Watches and streams: ended by the proxy at shutdown so clients reconnect elsewhere. */
+  readonly long: Set<AbortController>;
+}
+
+const splitUrl = (url: string): { path: string; query: string } => {
+  const q = url.indexOf('?');
+  return q < 0 ? { path: url, query: '' } : { path: url.slice(0, q), query: url.slice(q + 1) };
+};
+
+const hasBody = (req: IncomingMessage): boolean =>
+  req.headers['transfer-encoding'] !== undefined ||
+  (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+
+const toRequest = (req: IncomingMessage, upgrade?: ProxyRequest['upgrade']): ProxyRequest => ({
+  method: req.method ?? 'GET',
+  ...splitUrl(req.url ?? '/'),
+  headers: req.headers,
+  body: upgrade === undefined && hasBody(req) ? req : null,
+  ...(upgrade === undefined ? {} : { upgrade }),
+});
+
+const statusResponse = (error: unknown, id: string): ProxyResponse => {
+  const { status, unexpected } = statusFor(error);
+  if (unexpected) {
+    // Logged once here, never at each stage (STYLE: errors and metav1.Status).
+    logRecord.publish({ level: 'error', msg: 'unexpected error', id, error: String(error) });
+  }
+  const body = Buffer.from(JSON.stringify(status));
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'content-length': String(body.length),
+  };
+  const retry = status.details?.retryAfterSeconds;
+  if (retry !== undefined) headers['retry-after'] = String(retry);
+  return { status: status.code, headers, body };
+};
+
+const newExchange = (request: ProxyRequest, controller: AbortController): Exchange => ({
+  request,
+  signal: controller.signal,
+  id: randomUUID().slice(0, 8),
+  report: { verb: request.method.toLowerCase(), resource: '', decision: 'unknown' },
+});
+
+const publishEnd = (exchange: Exchange, code: number, started: number): void => {
+  requestEnd.publish({
+    id: exchange.id,
+    verb: exchange.report.verb,
+    resource: exchange.report.resource,
+    code,
+    decision: exchange.report.decision,
+    durationMs: performance.now() - started,
+  });
+};
+
+const run = async (handler: Handler, exchange: Exchange): Promise<ProxyResponse> => {
+  try {
+    return await handler(exchange);
+  } catch (error) {
+    if (exchange.signal.aborted) throw error;
+    return statusResponse(error, exchange.id);
+  }
+};
+
+const onRequest = async (
+  handler: Handler,
+  inFlight: InFlight,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> => {
+  const started = performance.now();
+  const controller = new AbortController();
+  const request = toRequest(req);
+  const bucket = isLongRunning(request) ? inFlight.long : inFlight.short;
+  bucket.add(controller);
+  res.on('close', () => {
+    bucket.delete(controller);
+    if (!res.writableFinished) controller.abort();
+  });
+  const exchange = newExchange(request, controller);
+  let response: ProxyResponse;
+  try {
+    response = await run(handler, exchange);
+  } catch {
+    res.destroy();
+    return;
+  }
+  publishEnd(exchange, response.status, started);
+  res.writeHead(response.status, response.headers);
+  // Send headers at once: a watch may not produce its first event for a long time.
+  res.flushHeaders();
+  const { body } = response;
+  if (body === null) res.end();
+  else if (body instanceof Uint8Array) res.end(body);
+  else await pipeline(body, res).catch(() => res.destroy());
+};
+
+const rawResponse = (socket: Duplex, response: ProxyResponse): void => {
+  const lines = [
+    `HTTP/1.1 ${response.status} ${response.status === 101 ? 'Switching Protocols' : 'Error'}`,
+  ];
+  for (const [name, value] of Object.entries(response.headers)) {
+    for (const v of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${v}`);
+  }
+  if (response.status === 101) return void socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+  lines.push('connection: close');
+  socket.end(
+    Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`), response.body as Uint8Array]),
+  );
+};
+
+const onUpgrade = async (
+  handler: Handler,
+  inFlight: InFlight,
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+): Promise<void> => {
+  const started = performance.now();
+  const controller = new AbortController();
+  inFlight.long.add(controller);
+  socket.on('close', () => {
+    inFlight.long.delete(controller);
+    controller.abort();
+  });
+  const exchange = newExchange(toRequest(req, { socket, head }), controller);
+  let response: ProxyResponse;
+  try {
+    response = await run(handler, exchange);
+  } catch {
+    socket.destroy();
+    return;
+  }
+  publishEnd(exchange, response.status, started);
+  const upstream = response.upgraded;
+  if (upstream === undefined) return rawResponse(socket, response);
+  // The hop-by-hop pair was stripped on the way in; a 101 must carry it again.
+  rawResponse(socket, {
+    ...response,
+    headers: {
+      ...response.headers,
+      connection: 'Upgrade',
+      upgrade: String(req.headers.upgrade ?? ''),
+    },
+  });
+  if (head.length > 0) upstream.write(head);
+  socket.pipe(upstream).pipe(socket);
+  const close = () => {
+    socket.destroy();
+    upstream.destroy();
+  };
+  socket.on('error', close);
+  upstream.on('error', close);
+  controller.signal.addEventListener('abort', close, { once: true });
+};
+
+/**
+ * Wires the pipeline into an HTTP(S) server: each request becomes an Exchange, each thrown error a
+ * metav1.Status, each upgrade a spliced socket pair. Returns what is in flight for draining.
+ */
+export const serveProxy = (server: Server, handler: Handler): InFlight => {
+  const inFlight: InFlight = { short: new Set(), long: new Set() };
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    void onRequest(handler, inFlight, req, res);
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    void onUpgrade(handler, inFlight, req, socket, head);
+  });
+  return inFlight;
+};

@@ -1,0 +1,166 @@
+import {
+  createServer,
+  type IncomingMessage,
+  request,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { listen } from '../server/listen.js';
+import { serveProxy } from '../server/serve-proxy.js';
+import { createUpstream, type Upstream } from '../upstream/upstream.js';
+import { forwardUpstream } from './forward-upstream.js';
+
+type Route = (req: IncomingMessage, res: ServerResponse) => void;
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const startApiserver = async (route: Route): Promise<AddressInfo> => {
+  const server = createServer(route);
+  server.on('upgrade', (_req, socket) => {
+    cleanups.push(() => void socket.destroy());
+    socket.write(
+      'HTTP/1.1 101 Switching Protocols\r\nconnection: Upgrade\r\nupgrade: SPDY/3.1\r\n\r\n',
+    );
+    socket.on('data', (chunk) => socket.write(Buffer.concat([Buffer.from('echo:'), chunk])));
+  });
+  const address = await listen(server, '127.0.0.1', 0);
+  cleanups.push(() => closeServer(server));
+  return address;
+};
+
+const closeServer = (server: Server): Promise<void> =>
+  new Promise((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+
+const startProxy = async (apiserver: AddressInfo, bodyTimeoutMs = 60_000): Promise<string> => {
+  const upstream: Upstream = await createUpstream({
+    url: `http://127.0.0.1:${apiserver.port}`,
+    insecureSkipTlsVerify: false,
+    connections: 4,
+    keepAliveTimeoutMs: 1000,
+    headersTimeoutMs: 2000,
+    bodyTimeoutMs,
+  });
+  const server = createServer();
+  serveProxy(server, forwardUpstream(upstream));
+  const address = await listen(server, '127.0.0.1', 0);
+  cleanups.push(() => upstream.close());
+  cleanups.push(() => closeServer(server));
+  return `http://127.0.0.1:${address.port}`;
+};
+
+describe('forwardUpstream', () => {
+  it("forwards the client's own credentials and strips hop-by-hop headers", async () => {
+    let seen: IncomingMessage['headers'] = {};
+    const apiserver = await startApiserver((req, res) => {
+      seen = req.headers;
+      res.setHeader('content-type', 'application/json');
+      res.end('{"kind":"ConfigMap"}');
+    });
+    const proxy = await startProxy(apiserver);
+    // node:http, not fetch: fetch refuses to send a Connection header.
+    const { status, body } = await new Promise<{ status: number; body: string }>(
+      (resolve, reject) => {
+        const req = request(`${proxy}/api/v1/namespaces/a/configmaps/x?pretty=1`, {
+          headers: {
+            authorization: 'Bearer controller-token',
+            'x-custom': 'dropped',
+            connection: 'x-custom',
+          },
+        });
+        req.on('response', (res) => {
+          let text = '';
+          res.on('data', (chunk) => {
+            text += chunk;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        });
+        req.on('error', reject);
+        req.end();
+      },
+    );
+    expect(status).toBe(200);
+    expect(body).toBe('{"kind":"ConfigMap"}');
+    expect(seen.authorization).toBe('Bearer controller-token');
+    expect(seen['x-custom']).toBeUndefined();
+  });
+
+  it('forwards request bodies and the path with its query unchanged', async () => {
+    let got = '';
+    let url = '';
+    const apiserver = await startApiserver((req, res) => {
+      url = req.url ?? '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk) => {
+        got += chunk;
+      });
+      req.on('end', () => {
+        res.statusCode = 201;
+        res.end('{}');
+      });
+    });
+    const proxy = await startProxy(apiserver);
+    const response = await fetch(`${proxy}/api/v1/namespaces/a/configmaps?fieldManager=x%2Fy`, {
+      method: 'POST',
+      body: '{"metadata":{"name":"b"}}',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(response.status).toBe(201);
+    expect(got).toBe('{"metadata":{"name":"b"}}');
+    expect(url).toBe('/api/v1/namespaces/a/configmaps?fieldManager=x%2Fy');
+  });
+
+  it('keeps a quiet watch open past the body timeout', async () => {
+    const apiserver = await startApiserver((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"type":"ADDED","object":{}}\n');
+      setTimeout(() => res.end('{"type":"MODIFIED","object":{}}\n'), 400);
+    });
+    const proxy = await startProxy(apiserver, 100);
+    const response = await fetch(`${proxy}/api/v1/configmaps?watch=true`);
+    expect(await response.text()).toBe(
+      '{"type":"ADDED","object":{}}\n{"type":"MODIFIED","object":{}}\n',
+    );
+  });
+
+  it('answers 503 ServiceUnavailable as a metav1.Status when the apiserver is down', async () => {
+    const apiserver = await startApiserver(() => undefined);
+    const proxy = await startProxy({ ...apiserver, port: 1 });
+    const response = await fetch(`${proxy}/api/v1/pods`);
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('1');
+    expect(await response.json()).toMatchObject({
+      kind: 'Status',
+      code: 503,
+      reason: 'ServiceUnavailable',
+    });
+  });
+
+  it('passes HTTP/1.1 upgrades through as a spliced socket', async () => {
+    const apiserver = await startApiserver(() => undefined);
+    const proxy = new URL(await startProxy(apiserver));
+    const socket = connect(Number(proxy.port), '127.0.0.1');
+    cleanups.push(() => void socket.destroy());
+    socket.write(
+      'POST /api/v1/namespaces/a/pods/p/exec?command=ls HTTP/1.1\r\nhost: x\r\nconnection: Upgrade\r\nupgrade: SPDY/3.1\r\n\r\n',
+    );
+    let received = '';
+    await new Promise<void>((resolve) => {
+      socket.on('data', (chunk) => {
+        received += chunk.toString();
+        if (received.includes('\r\n\r\n') && !received.includes('echo:')) socket.write('ping');
+        if (received.includes('echo:ping')) resolve();
+      });
+    });
+    expect(received).toMatch(/^HTTP\/1.1 101 Switching Protocols\r\n/);
+    expect(received.toLowerCase()).toContain('upgrade: spdy/3.1');
+  });
+});

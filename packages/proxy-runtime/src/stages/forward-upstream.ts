@@ -1,0 +1,89 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Dispatcher } from 'undici';
+import type { Exchange, ProxyResponse, ResponseHeaders } from '../pipeline/exchange.js';
+import type { Handler } from '../pipeline/stage.js';
+import { UpstreamTimeoutError, UpstreamUnavailableError } from '../status/proxy-error.js';
+import { withoutHopByHop } from '../upstream/hop-by-hop.js';
+import { isLongRunning } from '../upstream/long-running.js';
+import type { Upstream } from '../upstream/upstream.js';
+
+// undici error codes that mean "could not talk to the apiserver" rather than "it said no".
+const UNAVAILABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_DESTROYED',
+]);
+const TIMEOUT = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+const translate = (error: unknown, signal: AbortSignal): unknown => {
+  // The controller went away: nothing to answer, keep the abort as it is.
+  if (signal.aborted) return error;
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (typeof code === 'string' && UNAVAILABLE.has(code))
+    return new UpstreamUnavailableError(`${code}: ${message}`);
+  if (typeof code === 'string' && TIMEOUT.has(code))
+    return new UpstreamTimeoutError(`${code}: ${message}`);
+  return error;
+};
+
+const responseHeaders = (headers: IncomingHttpHeaders): ResponseHeaders => {
+  const out: ResponseHeaders = {};
+  for (const [name, value] of Object.entries(withoutHopByHop(headers))) out[name] = value;
+  return out;
+};
+
+/**
+ * The terminal handler: the only part of the proxy that talks to the kube-apiserver. Sends the
+ * request as the controller made it (its own Authorization, minus hop-by-hop headers) over the
+ * keep-alive pool; watches and other long-running requests get no body timeout; HTTP/1.1 upgrades
+ * (exec, attach, port-forward) are handed back as a socket to splice.
+ */
+export const forwardUpstream =
+  (upstream: Pick<Upstream, 'pool' | 'timeouts'>): Handler =>
+  async (exchange: Exchange): Promise<ProxyResponse> => {
+    const { request, signal } = exchange;
+    const path = request.query === '' ? request.path : `${request.path}?${request.query}`;
+    const headers = withoutHopByHop(request.headers);
+    try {
+      if (request.upgrade !== undefined) {
+        const protocol = String(request.headers.upgrade ?? '');
+        const upgraded = await upstream.pool.upgrade({
+          path,
+          method: request.method as Dispatcher.HttpMethod,
+          headers,
+          protocol,
+          signal,
+        });
+        return {
+          status: 101,
+          headers: responseHeaders(upgraded.headers),
+          body: null,
+          upgraded: upgraded.socket,
+        };
+      }
+      const response = await upstream.pool.request({
+        path,
+        method: request.method as Dispatcher.HttpMethod,
+        headers,
+        body: request.body,
+        signal,
+        headersTimeout: upstream.timeouts.headersMs,
+        // A quiet watch may send nothing for minutes: a gap timeout would cut it (toolchain notes §4).
+        bodyTimeout: isLongRunning(request) ? 0 : upstream.timeouts.bodyMs,
+      });
+      return {
+        status: response.statusCode,
+        headers: responseHeaders(response.headers),
+        body: response.body,
+      };
+    } catch (error) {
+      throw translate(error, signal);
+    }
+  };

@@ -1,0 +1,140 @@
+/**
+ * Every failure the proxy itself produces. Callers match on `code` (it survives two installed copies
+ * of this package); `isProxyError` answers through a `Symbol.for` brand for the same reason.
+ */
+export type ProxyErrorCode =
+  | 'OUTSIDE_SLICE'
+  | 'EXCLUDED'
+  | 'DEFAULT_ONLY_USER_AGENT'
+  | 'NO_ROUTES_YET'
+  | 'BAD_REQUEST'
+  | 'UPSTREAM_UNAVAILABLE'
+  | 'UPSTREAM_TIMEOUT'
+  | 'UPSTREAM_MALFORMED'
+  | 'FRAME_TOO_LARGE'
+  | 'WATCH_EXPIRED';
+
+const BRAND = Symbol.for('ctrlmesh.proxy-runtime.ProxyError');
+
+/** Base of every error the proxy makes on purpose; `status-for.ts` turns each into a metav1.Status. */
+export abstract class ProxyError extends Error {
+  abstract readonly code: ProxyErrorCode;
+  /** Seconds a client should wait before retrying, when that helps (sent as `retryAfterSeconds`). */
+  readonly retryAfterSeconds: number | undefined = undefined;
+  readonly [BRAND] = true;
+}
+
+/** True for any ProxyError, even one thrown by another installed copy of this package. */
+export const isProxyError = (value: unknown): value is ProxyError =>
+  typeof value === 'object' && value !== null && (value as { [BRAND]?: boolean })[BRAND] === true;
+
+/** What a request is about, for messages: `configmaps "foo" in namespace "bar"`. */
+export interface Subject {
+  readonly resource: string;
+  readonly group: string;
+  readonly namespace?: string | undefined;
+  readonly name?: string | undefined;
+}
+
+const describe = (subject: Subject): string => {
+  const resource = subject.group ? `${subject.resource}.${subject.group}` : subject.resource;
+  const name = subject.name ? ` "${subject.name}"` : '';
+  const where = subject.namespace ? ` in namespace "${subject.namespace}"` : '';
+  return `${resource}${name}${where}`;
+};
+
+const subsetName = (subset: string): string =>
+  subset === '' ? 'the default subset' : `subset "${subset}"`;
+
+/** The request is about something another subset owns. */
+export class OutsideSliceError extends ProxyError {
+  readonly code = 'OUTSIDE_SLICE';
+  constructor(
+    readonly subject: Subject,
+    readonly owner: string,
+    readonly self: string,
+  ) {
+    super(
+      `${describe(subject)} belongs to ${subsetName(owner)}; this pod serves ${subsetName(self)} (ctrlmesh)`,
+    );
+  }
+}
+
+/**
+ * The request is about something the VirtualApp's global limits exclude. Answered with 403, not 404:
+ * a 404 would invite create-on-miss loops that then fail anyway (see the package README).
+ */
+export class ExcludedError extends ProxyError {
+  readonly code = 'EXCLUDED';
+  constructor(readonly subject: Subject) {
+    super(
+      `${describe(subject)} is excluded by the VirtualApp's global limits; no subset serves it (ctrlmesh)`,
+    );
+  }
+}
+
+/** The user agent is listed in `subsetDefaultOnlyUserAgents` and this pod is not in the default subset. */
+export class DefaultOnlyUserAgentError extends ProxyError {
+  readonly code = 'DEFAULT_ONLY_USER_AGENT';
+  constructor(
+    readonly userAgent: string,
+    readonly self: string,
+  ) {
+    super(
+      `user agent "${userAgent}" is served by the default subset only; this pod serves ${subsetName(self)} (ctrlmesh)`,
+    );
+  }
+}
+
+/** No routes are known yet (no VirtualApp loaded, nothing persisted): the proxy fails closed. */
+export class NoRoutesYetError extends ProxyError {
+  readonly code = 'NO_ROUTES_YET';
+  override readonly retryAfterSeconds = 1;
+  constructor() {
+    super(
+      'ctrlmesh-proxy has no routes yet and refuses resource requests until it has some; retry shortly',
+    );
+  }
+}
+
+/** The request cannot be understood (bad path or query). */
+export class BadRequestError extends ProxyError {
+  readonly code = 'BAD_REQUEST';
+}
+
+/** The kube-apiserver could not be reached. */
+export class UpstreamUnavailableError extends ProxyError {
+  readonly code = 'UPSTREAM_UNAVAILABLE';
+  override readonly retryAfterSeconds = 1;
+  constructor(readonly reason: string) {
+    super(`the kube-apiserver is unavailable through ctrlmesh-proxy: ${reason}`);
+  }
+}
+
+/** The kube-apiserver did not answer in time. */
+export class UpstreamTimeoutError extends ProxyError {
+  readonly code = 'UPSTREAM_TIMEOUT';
+  constructor(readonly reason: string) {
+    super(`the kube-apiserver did not answer ctrlmesh-proxy in time: ${reason}`);
+  }
+}
+
+/** The kube-apiserver sent bytes the proxy must understand to filter but cannot parse. */
+export class UpstreamMalformedError extends ProxyError {
+  readonly code = 'UPSTREAM_MALFORMED';
+}
+
+/** A list item or watch frame is larger than the configured bound. */
+export class FrameTooLargeError extends ProxyError {
+  readonly code = 'FRAME_TOO_LARGE';
+  constructor(readonly limitBytes: number) {
+    super(
+      `an object from the kube-apiserver exceeds ctrlmesh-proxy's frame limit of ${limitBytes} bytes`,
+    );
+  }
+}
+
+/** A watch must start over (routes changed, or its position is unknown to this proxy): re-list. */
+export class WatchExpiredError extends ProxyError {
+  readonly code = 'WATCH_EXPIRED';
+}

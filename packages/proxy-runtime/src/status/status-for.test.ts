@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import {
+  BadRequestError,
+  DefaultOnlyUserAgentError,
+  ExcludedError,
+  FrameTooLargeError,
+  isProxyError,
+  NoRoutesYetError,
+  OutsideSliceError,
+  type ProxyError,
+  UpstreamMalformedError,
+  UpstreamTimeoutError,
+  UpstreamUnavailableError,
+  WatchExpiredError,
+} from './proxy-error.js';
+import { statusFor } from './status-for.js';
+
+const cm = { group: '', resource: 'configmaps', namespace: 'canary-a', name: 'foo' };
+
+const cases: [ProxyError, number, string][] = [
+  [new OutsideSliceError(cm, 'v2', ''), 403, 'Forbidden'],
+  [new ExcludedError(cm), 403, 'Forbidden'],
+  [new DefaultOnlyUserAgentError('warmer', 'v2'), 403, 'Forbidden'],
+  [new NoRoutesYetError(), 503, 'ServiceUnavailable'],
+  [new BadRequestError('bad path'), 400, 'BadRequest'],
+  [new UpstreamUnavailableError('ECONNREFUSED'), 503, 'ServiceUnavailable'],
+  [new UpstreamTimeoutError('headers'), 504, 'Timeout'],
+  [new UpstreamMalformedError('bad json'), 502, 'InternalError'],
+  [new FrameTooLargeError(1024), 500, 'InternalError'],
+  [new WatchExpiredError('routes changed'), 410, 'Expired'],
+];
+
+describe('statusFor', () => {
+  it.each(cases)('maps %s to its code and reason', (error, code, reason) => {
+    const { status, unexpected } = statusFor(error);
+    expect(unexpected).toBe(false);
+    expect(status).toMatchObject({
+      kind: 'Status',
+      apiVersion: 'v1',
+      status: 'Failure',
+      code,
+      reason,
+    });
+    expect(status.message).toBe(error.message);
+  });
+
+  it("names the owning subset and this pod's subset in a 403", () => {
+    const { status } = statusFor(new OutsideSliceError(cm, 'v2', ''));
+    expect(status.message).toBe(
+      'configmaps "foo" in namespace "canary-a" belongs to subset "v2"; this pod serves the default subset (ctrlmesh)',
+    );
+  });
+
+  it('tells clients when to retry a 503', () => {
+    expect(statusFor(new NoRoutesYetError()).status.details).toEqual({ retryAfterSeconds: 1 });
+  });
+
+  it('turns anything unknown into 500 InternalError without leaking its message', () => {
+    const { status, unexpected } = statusFor(new TypeError('secret token abc'));
+    expect(unexpected).toBe(true);
+    expect(status).toMatchObject({ code: 500, reason: 'InternalError' });
+    expect(status.message).not.toContain('abc');
+  });
+
+  it('recognises proxy errors by brand, not by class identity', () => {
+    const foreign = { [Symbol.for('ctrlmesh.proxy-runtime.ProxyError')]: true };
+    expect(isProxyError(foreign)).toBe(true);
+    expect(isProxyError(new Error('x'))).toBe(false);
+  });
+});
+
+describe('statusFor with a foreign copy', () => {
+  it('treats an unknown code from another copy as unexpected', () => {
+    const foreign = Object.assign(new Error('x'), {
+      [Symbol.for('ctrlmesh.proxy-runtime.ProxyError')]: true,
+      code: 'SOMETHING_NEW',
+    });
+    expect(statusFor(foreign)).toMatchObject({ unexpected: true, status: { code: 500 } });
+  });
+});

@@ -1,0 +1,62 @@
+import { isProxyError, type ProxyErrorCode } from './proxy-error.js';
+import type { Status, StatusReason } from './status.js';
+
+// One row per error code: a new code that is not mapped here does not compile.
+const STATUS = {
+  OUTSIDE_SLICE: { code: 403, reason: 'Forbidden' },
+  EXCLUDED: { code: 403, reason: 'Forbidden' },
+  DEFAULT_ONLY_USER_AGENT: { code: 403, reason: 'Forbidden' },
+  NO_ROUTES_YET: { code: 503, reason: 'ServiceUnavailable' },
+  BAD_REQUEST: { code: 400, reason: 'BadRequest' },
+  UPSTREAM_UNAVAILABLE: { code: 503, reason: 'ServiceUnavailable' },
+  UPSTREAM_TIMEOUT: { code: 504, reason: 'Timeout' },
+  // Kubernetes has no BadGateway reason; InternalError is what clients treat as a server fault.
+  UPSTREAM_MALFORMED: { code: 502, reason: 'InternalError' },
+  FRAME_TOO_LARGE: { code: 500, reason: 'InternalError' },
+  WATCH_EXPIRED: { code: 410, reason: 'Expired' },
+} as const satisfies Record<ProxyErrorCode, { code: number; reason: StatusReason }>;
+
+/** The metav1.Status for an error, and whether the error was unexpected (to be logged once). */
+export interface StatusOutcome {
+  readonly status: Status;
+  readonly unexpected: boolean;
+}
+
+/**
+ * Turns any thrown value into the metav1.Status the controller receives: the proxy's own errors by
+ * the table above, anything else as 500 InternalError (the caller logs it, once).
+ */
+export const statusFor = (error: unknown): StatusOutcome => {
+  // A code from another (newer) installed copy may be missing from this table: treat it as unknown.
+  const row = isProxyError(error)
+    ? (STATUS as Record<string, (typeof STATUS)[ProxyErrorCode]>)[error.code]
+    : undefined;
+  if (isProxyError(error) && row !== undefined) {
+    const retry = error.retryAfterSeconds;
+    return {
+      unexpected: false,
+      status: {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: error.message,
+        reason: row.reason,
+        ...(retry === undefined ? {} : { details: { retryAfterSeconds: retry } }),
+        code: row.code,
+      },
+    };
+  }
+  return {
+    unexpected: true,
+    status: {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'ctrlmesh-proxy failed unexpectedly while handling this request; see its logs',
+      reason: 'InternalError',
+      code: 500,
+    },
+  };
+};
