@@ -1,7 +1,8 @@
-import type { LabelSelector } from './label-selector.js';
-import type { NamespaceRegex } from './namespace-regex.js';
-import type { ResourceMatcher } from './resource-pattern.js';
-import type { VirtualApp } from './virtual-app.js';
+import { fromStructuredSelector, type LabelSelector } from './label-selector.js';
+import { compileNamespaceRegex, type NamespaceRegex } from './namespace-regex.js';
+import type { ParseResult } from './problem.js';
+import { compileResourceMatcher, type ResourceMatcher } from './resource-pattern.js';
+import type { MatchLimitSelector, VirtualApp } from './virtual-app.js';
 
 /**
  * One compiled match entry (MatchLimitSelector). A field that is absent is not checked; every
@@ -46,8 +47,76 @@ export interface CompiledRoutes {
   readonly defaultOnlyUserAgents: ReadonlySet<string>;
 }
 
-/** Compiles a VirtualApp that `parseVirtualApp` accepted. */
+const compiled = <T>(result: ParseResult<T>, what: string): T => {
+  if (!result.ok) {
+    // Programmer error: compileRoutes only accepts what parseVirtualApp validated.
+    throw new TypeError(
+      `invalid ${what}: ${result.problems[0]?.message}; validate with parseVirtualApp`,
+    );
+  }
+  return result.value;
+};
+
+const compileEntry = (entry: MatchLimitSelector, path: string): CompiledMatchEntry =>
+  Object.freeze({
+    path,
+    namespaceSelector:
+      entry.namespaceSelector &&
+      compiled(fromStructuredSelector(entry.namespaceSelector), `${path}.namespaceSelector`),
+    namespaceRegex:
+      entry.namespaceRegex === undefined
+        ? undefined
+        : compiled(compileNamespaceRegex(entry.namespaceRegex), `${path}.namespaceRegex`),
+    objectSelector:
+      entry.objectSelector &&
+      compiled(fromStructuredSelector(entry.objectSelector), `${path}.objectSelector`),
+    resources: entry.resources && compileResourceMatcher(entry.resources),
+  });
+
+/**
+ * Compiles a VirtualApp that `parseVirtualApp` accepted: everything a decision needs is parsed
+ * and compiled here, once. Throws a `TypeError` for an app that did not pass validation.
+ */
 export const compileRoutes = (app: VirtualApp): CompiledRoutes => {
-  void app;
-  throw new Error('compileRoutes: not implemented yet');
+  const route = app.spec.route ?? {};
+  const rules = new Map<string, CompiledRule>();
+  (route.subRules ?? []).forEach((rule, index) => {
+    const path = `spec.route.subRules[${index}]`;
+    rules.set(
+      rule.name,
+      Object.freeze({
+        name: rule.name,
+        entries: Object.freeze(
+          rule.match.map((entry, entryIndex) =>
+            compileEntry(entry, `${path}.match[${entryIndex}]`),
+          ),
+        ),
+      }),
+    );
+  });
+  const subsets = (app.spec.subsets ?? []).map((subset) =>
+    Object.freeze({
+      name: subset.name,
+      podLabels: Object.freeze({ ...subset.labels }),
+      rules: Object.freeze(
+        (subset.routeRules ?? []).map((name) => {
+          const rule = rules.get(name);
+          if (rule === undefined) {
+            throw new TypeError(`unknown sub-rule "${name}"; validate with parseVirtualApp`);
+          }
+          return rule;
+        }),
+      ),
+    }),
+  );
+  return Object.freeze({
+    globalLimits: Object.freeze(
+      (route.globalLimits ?? []).map((entry, index) =>
+        compileEntry(entry, `spec.route.globalLimits[${index}]`),
+      ),
+    ),
+    subsets: Object.freeze(subsets),
+    publicResources: compileResourceMatcher(route.subsetPublicResources ?? []),
+    defaultOnlyUserAgents: new Set(route.subsetDefaultOnlyUserAgents ?? []),
+  });
 };

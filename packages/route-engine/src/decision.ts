@@ -1,4 +1,5 @@
 import type { CompiledRoutes } from './compiled-routes.js';
+import { type Ownership, owner } from './ownership.js';
 import type { Target } from './target.js';
 
 /**
@@ -16,10 +17,27 @@ export type Decision =
   | { readonly kind: 'excluded' }
   | { readonly kind: 'dependsOnObject' };
 
-/** Decides whether `subset` may see or touch `target` (see {@link Decision}). */
-export const decide = (routes: CompiledRoutes, target: Target, subset: string): Decision => {
-  void routes;
-  void target;
-  void subset;
-  return { kind: 'excluded' };
+const ALLOWED: Decision = Object.freeze({ kind: 'allowed' });
+const EXCLUDED: Decision = Object.freeze({ kind: 'excluded' });
+const DEPENDS: Decision = Object.freeze({ kind: 'dependsOnObject' });
+
+/** What an ownership means for one subset (see {@link Decision}). */
+export const decisionFor = (ownership: Ownership, subset: string): Decision => {
+  switch (ownership.kind) {
+    case 'excluded':
+      return EXCLUDED;
+    case 'public':
+      return ALLOWED;
+    case 'owned':
+      return ownership.subset === subset ? ALLOWED : { kind: 'denied', owner: ownership.subset };
+    case 'dependsOnObject': {
+      if (ownership.mayBePublic || ownership.possibleOwners.includes(subset)) return DEPENDS;
+      const other = ownership.possibleOwners[0];
+      return other === undefined ? EXCLUDED : { kind: 'denied', owner: other };
+    }
+  }
 };
+
+/** Decides whether `subset` may see or touch `target` (see {@link Decision}). */
+export const decide = (routes: CompiledRoutes, target: Target, subset: string): Decision =>
+  decisionFor(owner(routes, target), subset);

@@ -15,7 +15,7 @@ export {
   type CompiledSubset,
   compileRoutes,
 } from './compiled-routes.js';
-export { type Decision, decide } from './decision.js';
+export { type Decision, decide, decisionFor } from './decision.js';
 export { DEFAULT_SUBSET } from './default-subset.js';
 export { type Explanation, explain } from './explain.js';
 export {
