@@ -1,0 +1,187 @@
+import { FrameTooLargeError, UpstreamMalformedError } from '../status/proxy-error.js';
+import type { KubeObject, ObjectVerdict } from './kube-object.js';
+
+/** How a list filter ended: what it kept and dropped, and which keys it showed. */
+export interface ListFilterSummary {
+  kept: number;
+  dropped: number;
+  /** `namespace/name` of every kept item, so a following watch knows what the client has. */
+  readonly shownKeys: string[];
+  /** The list's `metadata.resourceVersion`, when the list had one. */
+  resourceVersion: string | undefined;
+}
+
+/** Options of {@link filterJsonList}. */
+export interface JsonListFilterOptions {
+  readonly keep: ObjectVerdict;
+  /** The largest single item the filter will hold (bounded memory; a clear error above it). */
+  readonly maxItemBytes: number;
+  /** Filled in as the list streams; complete when the output iterable ends. */
+  readonly summary: ListFilterSummary;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const COMMA = Buffer.from(',');
+
+// Table rows carry their object under `object` (kubectl's `as=Table`); plain lists under `items`.
+const ELEMENT_KEYS = new Set(['items', 'rows']);
+
+const objectOf = (element: unknown, key: string): KubeObject =>
+  (key === 'rows' ? (element as { object?: KubeObject }).object : (element as KubeObject)) ?? {};
+
+/** Removes `metadata.remainingItemCount` from a list prefix that ends with `"<key>":[`. */
+const prefixWithoutRemaining = (prefix: Buffer, key: string): Buffer => {
+  const head = JSON.parse(`${prefix.toString('utf8')}]}`) as { metadata?: Record<string, unknown> };
+  if (head.metadata) delete head.metadata.remainingItemCount;
+  const text = JSON.stringify({ ...head, [key]: [] });
+  return Buffer.from(text.slice(0, -2));
+};
+
+/**
+ * Filters a JSON list (`{"kind":"...List","metadata":{...},"items":[...]}`) as it streams: finds item
+ * boundaries with a byte scanner, parses each item's own bytes to decide, and copies kept items'
+ * original bytes (never re-serialising them; performance notes). Memory stays bounded by the largest
+ * item, except for a paginated chunk carrying `remainingItemCount`: that one is held whole so the
+ * count can be dropped when items were removed (a count of hidden objects would leak, and be wrong).
+ * A body without a top-level `items`/`rows` array (a Status) passes unchanged.
+ */
+export async function* filterJsonList(
+  source: AsyncIterable<Uint8Array>,
+  options: JsonListFilterOptions,
+): AsyncGenerator<Buffer> {
+  const { summary } = options;
+  let buf = Buffer.alloc(0);
+  let pos = 0; // next byte to scan in buf
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  let stringStart = -1;
+  let lastKey = '';
+  let phase = 'prefix' as 'prefix' | 'items' | 'suffix';
+  let elementKey = '';
+  let elementStart = -1;
+  let held: Buffer[] | undefined; // output held back while remainingItemCount may need to go
+  let prefix = Buffer.alloc(0);
+  let emitted = 0; // items written so far (for commas)
+
+  const out: Buffer[] = [];
+  const emit = (bytes: Buffer) => {
+    if (held) held.push(bytes);
+    else out.push(bytes);
+  };
+
+  const decideElement = async (bytes: Buffer) => {
+    let element: unknown;
+    try {
+      element = JSON.parse(bytes.toString('utf8'));
+    } catch {
+      throw new UpstreamMalformedError('a list item from the kube-apiserver is not valid JSON');
+    }
+    const object = objectOf(element, elementKey);
+    const verdict = options.keep(object);
+    if (verdict === true || (verdict !== false && (await verdict))) {
+      if (emitted > 0) emit(COMMA);
+      emit(bytes);
+      emitted++;
+      summary.kept++;
+      const meta = object.metadata ?? {};
+      summary.shownKeys.push(
+        meta.namespace ? `${meta.namespace}/${meta.name ?? ''}` : (meta.name ?? ''),
+      );
+    } else {
+      summary.dropped++;
+    }
+  };
+
+  for await (const chunk of source) {
+    buf = buf.length === 0 ? Buffer.from(chunk) : Buffer.concat([buf, chunk]);
+    for (; pos < buf.length; pos++) {
+      const byte = buf[pos]!;
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (byte === BACKSLASH) escaped = true;
+        else if (byte === QUOTE) {
+          inString = false;
+          if (depth === 1 && phase === 'prefix')
+            lastKey = buf.toString('utf8', stringStart + 1, pos);
+        }
+        continue;
+      }
+      if (byte === QUOTE) {
+        inString = true;
+        stringStart = pos;
+        continue;
+      }
+      if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
+        depth++;
+        if (phase === 'prefix' && depth === 2 && byte === OPEN_ARRAY && ELEMENT_KEYS.has(lastKey)) {
+          phase = 'items';
+          elementKey = lastKey;
+          prefix = buf.subarray(0, pos + 1);
+          summary.resourceVersion = readResourceVersion(prefix);
+          if (prefix.includes('"remainingItemCount"')) held = [];
+          else emit(prefix);
+          buf = buf.subarray(pos + 1);
+          pos = -1;
+        } else if (phase === 'items' && depth === 3) {
+          elementStart = pos;
+        }
+        continue;
+      }
+      if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
+        depth--;
+        if (phase === 'items' && depth === 2 && elementStart >= 0) {
+          await decideElement(buf.subarray(elementStart, pos + 1));
+          buf = buf.subarray(pos + 1);
+          pos = -1;
+          elementStart = -1;
+        } else if (phase === 'items' && depth === 1) {
+          phase = 'suffix';
+          buf = buf.subarray(pos);
+          pos = -1;
+        }
+      }
+    }
+    if (
+      phase === 'items' &&
+      elementStart >= 0 &&
+      buf.length - elementStart > options.maxItemBytes
+    ) {
+      throw new FrameTooLargeError(options.maxItemBytes);
+    }
+    if (phase === 'items' && elementStart < 0) {
+      // Only whitespace and commas between items remain: nothing to keep.
+      buf = buf.subarray(pos);
+      pos = 0;
+    }
+    if (phase === 'suffix' && held === undefined) {
+      emit(buf);
+      buf = Buffer.alloc(0);
+      pos = 0;
+    }
+    if (phase === 'prefix' && buf.length > options.maxItemBytes)
+      throw new FrameTooLargeError(options.maxItemBytes);
+    if (out.length > 0) yield Buffer.concat(out.splice(0));
+  }
+  if (phase === 'items')
+    throw new UpstreamMalformedError('a list from the kube-apiserver ended inside its items');
+  if (phase === 'prefix') {
+    // Not a list (a Status, or `"items":null`): nothing to filter.
+    yield buf;
+    return;
+  }
+  if (held !== undefined) {
+    const head = summary.dropped > 0 ? prefixWithoutRemaining(prefix, elementKey) : prefix;
+    yield Buffer.concat([head, ...held, buf]);
+    return;
+  }
+  if (buf.length > 0) yield buf;
+}
+
+const readResourceVersion = (prefix: Buffer): string | undefined =>
+  /"resourceVersion"\s*:\s*"([^"]*)"/.exec(prefix.toString('utf8'))?.[1];

@@ -1,0 +1,46 @@
+import { WatchExpiredError } from '../status/proxy-error.js';
+
+/** An open, filtered watch, as the registry sees it. */
+export interface OpenWatch {
+  /** The namespace the watch is confined to, or undefined for all namespaces / cluster scope. */
+  readonly namespace: string | undefined;
+  /** Ends the watch with 410 Expired so its client re-lists. */
+  readonly expire: (error: WatchExpiredError) => void;
+}
+
+/**
+ * Every open filtered watch, so that a change of what this pod may see (new routes, a namespace
+ * relabelled) ends exactly the watches it can affect with 410 Expired, and their clients re-list.
+ */
+export class WatchRegistry {
+  readonly #open = new Set<OpenWatch>();
+
+  /** Registers a watch; returns what unregisters it. */
+  add(watch: OpenWatch): () => void {
+    this.#open.add(watch);
+    return () => this.#open.delete(watch);
+  }
+
+  /** How many watches are open. */
+  get size(): number {
+    return this.#open.size;
+  }
+
+  /** Ends every watch (routes changed: any visible set may have changed). */
+  expireAll(reason: string): void {
+    for (const watch of [...this.#open]) this.#expire(watch, reason);
+  }
+
+  /** Ends the watches that can see objects in `namespace` (it was relabelled). */
+  expireNamespace(namespace: string, reason: string): void {
+    for (const watch of [...this.#open]) {
+      if (watch.namespace === undefined || watch.namespace === namespace)
+        this.#expire(watch, reason);
+    }
+  }
+
+  #expire(watch: OpenWatch, reason: string): void {
+    this.#open.delete(watch);
+    watch.expire(new WatchExpiredError(reason));
+  }
+}
