@@ -1,0 +1,99 @@
+/**
+ * The ConfigMap controller: a client-node informer over labelled ConfigMaps in all namespaces
+ * feeds a work queue; only while leading does the queue patch anything.
+ */
+import {
+  ApiException,
+  type CoreV1Api,
+  type KubeConfig,
+  makeInformer,
+  PatchStrategy,
+  setHeaderOptions,
+  type V1ConfigMap,
+} from '@kubernetes/client-node';
+import type { Logger } from './log.js';
+import { stampPatch, WATCH_SELECTOR } from './reconcile.js';
+import { WorkQueue } from './work-queue.js';
+
+const RETRY_DELAY_MS = 1000;
+
+/** What the controller needs to run. */
+export interface ConfigMapControllerOptions {
+  kubeConfig: KubeConfig;
+  core: CoreV1Api;
+  /** `<pod>@<version>`, the reconciled-by value. */
+  stamp: string;
+  log: Logger;
+}
+
+/** A running controller; leadership switches reconciling on and off. */
+export interface ConfigMapController {
+  /** Starts or stops writing; on start, every cached ConfigMap is reconciled. */
+  setLeading(leading: boolean): void;
+  /** Stops the informer and the queue. */
+  stop(): Promise<void>;
+}
+
+/** Starts the informer (every replica keeps a warm cache) and returns the controller. */
+export async function startConfigMapController(
+  options: ConfigMapControllerOptions,
+): Promise<ConfigMapController> {
+  const { kubeConfig, core, stamp, log } = options;
+  let leading = false;
+  let stopped = false;
+
+  const informer = makeInformer<V1ConfigMap>(
+    kubeConfig,
+    '/api/v1/configmaps',
+    () => core.listConfigMapForAllNamespaces({ labelSelector: WATCH_SELECTOR }),
+    WATCH_SELECTOR,
+  );
+
+  const reconcile = async (key: string): Promise<void> => {
+    const [namespace, name] = key.split('/') as [string, string];
+    const object = informer.get(name, namespace);
+    const body = object === undefined ? undefined : stampPatch(object, stamp);
+    if (!leading || body === undefined) return;
+    try {
+      await core.patchNamespacedConfigMap(
+        { name, namespace, body },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
+    } catch (error) {
+      if (error instanceof ApiException && error.code === 404) return; // deleted meanwhile
+      throw error;
+    }
+    log.info('reconciled', { namespace, name, reconciledBy: stamp });
+  };
+  const queue = new WorkQueue(reconcile, RETRY_DELAY_MS, (key, error) =>
+    log.error('reconcile failed; retrying', { key, err: error }),
+  );
+  const enqueue = (object: V1ConfigMap) => {
+    if (leading) queue.add(`${object.metadata?.namespace}/${object.metadata?.name}`);
+  };
+
+  informer.on('add', enqueue);
+  informer.on('update', enqueue);
+  // client-node 1.4 stops its informer on any watch or list error other than 410 Gone; a
+  // controller has to start it again itself (client-go's reflector retries on its own).
+  informer.on('error', (error) => {
+    if (stopped) return;
+    log.error('informer stopped; restarting', { err: error });
+    setTimeout(() => {
+      if (!stopped) informer.start().catch(() => undefined);
+    }, RETRY_DELAY_MS).unref();
+  });
+  await informer.start();
+
+  return {
+    setLeading(next) {
+      leading = next;
+      if (next) for (const object of informer.list()) enqueue(object);
+    },
+    async stop() {
+      stopped = true;
+      queue.stop();
+      await informer.stop();
+    },
+  };
+}
