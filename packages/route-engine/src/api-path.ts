@@ -64,6 +64,9 @@ const METHOD_VERBS: Readonly<Record<string, ApiVerb>> = {
   DELETE: 'delete',
 };
 
+// Verbs Kubernetes reads from the path rather than the method: `/api/v1/watch/pods`.
+const SPECIAL_VERBS: ReadonlySet<string> = new Set(['watch', 'proxy']);
+
 // `/namespaces/{name}/status` and `/finalize` are subresources of the Namespace itself.
 const NAMESPACE_SUBRESOURCES: ReadonlySet<string> = new Set(['status', 'finalize']);
 
@@ -141,9 +144,9 @@ export const parseApiPath = (method: string, url: string): ApiRequest => {
   const version = parts[0]!;
   parts = parts.slice(1);
   let verb: ApiVerb;
-  if (parts[0] === 'watch' || parts[0] === 'proxy') {
+  if (SPECIAL_VERBS.has(parts[0]!)) {
     if (parts.length < 2) return invalid(rawPath, `nothing follows "/${parts[0]}/"`);
-    verb = parts[0];
+    verb = parts[0] as ApiVerb;
     parts = parts.slice(1);
   } else {
     verb = METHOD_VERBS[method] ?? 'unknown';
@@ -200,10 +203,15 @@ export const methodForVerb = (verb: ApiVerb): string | undefined => VERB_METHODS
 export const formatApiPath = (req: ResourceRequest): string => {
   const segments = req.group === '' ? ['api', req.version] : ['apis', req.group, req.version];
   if (req.verb === 'proxy') segments.push('proxy');
-  if (req.verb === 'watch' && (req.name !== undefined || !isWatchQuery(req.query))) {
-    segments.push('watch');
-  }
+  // The query form reads more naturally, but only a collection can use it, and a cluster-wide
+  // resource named like a special verb would be taken for that verb without the prefix.
+  const watchByQuery =
+    req.name === undefined &&
+    isWatchQuery(req.query) &&
+    (req.namespace !== undefined || !SPECIAL_VERBS.has(req.resource));
+  if (req.verb === 'watch' && !watchByQuery) segments.push('watch');
   const namespaceItself =
+    req.namespace !== undefined &&
     req.resource === 'namespaces' &&
     req.name === req.namespace &&
     (req.subresource === undefined || NAMESPACE_SUBRESOURCES.has(req.subresource));

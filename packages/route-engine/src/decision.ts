@@ -5,8 +5,9 @@ import type { Target } from './target.js';
 /**
  * May `subset` see or touch a target?
  * - `allowed`: it owns the target, or the target is public.
- * - `denied`: another subset owns it; `owner` names it (for a `dependsOnObject` target that
- *   `subset` can never own, the first possible owner).
+ * - `denied`: another subset owns it; `owner` names it. For a `dependsOnObject` target that
+ *   `subset` can never own, `owner` is the first possible owner, and some of those objects may
+ *   turn out to be excluded instead: either way `subset` may not see them.
  * - `excluded`: nobody may (global limits).
  * - `dependsOnObject`: `subset` owns some such objects but not necessarily all: filter each item
  *   (list, watch) or look at the object (get, writes) and decide again with its labels.
