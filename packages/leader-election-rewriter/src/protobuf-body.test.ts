@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { renameProtobufRequestBody, renameProtobufResponse } from './protobuf-body.js';
 import {
+  type DecodedField,
   decodeEnvelope,
   encodeEnvelope,
   encodeMessage,
+  hex,
   LIST_SCHEMA,
   OBJECT_SCHEMA,
   STATUS_SCHEMA,
@@ -44,14 +46,14 @@ describe('protobuf request bodies', () => {
       recordedBody('leaseCreateRequest').protobuf,
       toSubset,
     );
-    const meta = decodeEnvelope(renamed, OBJECT_SCHEMA)[1]![1] as readonly (readonly [
-      number,
+    const [, [, raw]] = decodeEnvelope(renamed, OBJECT_SCHEMA) as [
       unknown,
-    ])[];
-    const object = meta[0]![1] as readonly (readonly [number, Uint8Array])[];
-    const fields = new Map(object.map(([n, v]) => [n, new TextDecoder().decode(v as Uint8Array)]));
-    expect(fields.get(1)).toBe(SUFFIXED);
-    expect(fields.get(3)).toBe(LOCK);
+      [number, DecodedField[]],
+    ];
+    const [[, metadata]] = raw as [[number, DecodedField[]]];
+    const fields = new Map(metadata);
+    expect(fields.get(1)).toBe(hex(utf8(SUFFIXED)));
+    expect(fields.get(3)).toBe(hex(utf8(LOCK)));
   });
 
   it('re-encodes every length when the name pushes a length over a varint boundary', () => {

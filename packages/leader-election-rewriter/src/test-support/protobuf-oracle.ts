@@ -18,8 +18,11 @@ export interface OracleSchema {
   readonly [field: number]: OracleSchema;
 }
 
-/** A decoded field: nested messages as arrays, everything else as its payload bytes. */
-export type DecodedField = readonly [number, Uint8Array | readonly DecodedField[]];
+/**
+ * A decoded field: nested messages as arrays, everything else as its payload in hex (strings keep
+ * deep comparisons of large bodies fast).
+ */
+export type DecodedField = readonly [number, string | readonly DecodedField[]];
 
 const encoder = new TextEncoder();
 
@@ -35,10 +38,18 @@ const varint = (value: number): number[] => {
 };
 
 const join = (parts: readonly (Uint8Array | number[])[]): Uint8Array => {
-  const out: number[] = [];
-  for (const part of parts) out.push(...part);
-  return Uint8Array.from(out);
+  const out = new Uint8Array(parts.reduce((size, part) => size + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 };
+
+/** Bytes as lower-case hex, for fast and readable comparisons. */
+export const hex = (bytes: Uint8Array): string =>
+  Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 
 /** Encodes a message field by field, in the order given. */
 export const encodeMessage = (fields: readonly OracleField[]): Uint8Array =>
@@ -94,18 +105,18 @@ export const decodeMessage = (bytes: Uint8Array, schema: OracleSchema = {}): Dec
     const wireType = tag % 8;
     if (wireType === 0) {
       const [, end] = readVarint(bytes, afterTag);
-      fields.push([number, bytes.subarray(afterTag, end)]);
+      fields.push([number, hex(bytes.subarray(afterTag, end))]);
       at = end;
     } else if (wireType === 2) {
       const [length, start] = readVarint(bytes, afterTag);
       if (start + length > bytes.length) throw new Error('truncated field');
       const payload = bytes.subarray(start, start + length);
       const sub = schema[number];
-      fields.push([number, sub ? decodeMessage(payload, sub) : payload]);
+      fields.push([number, sub ? decodeMessage(payload, sub) : hex(payload)]);
       at = start + length;
     } else if (wireType === 1 || wireType === 5) {
       const end = afterTag + (wireType === 1 ? 8 : 4);
-      fields.push([number, bytes.subarray(afterTag, end)]);
+      fields.push([number, hex(bytes.subarray(afterTag, end))]);
       at = end;
     } else {
       throw new Error(`unsupported wire type ${wireType}`);
@@ -137,7 +148,7 @@ export const withPayload = (
 ): DecodedField[] =>
   fields.map(([number, payload]) => {
     if (number !== path[0]) return [number, payload];
-    if (path.length === 1) return [number, value];
-    if (payload instanceof Uint8Array) return [number, payload];
+    if (path.length === 1) return [number, hex(value)];
+    if (typeof payload === 'string') return [number, payload];
     return [number, withPayload(payload, path.slice(1), value)];
   });
