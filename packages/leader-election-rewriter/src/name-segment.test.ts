@@ -20,11 +20,18 @@ describe('name segment', () => {
     );
   });
 
+  it('skips trailing slashes, which Kubernetes trims before it reads the name', () => {
+    expect(appendToNameSegment('/api/v1/namespaces/n/configmaps/lock//?x=1', 'lock', '---s')).toBe(
+      '/api/v1/namespaces/n/configmaps/lock---s//?x=1',
+    );
+  });
+
   it.each([
+    '/',
+    '',
     '/api/v1/namespaces/lock/configmaps/lock---s',
     '/api/v1/namespaces/lock/configmaps/lock2',
     '/api/v1/namespaces/lock/configmaps',
-    '/api/v1/namespaces/n/configmaps/lock/',
     '/api/v1/namespaces/n/configmaps/%E0%A4%A',
     '/api/v1/namespaces/n/configmaps/x?name=lock',
   ])('does not touch %s', (url) => {

@@ -14,9 +14,10 @@ const decodeSegment = (segment: string): string | undefined => {
 };
 
 /**
- * `url` with `suffix` appended to its last path segment when that segment is exactly `name`
- * (after percent-decoding), else `undefined`. The original spelling of the segment, the rest of
- * the path and the query keep their bytes.
+ * `url` with `suffix` appended to its last non-empty path segment when that segment is exactly
+ * `name` (after percent-decoding), else `undefined`. Trailing slashes are skipped as Kubernetes'
+ * request info trims them, so `/configmaps/lock/` names `lock` too. The original spelling of the
+ * segment, the rest of the path and the query keep their bytes.
  */
 export const appendToNameSegment = (
   url: string,
@@ -25,8 +26,9 @@ export const appendToNameSegment = (
 ): string | undefined => {
   const queryStart = url.indexOf('?');
   const pathEnd = queryStart === -1 ? url.length : queryStart;
-  const path = url.slice(0, pathEnd);
-  const segmentStart = path.lastIndexOf('/') + 1;
-  if (decodeSegment(path.slice(segmentStart)) !== name) return undefined;
-  return `${path}${encodeURIComponent(suffix)}${url.slice(pathEnd)}`;
+  let segmentEnd = pathEnd;
+  while (segmentEnd > 0 && url[segmentEnd - 1] === '/') segmentEnd -= 1;
+  const segmentStart = url.lastIndexOf('/', segmentEnd - 1) + 1;
+  if (decodeSegment(url.slice(segmentStart, segmentEnd)) !== name) return undefined;
+  return `${url.slice(0, segmentEnd)}${encodeURIComponent(suffix)}${url.slice(segmentEnd)}`;
 };
