@@ -1,4 +1,12 @@
 export {
+  type Injected,
+  type InjectionOptions,
+  injectListOptions,
+  type ListOptionsInjection,
+  type ListRequest,
+  type ListScope,
+} from './inject-list-options.js';
+export {
   escapeQueryComponent,
   formatQueryString,
   isReadableByApiserver,
