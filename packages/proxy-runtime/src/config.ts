@@ -38,8 +38,10 @@ export const ProxyConfigSchema = z.object({
   /** The kube-apiserver. Its certificate is always verified unless explicitly told otherwise. */
   upstream: z.object({
     url: z.url({ protocol: /^https?$/ }),
-    /** PEM CA bundle to verify the apiserver; the system roots when absent. */
+    /** PEM CA bundle file to verify the apiserver; the system roots when neither is set. */
     caFile: z.string().min(1).optional(),
+    /** PEM CA bundle inline (a kubeconfig's `certificate-authority-data`, decoded). */
+    caData: z.string().min(1).optional(),
     insecureSkipTlsVerify: z.boolean().default(false),
     connections: z.number().int().positive().default(64),
     keepAliveTimeoutMs: z.number().int().positive().default(30_000),

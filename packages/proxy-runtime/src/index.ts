@@ -1,1 +1,25 @@
-export {};
+export {
+  defineProxyConfig,
+  type ProxyConfig,
+  type ProxyConfigInput,
+  ProxyConfigSchema,
+} from './config.js';
+export {
+  type NamespaceLabelMap,
+  type NamespaceLabels,
+  StaticNamespaceLabels,
+} from './namespaces/namespace-labels.js';
+export type { LogSink } from './observe/log.js';
+export {
+  createProxy,
+  type Proxy,
+  type ProxyAddresses,
+  type ProxyParts,
+  type Runnable,
+} from './proxy.js';
+export { makeSnapshot, type RouteSnapshot } from './routes/route-snapshot.js';
+export { RouteStore, type Routes } from './routes/route-store.js';
+export { readVirtualAppFile } from './routes/virtual-app-file.js';
+export { isProxyError, type ProxyErrorCode } from './status/proxy-error.js';
+export type { Status } from './status/status.js';
+export { statusFor } from './status/status-for.js';

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
+import { upstreamResponse } from '../observe/channels.js';
 import type { Exchange, ProxyResponse, ResponseHeaders } from '../pipeline/exchange.js';
 import type { Handler } from '../pipeline/stage.js';
 import { UpstreamTimeoutError, UpstreamUnavailableError } from '../status/proxy-error.js';
@@ -68,6 +69,7 @@ export const forwardUpstream =
           upgraded: upgraded.socket,
         };
       }
+      const started = performance.now();
       const response = await upstream.pool.request({
         path,
         method: request.method as Dispatcher.HttpMethod,
@@ -77,6 +79,11 @@ export const forwardUpstream =
         headersTimeout: upstream.timeouts.headersMs,
         // A quiet watch may send nothing for minutes: a gap timeout would cut it (toolchain notes §4).
         bodyTimeout: isLongRunning(request) ? 0 : upstream.timeouts.bodyMs,
+      });
+      upstreamResponse.publish({
+        verb: exchange.report.verb,
+        code: response.statusCode,
+        durationMs: performance.now() - started,
       });
       return {
         status: response.statusCode,

@@ -1,3 +1,5 @@
+import { DEFAULT_SUBSET } from '@ctrlmesh/route-engine';
+
 /**
  * Every failure the proxy itself produces. Callers match on `code` (it survives two installed copies
  * of this package); `isProxyError` answers through a `Symbol.for` brand for the same reason.
@@ -44,7 +46,7 @@ const describe = (subject: Subject): string => {
 };
 
 const subsetName = (subset: string): string =>
-  subset === '' ? 'the default subset' : `subset "${subset}"`;
+  subset === DEFAULT_SUBSET ? 'the default subset' : `subset "${subset}"`;
 
 /** The request is about something another subset owns. */
 export class OutsideSliceError extends ProxyError {

@@ -1,3 +1,4 @@
+import { DEFAULT_SUBSET } from '@ctrlmesh/route-engine';
 import { describe, expect, it } from 'vitest';
 import {
   BadRequestError,
@@ -18,7 +19,7 @@ import { statusFor } from './status-for.js';
 const cm = { group: '', resource: 'configmaps', namespace: 'canary-a', name: 'foo' };
 
 const cases: [ProxyError, number, string][] = [
-  [new OutsideSliceError(cm, 'v2', ''), 403, 'Forbidden'],
+  [new OutsideSliceError(cm, 'v2', DEFAULT_SUBSET), 403, 'Forbidden'],
   [new ExcludedError(cm), 403, 'Forbidden'],
   [new DefaultOnlyUserAgentError('warmer', 'v2'), 403, 'Forbidden'],
   [new NoRoutesYetError(), 503, 'ServiceUnavailable'],
@@ -45,7 +46,7 @@ describe('statusFor', () => {
   });
 
   it("names the owning subset and this pod's subset in a 403", () => {
-    const { status } = statusFor(new OutsideSliceError(cm, 'v2', ''));
+    const { status } = statusFor(new OutsideSliceError(cm, 'v2', DEFAULT_SUBSET));
     expect(status.message).toBe(
       'configmaps "foo" in namespace "canary-a" belongs to subset "v2"; this pod serves the default subset (ctrlmesh)',
     );

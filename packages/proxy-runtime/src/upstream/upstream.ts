@@ -20,7 +20,7 @@ export const createUpstream = async (
   config: Readonly<ProxyConfig['upstream']>,
 ): Promise<Upstream> => {
   const url = new URL(config.url);
-  const ca = config.caFile === undefined ? undefined : await readFile(config.caFile, 'utf8');
+  const ca = config.caFile === undefined ? config.caData : await readFile(config.caFile, 'utf8');
   const pool = new Pool(url.origin, {
     connections: config.connections,
     keepAliveTimeout: config.keepAliveTimeoutMs,

@@ -1,0 +1,64 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ProxyConfigSchema } from '@ctrlmesh/proxy-runtime';
+import { describe, expect, it } from 'vitest';
+import { parseFlags, parseLabels } from './flags.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'flags-'));
+
+describe('parseFlags', () => {
+  it('builds a valid config from flags and the in-cluster environment', () => {
+    const flags = parseFlags(
+      ['--virtualapp', '/etc/vapp.yaml', '--pod-labels', 'app=sample,version=v2'],
+      {
+        POD_NAME: 'sample-0',
+        POD_NAMESPACE: 'apps',
+        KUBERNETES_SERVICE_HOST: '10.0.0.1',
+        KUBERNETES_SERVICE_PORT: '443',
+      },
+    );
+    expect(flags.help).toBe(false);
+    const config = ProxyConfigSchema.parse(flags.help ? {} : flags.input);
+    expect(config.pod).toEqual({
+      name: 'sample-0',
+      namespace: 'apps',
+      labels: { app: 'sample', version: 'v2' },
+    });
+    expect(config.upstream).toMatchObject({
+      url: 'https://10.0.0.1:443',
+      caFile: '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt',
+    });
+    expect(config.routes.virtualAppFile).toBe('/etc/vapp.yaml');
+  });
+
+  it('takes the apiserver and its CA from a kubeconfig', () => {
+    const file = join(dir, 'kubeconfig');
+    writeFileSync(
+      file,
+      [
+        'apiVersion: v1',
+        'current-context: c',
+        'contexts: [{name: c, context: {cluster: k, user: u}}]',
+        `clusters: [{name: k, cluster: {server: "https://127.0.0.1:6443", certificate-authority-data: "${Buffer.from('PEM').toString('base64')}"}}]`,
+        'users: [{name: u, user: {token: secret}}]',
+      ].join('\n'),
+    );
+    const flags = parseFlags(['--kubeconfig', file, '--pod-name', 'p', '--pod-namespace', 'n'], {});
+    const config = ProxyConfigSchema.parse(flags.help ? {} : flags.input);
+    expect(config.upstream).toMatchObject({ url: 'https://127.0.0.1:6443', caData: 'PEM' });
+    expect(JSON.stringify(config)).not.toContain('secret');
+  });
+
+  it('reads pod labels in the downward API format', () => {
+    expect(parseLabels('app="sample"\nversion="v2"\n', /\n/)).toEqual({
+      app: 'sample',
+      version: 'v2',
+    });
+  });
+
+  it('answers --help and refuses unknown flags', () => {
+    expect(parseFlags(['--help'], {})).toEqual({ help: true });
+    expect(() => parseFlags(['--nope'], {})).toThrow(/Unknown option/);
+  });
+});

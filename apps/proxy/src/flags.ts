@@ -1,0 +1,167 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { ProxyConfigInput } from '@ctrlmesh/proxy-runtime';
+import { parse } from 'yaml';
+
+/** The command line, as `--help` prints it. */
+export const USAGE = `ctrlmesh-proxy: the ControllerMesh sidecar between a controller and the kube-apiserver.
+
+Usage: ctrlmesh-proxy [flags]
+
+Routes
+  --virtualapp FILE            VirtualApp YAML to take routes from (watched for changes)
+  --state-file FILE            where the last known routes are persisted and reloaded from
+  --leader-election-name NAME  overrides spec.configuration.controller.leaderElectionName
+  --user-agent-override UA     overrides restConfigOverrides.userAgentOrPrefix (ending in / = prefix)
+Pod                            (env: POD_NAME, POD_NAMESPACE, POD_LABELS)
+  --pod-name NAME  --pod-namespace NS
+  --pod-labels k=v,k=v         the pod's labels (decide its subset)
+  --pod-labels-file FILE       the same, in the downward API format (k="v" per line)
+Serving
+  --listen-host HOST (127.0.0.1)  --listen-port PORT (5443)
+  --tls-cert-file FILE --tls-key-file FILE   serve HTTPS with this certificate
+  --admin-host HOST (127.0.0.1)   --admin-port PORT (5441): /metrics /healthz /readyz
+Upstream                       (default: https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT
+                                with the service account's ca.crt)
+  --upstream URL  --upstream-ca-file FILE  --kubeconfig FILE (server and CA of its current context)
+  --insecure-skip-tls-verify   do not verify the apiserver (test clusters only)
+  --token-file FILE            the proxy's own token, used only to watch namespace labels
+Other
+  --max-frame-bytes N  --drain-timeout-ms N  --log-level debug|info|warn|error  --help
+`;
+
+const OPTIONS = {
+  virtualapp: { type: 'string' },
+  'state-file': { type: 'string' },
+  'leader-election-name': { type: 'string' },
+  'user-agent-override': { type: 'string' },
+  'pod-name': { type: 'string' },
+  'pod-namespace': { type: 'string' },
+  'pod-labels': { type: 'string' },
+  'pod-labels-file': { type: 'string' },
+  'listen-host': { type: 'string' },
+  'listen-port': { type: 'string' },
+  'tls-cert-file': { type: 'string' },
+  'tls-key-file': { type: 'string' },
+  'admin-host': { type: 'string' },
+  'admin-port': { type: 'string' },
+  upstream: { type: 'string' },
+  'upstream-ca-file': { type: 'string' },
+  kubeconfig: { type: 'string' },
+  'insecure-skip-tls-verify': { type: 'boolean' },
+  'token-file': { type: 'string' },
+  'max-frame-bytes': { type: 'string' },
+  'drain-timeout-ms': { type: 'string' },
+  'log-level': { type: 'string' },
+  help: { type: 'boolean' },
+} as const;
+
+const SERVICE_ACCOUNT_CA = '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt';
+
+/** `k=v,k=v` or downward-API lines (`k="v"`) to a label map. */
+export const parseLabels = (text: string, separator: RegExp): Record<string, string> => {
+  const labels: Record<string, string> = {};
+  for (const part of text.split(separator)) {
+    const item = part.trim();
+    if (item === '') continue;
+    const eq = item.indexOf('=');
+    const key = eq < 0 ? item : item.slice(0, eq);
+    const raw = eq < 0 ? '' : item.slice(eq + 1);
+    labels[key] = raw.startsWith('"') && raw.endsWith('"') ? (JSON.parse(raw) as string) : raw;
+  }
+  return labels;
+};
+
+interface KubeconfigCluster {
+  server?: string;
+  'certificate-authority'?: string;
+  'certificate-authority-data'?: string;
+  'insecure-skip-tls-verify'?: boolean;
+}
+
+// The server and CA of the kubeconfig's current context (the proxy forwards the controller's own
+// credentials, so the kubeconfig's user is not used).
+const kubeconfigUpstream = (file: string): Record<string, unknown> => {
+  const doc = parse(readFileSync(file, 'utf8')) as {
+    'current-context'?: string;
+    contexts?: { name: string; context: { cluster: string } }[];
+    clusters?: { name: string; cluster: KubeconfigCluster }[];
+  };
+  const context = doc.contexts?.find((c) => c.name === doc['current-context']) ?? doc.contexts?.[0];
+  const cluster = doc.clusters?.find((c) => c.name === context?.context.cluster)?.cluster ?? {};
+  return {
+    url: cluster.server,
+    ...(cluster['certificate-authority'] ? { caFile: cluster['certificate-authority'] } : {}),
+    ...(cluster['certificate-authority-data']
+      ? { caData: Buffer.from(cluster['certificate-authority-data'], 'base64').toString('utf8') }
+      : {}),
+    ...(cluster['insecure-skip-tls-verify'] ? { insecureSkipTlsVerify: true } : {}),
+  };
+};
+
+const num = (value: string | undefined): number | undefined =>
+  value === undefined ? undefined : Number(value);
+
+/** The outcome of reading the command line: help, or a raw config for ProxyConfigSchema. */
+export type Flags =
+  | { readonly help: true }
+  | { readonly help: false; readonly input: ProxyConfigInput };
+
+/**
+ * Reads flags and environment into a raw config; validation and defaults are the schema's job.
+ * Throws (with a message for the user) only on unknown flags or unreadable files.
+ */
+export const parseFlags = (argv: readonly string[], env: NodeJS.ProcessEnv): Flags => {
+  const { values: v } = parseArgs({
+    args: [...argv],
+    options: OPTIONS,
+    strict: true,
+    allowPositionals: false,
+  });
+  if (v.help) return { help: true };
+  const labelsFile = v['pod-labels-file'];
+  const labels = {
+    ...parseLabels(env.POD_LABELS ?? '', /,/),
+    ...(labelsFile ? parseLabels(readFileSync(labelsFile, 'utf8'), /\n/) : {}),
+    ...parseLabels(v['pod-labels'] ?? '', /,/),
+  };
+  const serviceHost = env.KUBERNETES_SERVICE_HOST;
+  const inCluster = serviceHost
+    ? {
+        url: `https://${serviceHost.includes(':') ? `[${serviceHost}]` : serviceHost}:${env.KUBERNETES_SERVICE_PORT ?? '443'}`,
+        caFile: SERVICE_ACCOUNT_CA,
+      }
+    : {};
+  const fromKubeconfig = v.kubeconfig ? kubeconfigUpstream(v.kubeconfig) : {};
+  const upstream = {
+    ...inCluster,
+    ...fromKubeconfig,
+    ...(v.upstream ? { url: v.upstream } : {}),
+    ...(v['upstream-ca-file'] ? { caFile: v['upstream-ca-file'] } : {}),
+    ...(v['insecure-skip-tls-verify'] ? { insecureSkipTlsVerify: true } : {}),
+  };
+  const cert = v['tls-cert-file'];
+  const key = v['tls-key-file'];
+  const input = {
+    pod: {
+      name: v['pod-name'] ?? env.POD_NAME,
+      namespace: v['pod-namespace'] ?? env.POD_NAMESPACE,
+      labels,
+    },
+    listen: {
+      host: v['listen-host'],
+      port: num(v['listen-port']),
+      tls: cert || key ? { mode: 'files', certFile: cert, keyFile: key } : undefined,
+    },
+    admin: { host: v['admin-host'], port: num(v['admin-port']) },
+    upstream,
+    credentials: { tokenFile: v['token-file'] },
+    routes: { virtualAppFile: v.virtualapp, stateFile: v['state-file'] },
+    userAgentOverride: v['user-agent-override'],
+    leaderElectionName: v['leader-election-name'],
+    limits: { maxFrameBytes: num(v['max-frame-bytes']) },
+    shutdown: { drainTimeoutMs: num(v['drain-timeout-ms']) },
+    log: { level: v['log-level'] },
+  };
+  return { help: false, input: input as ProxyConfigInput };
+};

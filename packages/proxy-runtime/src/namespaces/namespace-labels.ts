@@ -1,0 +1,73 @@
+import { UpstreamUnavailableError } from '../status/proxy-error.js';
+
+/** Labels of one namespace. */
+export type NamespaceLabelMap = Readonly<Record<string, string>>;
+
+/**
+ * Where ownership decisions get namespace labels from. Injectable: tests hand a fixed map; the
+ * runtime watches the apiserver with the proxy's own credential (`watch-namespaces.ts`).
+ */
+export interface NamespaceLabels {
+  /**
+   * The labels of `name`; a promise when it must be fetched first (a namespace created a moment ago
+   * may reach a controller's watch before the proxy's namespace watch). Undefined: no such namespace.
+   */
+  get(name: string): NamespaceLabelMap | undefined | Promise<NamespaceLabelMap | undefined>;
+  /** Every namespace known now, with its labels. */
+  known(): ReadonlyMap<string, NamespaceLabelMap>;
+  /** Calls `listener` with a namespace's name whenever its labels change or it goes away. */
+  onChange(listener: (name: string) => void): () => void;
+}
+
+/** A fixed set of namespaces (tests, and VirtualApps that never look at namespace labels). */
+export class StaticNamespaceLabels implements NamespaceLabels {
+  readonly #labels: Map<string, NamespaceLabelMap>;
+  readonly #listeners = new Set<(name: string) => void>();
+
+  constructor(labels: Readonly<Record<string, NamespaceLabelMap>> = {}) {
+    this.#labels = new Map(Object.entries(labels));
+  }
+
+  get(name: string): NamespaceLabelMap | undefined {
+    return this.#labels.get(name);
+  }
+
+  known(): ReadonlyMap<string, NamespaceLabelMap> {
+    return this.#labels;
+  }
+
+  onChange(listener: (name: string) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Sets (or, with undefined, removes) a namespace and tells listeners. */
+  set(name: string, labels: NamespaceLabelMap | undefined): void {
+    if (labels === undefined) this.#labels.delete(name);
+    else this.#labels.set(name, labels);
+    for (const listener of this.#listeners) listener(name);
+  }
+}
+
+/**
+ * Used when the proxy was given no credential of its own: every namespaced decision fails with 503
+ * rather than guessing labels (a guess could widen a slice). Borrowing the controller's credential
+ * is not an option: it would make the proxy read with an identity that did not ask.
+ */
+export class UnavailableNamespaceLabels implements NamespaceLabels {
+  get(name: string): Promise<NamespaceLabelMap | undefined> {
+    return Promise.reject(
+      new UpstreamUnavailableError(
+        `ctrlmesh-proxy has no credential to read the labels of namespace "${name}" (set --token-file)`,
+      ),
+    );
+  }
+
+  known(): ReadonlyMap<string, NamespaceLabelMap> {
+    return new Map();
+  }
+
+  onChange(): () => void {
+    return () => undefined;
+  }
+}

@@ -1,0 +1,84 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Pool } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import { listen } from '../server/listen.js';
+import { WatchedNamespaceLabels } from './watch-namespaces.js';
+
+const ns = (name: string, rv: string, labels: Record<string, string>) => ({
+  kind: 'Namespace',
+  metadata: { name, resourceVersion: rv, labels },
+});
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe('WatchedNamespaceLabels', () => {
+  it('lists, watches, fetches unknown namespaces and reports relabelling, with its own token', async () => {
+    const auth: string[] = [];
+    let watcher: ServerResponse | undefined;
+    const server = createServer((req, res) => {
+      auth.push(req.headers.authorization ?? '');
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (url.pathname === '/api/v1/namespaces' && url.searchParams.get('watch') === 'true') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write(`${JSON.stringify({ type: 'ADDED', object: ns('b', '11', {}) })}\n`);
+        watcher = res;
+        return;
+      }
+      if (url.pathname === '/api/v1/namespaces') {
+        res.end(
+          JSON.stringify({
+            metadata: { resourceVersion: '10' },
+            items: [ns('a', '5', { 'ns-type': 'plain' })],
+          }),
+        );
+        return;
+      }
+      if (url.pathname === '/api/v1/namespaces/late') {
+        res.end(JSON.stringify(ns('late', '12', { 'ns-type': 'canary' })));
+        return;
+      }
+      res.statusCode = 404;
+      res.end('{}');
+    });
+    const address = await listen(server, '127.0.0.1', 0);
+    const pool = new Pool(`http://127.0.0.1:${address.port}`);
+    const dir = mkdtempSync(join(tmpdir(), 'ns-'));
+    writeFileSync(join(dir, 'token'), 'proxy-token\n');
+    const controller = new AbortController();
+    const labels = new WatchedNamespaceLabels({
+      pool,
+      tokenFile: join(dir, 'token'),
+      signal: controller.signal,
+    });
+    const running = labels.run();
+    cleanups.push(async () => {
+      controller.abort();
+      await running;
+      await pool.destroy();
+      server.closeAllConnections();
+      server.close();
+    });
+
+    await labels.ready;
+    expect(labels.get('a')).toEqual({ 'ns-type': 'plain' });
+    expect(await labels.get('late')).toEqual({ 'ns-type': 'canary' });
+    expect(await labels.get('missing')).toBeUndefined();
+
+    const changed: string[] = [];
+    labels.onChange((name) => changed.push(name));
+    await expect.poll(() => watcher !== undefined).toBe(true);
+    watcher?.write(
+      `${JSON.stringify({ type: 'MODIFIED', object: ns('a', '13', { 'ns-type': 'canary' }) })}\n`,
+    );
+    await expect.poll(() => changed).toEqual(['a']);
+    expect(labels.get('a')).toEqual({ 'ns-type': 'canary' });
+    expect(labels.get('b')).toEqual({});
+    expect(new Set(auth)).toEqual(new Set(['Bearer proxy-token']));
+  });
+});

@@ -1,0 +1,36 @@
+import { type LogRecord, logRecord, requestEnd } from './channels.js';
+
+const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
+
+/** Where log lines go (stdout in the app; an array in tests). */
+export type LogSink = (line: string) => void;
+
+/**
+ * Structured JSON logs, one object per line, from the log and request channels. Records carry no
+ * tokens and no bodies: requests are logged by verb, resource, code and decision only (debug level).
+ */
+export const subscribeLog = (level: LogRecord['level'], sink: LogSink): (() => void) => {
+  const min = LEVELS[level];
+  const write = (record: LogRecord) => {
+    if (LEVELS[record.level] >= min)
+      sink(JSON.stringify({ time: new Date().toISOString(), ...record }));
+  };
+  const stops = [
+    logRecord.subscribe(write),
+    requestEnd.subscribe((m) =>
+      write({
+        level: m.code >= 500 ? 'warn' : 'debug',
+        msg: 'request',
+        id: m.id,
+        verb: m.verb,
+        resource: m.resource,
+        code: m.code,
+        decision: m.decision,
+        ms: Math.round(m.durationMs * 10) / 10,
+      }),
+    ),
+  ];
+  return () => {
+    for (const stop of stops) stop();
+  };
+};

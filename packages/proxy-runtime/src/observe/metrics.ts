@@ -1,0 +1,76 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import {
+  objectsFiltered,
+  requestEnd,
+  routesApplied,
+  upstreamResponse,
+  watchCount,
+} from './channels.js';
+
+/** The proxy's Prometheus registry, fed only by the channels in `channels.ts`. */
+export interface ProxyMetrics {
+  readonly registry: Registry;
+  /** Stops listening to the channels. */
+  close(): void;
+}
+
+/** Creates the registry and subscribes it to the proxy's channels. */
+export const createProxyMetrics = (): ProxyMetrics => {
+  const registry = new Registry();
+  const requests = new Counter({
+    name: 'ctrlmesh_proxy_requests_total',
+    help: 'Requests handled, by verb, resource, response code and ownership decision.',
+    labelNames: ['verb', 'resource', 'code', 'decision'] as const,
+    registers: [registry],
+  });
+  const filtered = new Counter({
+    name: 'ctrlmesh_proxy_objects_total',
+    help: 'List items and watch events seen by the filters, by resource, source and outcome (kept or dropped).',
+    labelNames: ['resource', 'source', 'outcome'] as const,
+    registers: [registry],
+  });
+  const watches = new Gauge({
+    name: 'ctrlmesh_proxy_open_watches',
+    help: 'Filtered watches open now.',
+    registers: [registry],
+  });
+  const routes = new Gauge({
+    name: 'ctrlmesh_proxy_route_info',
+    help: 'The routes version in use (value 1) and how many swaps this process made.',
+    labelNames: ['version'] as const,
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'ctrlmesh_proxy_upstream_duration_seconds',
+    help: 'Time from sending a request to the kube-apiserver to its response head.',
+    labelNames: ['verb', 'code'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const unsubscribe = [
+    requestEnd.subscribe((m) =>
+      requests.inc({
+        verb: m.verb,
+        resource: m.resource,
+        code: String(m.code),
+        decision: m.decision,
+      }),
+    ),
+    objectsFiltered.subscribe((m) => {
+      filtered.inc({ resource: m.resource, source: m.source, outcome: 'kept' }, m.kept);
+      filtered.inc({ resource: m.resource, source: m.source, outcome: 'dropped' }, m.dropped);
+    }),
+    watchCount.subscribe((m) => watches.inc(m.delta)),
+    routesApplied.subscribe((m) => {
+      routes.reset();
+      routes.set({ version: m.version }, 1);
+    }),
+    upstreamResponse.subscribe((m) =>
+      latency.observe({ verb: m.verb, code: String(m.code) }, m.durationMs / 1000),
+    ),
+  ];
+  const close = () => {
+    for (const stop of unsubscribe) stop();
+  };
+  return { registry, close };
+};

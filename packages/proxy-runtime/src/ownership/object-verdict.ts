@@ -1,0 +1,51 @@
+import { type Decision, decide, isNamespaceResource, type Labels } from '@ctrlmesh/route-engine';
+import type { NamespaceLabels } from '../namespaces/namespace-labels.js';
+import type { RouteSnapshot } from '../routes/route-snapshot.js';
+import type { KubeObject, ObjectVerdict } from '../streams/kube-object.js';
+
+/** What a per-object verdict is about: the resource of a list, watch or get. */
+export interface VerdictScope {
+  readonly group: string;
+  readonly resource: string;
+  readonly userAgent: string;
+}
+
+// With the object's labels known, route-engine answers allowed, denied or excluded; anything else
+// (it should not happen) is treated as "not ours": fail closed.
+const allowed = (decision: Decision): boolean => decision.kind === 'allowed';
+
+/**
+ * The per-object decision for lists, watches and gets: this pod may see an object when route-engine
+ * says `allowed` for its namespace (name and labels) and its own labels. A Namespace lives in itself
+ * (DESIGN §4.1), so it is decided on its own labels. A namespace that does not exist (any more) hides
+ * its objects.
+ */
+export const objectVerdict = (
+  snapshot: RouteSnapshot,
+  namespaces: NamespaceLabels,
+  scope: VerdictScope,
+): ObjectVerdict => {
+  const { routes, subset } = snapshot;
+  const base = { group: scope.group, resource: scope.resource, userAgent: scope.userAgent };
+  const inNamespace = (object: KubeObject, name: string, labels: Labels | undefined): boolean =>
+    labels !== undefined &&
+    allowed(
+      decide(
+        routes,
+        { ...base, namespace: { name, labels }, objectLabels: object.metadata?.labels ?? {} },
+        subset,
+      ),
+    );
+  return (object) => {
+    const meta = object.metadata ?? {};
+    if (isNamespaceResource(scope)) return inNamespace(object, meta.name ?? '', meta.labels ?? {});
+    const namespace = meta.namespace;
+    if (namespace === undefined || namespace === '') {
+      return allowed(decide(routes, { ...base, objectLabels: meta.labels ?? {} }, subset));
+    }
+    const labels = namespaces.get(namespace);
+    if (labels instanceof Promise)
+      return labels.then((known) => inNamespace(object, namespace, known));
+    return inNamespace(object, namespace, labels);
+  };
+};

@@ -1,0 +1,39 @@
+import type { NamespaceLabels } from '../namespaces/namespace-labels.js';
+import type { Routes } from '../routes/route-store.js';
+import { classifyRequest } from '../stages/classify-request.js';
+import { decideOwnership } from '../stages/decide-ownership.js';
+import { filterResponse } from '../stages/filter-response.js';
+import { forwardUpstream } from '../stages/forward-upstream.js';
+import { overrideUserAgent } from '../stages/override-user-agent.js';
+import { pinRoutes } from '../stages/pin-routes.js';
+import type { Upstream } from '../upstream/upstream.js';
+import type { WatchRegistry } from '../watches/watch-registry.js';
+import type { WatchSeeds } from '../watches/watch-seeds.js';
+import type { Exchange } from './exchange.js';
+import { chain, type Handler } from './stage.js';
+
+/** Everything the stages need, built once by the runtime. */
+export interface PipelineDeps {
+  readonly routes: Routes;
+  readonly namespaces: NamespaceLabels;
+  readonly seeds: WatchSeeds;
+  readonly watches: WatchRegistry;
+  readonly upstream: Pick<Upstream, 'pool' | 'timeouts'>;
+  readonly maxFrameBytes: number;
+}
+
+/** The proxy's request pipeline; the first stage listed sees each request first. */
+export const buildPipeline = (deps: PipelineDeps): Handler<Exchange> =>
+  chain<Exchange>()
+    // One snapshot per request: no request sees half of a route change.
+    .use(pinRoutes(deps.routes))
+    // Before anything reads the user agent: routing and the apiserver both see the overridden one.
+    .use(overrideUserAgent())
+    // Path -> verb, group/resource, namespace, name (route-engine's parseApiPath).
+    .use(classifyRequest())
+    // Ours, another subset's (403), excluded (403), or no routes (503).
+    .use(decideOwnership(deps.namespaces))
+    // Lists and watches: drop items and events that are not ours.
+    .use(filterResponse(deps))
+    // The only stage that talks to the kube-apiserver.
+    .to(forwardUpstream(deps.upstream));

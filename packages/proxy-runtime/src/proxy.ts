@@ -1,0 +1,209 @@
+import { unwatchFile, watchFile } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { ProxyConfig } from './config.js';
+import { type NamespaceLabels, UnavailableNamespaceLabels } from './namespaces/namespace-labels.js';
+import { WatchedNamespaceLabels } from './namespaces/watch-namespaces.js';
+import { logRecord, routesApplied } from './observe/channels.js';
+import { type LogSink, subscribeLog } from './observe/log.js';
+import { createProxyMetrics } from './observe/metrics.js';
+import { buildPipeline } from './pipeline/build-pipeline.js';
+import { loadPersistedRoutes, persistRoutes } from './routes/persisted-routes.js';
+import { makeSnapshot } from './routes/route-snapshot.js';
+import { RouteStore } from './routes/route-store.js';
+import { readVirtualAppFile } from './routes/virtual-app-file.js';
+import { createAdminServer } from './server/admin-server.js';
+import { drain, listen } from './server/listen.js';
+import { serveProxy } from './server/serve-proxy.js';
+import { createUpstream } from './upstream/upstream.js';
+import { WatchRegistry } from './watches/watch-registry.js';
+import { WatchSeeds } from './watches/watch-seeds.js';
+
+/** A long-lived part: `start` resolves only once stopped and cleaned up. */
+export interface Runnable {
+  readonly name: string;
+  start(signal: AbortSignal): Promise<void>;
+}
+
+/** Where a started proxy listens. */
+export interface ProxyAddresses {
+  readonly proxy: AddressInfo;
+  readonly admin: AddressInfo;
+}
+
+/** The proxy sidecar. */
+export interface Proxy extends Runnable {
+  /** Resolves once both servers listen (useful with port 0). */
+  readonly listening: Promise<ProxyAddresses>;
+  /** The routes in use; a manager client (later) swaps snapshots here. */
+  readonly routes: RouteStore;
+}
+
+/** Replaceable parts, for tests and embedders. */
+export interface ProxyParts {
+  /** Namespace labels; by default watched from the apiserver with `credentials.tokenFile`. */
+  readonly namespaces?: NamespaceLabels;
+  /** Log lines; stdout by default. */
+  readonly logSink?: LogSink;
+}
+
+const log = (level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown> = {}) =>
+  logRecord.publish({ level, msg, ...fields });
+
+/**
+ * Builds the proxy from a complete config. `start(signal)` loads routes (persisted, then the
+ * VirtualApp file, which it keeps watching), serves controllers and the admin endpoints, and on abort
+ * drains and closes everything.
+ */
+export const createProxy = (config: Readonly<ProxyConfig>, parts: ProxyParts = {}): Proxy => {
+  const routes = new RouteStore();
+  let resolveListening: (addresses: ProxyAddresses) => void = () => undefined;
+  let rejectListening: (error: unknown) => void = () => undefined;
+  const listening = new Promise<ProxyAddresses>((resolve, reject) => {
+    resolveListening = resolve;
+    rejectListening = reject;
+  });
+  listening.catch(() => undefined);
+
+  const start = async (signal: AbortSignal): Promise<void> => {
+    const stopLog = subscribeLog(
+      config.log.level,
+      parts.logSink ?? ((line) => process.stdout.write(`${line}\n`)),
+    );
+    const metrics = createProxyMetrics();
+    const upstream = await createUpstream(config.upstream);
+    const seeds = new WatchSeeds();
+    const watches = new WatchRegistry();
+    const ownSignal = new AbortController();
+    const stopOwn = () => ownSignal.abort();
+    signal.addEventListener('abort', stopOwn, { once: true });
+    const watched =
+      parts.namespaces === undefined && config.credentials.tokenFile !== undefined
+        ? new WatchedNamespaceLabels({
+            pool: upstream.pool,
+            tokenFile: config.credentials.tokenFile,
+            signal: ownSignal.signal,
+          })
+        : undefined;
+    const namespaces = parts.namespaces ?? watched ?? new UnavailableNamespaceLabels();
+    let namespacesReady = watched === undefined;
+    void watched?.ready.then(() => {
+      namespacesReady = true;
+    });
+    const running = watched?.run();
+
+    let generation = 0;
+    const stopSwap = routes.onSwap((next, previous) => {
+      // Any visible set may have changed: clients re-list (410) and their caches become exact.
+      seeds.clear();
+      watches.expireAll(`ctrlmesh routes changed to version ${next.version}; re-list`);
+      routesApplied.publish({ version: next.version, generation: next.generation });
+      log('info', 'routes applied', {
+        version: next.version,
+        previous: previous?.version,
+        subset: next.subset,
+      });
+      if (config.routes.stateFile !== undefined) {
+        persistRoutes(config.routes.stateFile, next.app).catch((error) =>
+          log('error', 'persisting routes failed', { error: String(error) }),
+        );
+      }
+    });
+    const stopNamespaces = namespaces.onChange((name) => {
+      seeds.clear();
+      watches.expireNamespace(name, `namespace "${name}" was relabelled; re-list`);
+    });
+    const apply = (source: string, app: Parameters<typeof makeSnapshot>[0]) => {
+      generation += 1;
+      routes.swap(
+        makeSnapshot(app, config.pod.labels, generation, {
+          leaderElectionName: config.leaderElectionName,
+          userAgentOverride: config.userAgentOverride,
+        }),
+      );
+      log('info', 'routes loaded', { source });
+    };
+    const loadFile = async (file: string) => {
+      const result = await readVirtualAppFile(file);
+      if (result.ok) apply(file, result.value);
+      else
+        log('error', 'VirtualApp rejected; keeping the current routes', {
+          file,
+          problems: result.problems,
+        });
+    };
+    if (config.routes.stateFile !== undefined) {
+      const persisted = await loadPersistedRoutes(config.routes.stateFile);
+      if (persisted?.ok) apply(config.routes.stateFile, persisted.value);
+      else if (persisted !== undefined)
+        log('warn', 'persisted routes unreadable', { problems: persisted.problems });
+    }
+    const vappFile = config.routes.virtualAppFile;
+    if (vappFile !== undefined) {
+      await loadFile(vappFile);
+      // Polling, not fs.watch: a mounted ConfigMap changes by swapping a symlink.
+      watchFile(vappFile, { interval: 1000 }, () => void loadFile(vappFile));
+    }
+
+    const server: Server =
+      config.listen.tls.mode === 'files'
+        ? createHttpsServer({
+            cert: await readFile(config.listen.tls.certFile),
+            key: await readFile(config.listen.tls.keyFile),
+          })
+        : createHttpServer();
+    const inFlight = serveProxy(
+      server,
+      buildPipeline({
+        routes,
+        namespaces,
+        seeds,
+        watches,
+        upstream,
+        maxFrameBytes: config.limits.maxFrameBytes,
+      }),
+    );
+    const admin = createAdminServer({
+      registry: metrics.registry,
+      notReady: () => {
+        if (routes.current() === undefined) return 'no routes yet';
+        if (!namespacesReady) return 'namespace labels not synced yet';
+        return undefined;
+      },
+    });
+    try {
+      const addresses = {
+        proxy: await listen(server, config.listen.host, config.listen.port),
+        admin: await listen(admin, config.admin.host, config.admin.port),
+      };
+      log('info', 'listening', { proxy: addresses.proxy.port, admin: addresses.admin.port });
+      resolveListening(addresses);
+      if (!signal.aborted)
+        await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+    } catch (error) {
+      rejectListening(error);
+      throw error;
+    } finally {
+      log('info', 'draining');
+      if (vappFile !== undefined) unwatchFile(vappFile);
+      ownSignal.abort();
+      await drain(server, inFlight, config.shutdown.drainTimeoutMs);
+      await new Promise<void>((resolve) => {
+        admin.closeAllConnections();
+        admin.close(() => resolve());
+      });
+      await running;
+      stopSwap();
+      stopNamespaces();
+      signal.removeEventListener('abort', stopOwn);
+      await upstream.close();
+      metrics.close();
+      log('info', 'stopped');
+      stopLog();
+    }
+  };
+
+  return { name: 'ctrlmesh-proxy', listening, routes, start };
+};

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { StaticNamespaceLabels } from '../namespaces/namespace-labels.js';
+import type { Exchange } from '../pipeline/exchange.js';
+import { chain } from '../pipeline/stage.js';
+import type { RouteSnapshot } from '../routes/route-snapshot.js';
+import { statusFor } from '../status/status-for.js';
+import { anExchange, canarySnapshot, cannedTerminal } from '../test-support/exchanges.js';
+import { classifyRequest } from './classify-request.js';
+import { type Decided, decideOwnership } from './decide-ownership.js';
+import { overrideUserAgent } from './override-user-agent.js';
+import { pinRoutes } from './pin-routes.js';
+
+const namespaces = new StaticNamespaceLabels({
+  'canary-a': {},
+  lab: { 'ns-type': 'canary' },
+  plain: {},
+  'kube-system': { 'ns-type': 'system' },
+});
+
+const pipeline = (snapshot: RouteSnapshot | undefined) => {
+  const terminal = cannedTerminal('{}');
+  const handler = chain<Exchange>()
+    .use(pinRoutes({ current: () => snapshot }))
+    .use(overrideUserAgent())
+    .use(classifyRequest())
+    .use(decideOwnership(namespaces))
+    .to(terminal);
+  return { handler, terminal };
+};
+
+const failure = async (promise: Promise<unknown>) => {
+  try {
+    await promise;
+  } catch (error) {
+    return statusFor(error).status;
+  }
+  throw new Error('expected a failure');
+};
+
+const v1 = canarySnapshot({ app: 'sample' });
+const v2 = canarySnapshot({ app: 'sample', version: 'v2' });
+
+describe('decideOwnership', () => {
+  it('forwards reads and writes in its own slice', async () => {
+    const { handler, terminal } = pipeline(v1);
+    await handler(anExchange('GET', '/api/v1/namespaces/plain/configmaps/x'));
+    await handler(anExchange('PUT', '/api/v1/namespaces/plain/configmaps/x'));
+    expect(terminal.seen.map((e) => (e as Decided).plan.kind)).toEqual(['forward', 'forward']);
+  });
+
+  it('refuses a read outside the slice with 403 naming the owner', async () => {
+    const { handler, terminal } = pipeline(v1);
+    const status = await failure(
+      handler(anExchange('GET', '/api/v1/namespaces/canary-a/configmaps/x')),
+    );
+    expect(status).toMatchObject({ code: 403, reason: 'Forbidden' });
+    expect(status.message).toContain('belongs to subset "v2"; this pod serves the default subset');
+    expect(terminal.seen).toHaveLength(0);
+  });
+
+  it('decides namespaces by their labels, not only their names', async () => {
+    const { handler } = pipeline(v2);
+    await handler(anExchange('DELETE', '/api/v1/namespaces/lab/configmaps/x'));
+    const status = await failure(
+      handler(anExchange('PATCH', '/api/v1/namespaces/plain/configmaps/x')),
+    );
+    expect(status.message).toContain('belongs to the default subset; this pod serves subset "v2"');
+  });
+
+  it('refuses excluded namespaces with 403 for every subset', async () => {
+    for (const snapshot of [v1, v2]) {
+      const { handler } = pipeline(snapshot);
+      const status = await failure(
+        handler(anExchange('POST', '/api/v1/namespaces/kube-system/configmaps')),
+      );
+      expect(status).toMatchObject({ code: 403 });
+      expect(status.message).toContain('excluded by the VirtualApp');
+    }
+  });
+
+  it('filters lists and watches instead of refusing them', async () => {
+    const { handler, terminal } = pipeline(v1);
+    await handler(anExchange('GET', '/api/v1/namespaces/canary-a/configmaps'));
+    await handler(anExchange('GET', '/api/v1/configmaps?watch=true'));
+    expect(terminal.seen.map((e) => (e as Decided).plan.kind)).toEqual(['filter', 'filter']);
+  });
+
+  it('passes discovery and other non-resource paths through', async () => {
+    const { handler, terminal } = pipeline(v1);
+    await handler(anExchange('GET', '/apis/apps/v1'));
+    await handler(anExchange('GET', '/version'));
+    expect(terminal.seen.map((e) => (e as Decided).plan.kind)).toEqual([
+      'passthrough',
+      'passthrough',
+    ]);
+  });
+
+  it('fails closed with 503 when no routes are known', async () => {
+    const { handler } = pipeline(undefined);
+    expect(
+      await failure(handler(anExchange('GET', '/api/v1/namespaces/plain/configmaps/x'))),
+    ).toMatchObject({
+      code: 503,
+      reason: 'ServiceUnavailable',
+    });
+    await handler(anExchange('GET', '/version'));
+  });
+
+  it('refuses a path the apiserver might read differently', async () => {
+    const { handler } = pipeline(v1);
+    expect(
+      await failure(
+        handler(anExchange('GET', '/api/v1/namespaces/plain/../canary-a/configmaps/x')),
+      ),
+    ).toMatchObject({
+      code: 400,
+    });
+  });
+});

@@ -1,0 +1,112 @@
+import {
+  DEFAULT_SUBSET,
+  decide,
+  isNamespaceResource,
+  type ResourceRequest,
+  type Target,
+} from '@ctrlmesh/route-engine';
+import type { NamespaceLabels } from '../namespaces/namespace-labels.js';
+import type { Stage } from '../pipeline/stage.js';
+import type { RouteSnapshot } from '../routes/route-snapshot.js';
+import {
+  DefaultOnlyUserAgentError,
+  ExcludedError,
+  NoRoutesYetError,
+  OutsideSliceError,
+  type Subject,
+} from '../status/proxy-error.js';
+import type { Classified } from './classify-request.js';
+
+/**
+ * What the rest of the pipeline does with a request:
+ * - `passthrough`: not about a resource (discovery, `/version`): forwarded untouched;
+ * - `forward`: this pod may touch it: forwarded (lock names may still be rewritten);
+ * - `filter`: a list or watch: forwarded, each item or event decided again;
+ * - `check-object`: a get that depends on the object's own labels: decided on the response.
+ */
+export type Plan =
+  | { readonly kind: 'passthrough' }
+  | { readonly kind: 'forward'; readonly snapshot: RouteSnapshot; readonly api: ResourceRequest }
+  | FilterPlan
+  | {
+      readonly kind: 'check-object';
+      readonly snapshot: RouteSnapshot;
+      readonly api: ResourceRequest;
+    };
+
+/** A list or watch to filter per object. */
+export interface FilterPlan {
+  readonly kind: 'filter';
+  readonly snapshot: RouteSnapshot;
+  readonly api: ResourceRequest;
+  /** The client's user agent is default-only and this pod is not default: it may see nothing. */
+  readonly blind: boolean;
+}
+
+/** An exchange with its plan. */
+export type Decided = Classified & { readonly plan: Plan };
+
+const subjectOf = (api: ResourceRequest): Subject => ({
+  group: api.group,
+  resource: api.subresource ? `${api.resource}/${api.subresource}` : api.resource,
+  namespace: isNamespaceResource(api) ? undefined : api.namespace,
+  name: api.name,
+});
+
+/**
+ * Decides, with route-engine, whether this pod may serve a resource request. Lists and watches are
+ * always forwarded and filtered per object (an empty slice is an empty list, not an error); every
+ * other verb outside the slice gets 403 naming the owner; excluded targets get 403 too (a 404 would
+ * invite create-on-miss loops that fail anyway, see README). No routes yet: 503, fail closed.
+ * Needs the pinned snapshot and the classified request.
+ */
+export const decideOwnership =
+  (namespaces: NamespaceLabels): Stage<Classified, Decided> =>
+  (next) =>
+  async (exchange) => {
+    const { api, snapshot, userAgent } = exchange;
+    if (api.kind === 'nonResource') {
+      exchange.report.decision = 'passthrough';
+      return next({ ...exchange, plan: { kind: 'passthrough' } });
+    }
+    if (snapshot === undefined) {
+      exchange.report.decision = 'no-routes';
+      throw new NoRoutesYetError();
+    }
+    const blind =
+      snapshot.subset !== DEFAULT_SUBSET && snapshot.routes.defaultOnlyUserAgents.has(userAgent);
+    if (api.verb === 'list' || api.verb === 'watch') {
+      exchange.report.decision = 'filtered';
+      return next({ ...exchange, plan: { kind: 'filter', snapshot, api, blind } });
+    }
+    if (blind) {
+      exchange.report.decision = 'denied';
+      throw new DefaultOnlyUserAgentError(userAgent, snapshot.subset);
+    }
+    const target: Target = {
+      group: api.group,
+      resource: api.resource,
+      subresource: api.subresource,
+      userAgent,
+      ...(api.namespace === undefined
+        ? {}
+        : {
+            namespace: { name: api.namespace, labels: (await namespaces.get(api.namespace)) ?? {} },
+          }),
+    };
+    const decision = decide(snapshot.routes, target, snapshot.subset);
+    switch (decision.kind) {
+      case 'allowed':
+        exchange.report.decision = 'owned';
+        return next({ ...exchange, plan: { kind: 'forward', snapshot, api } });
+      case 'denied':
+        exchange.report.decision = 'denied';
+        throw new OutsideSliceError(subjectOf(api), decision.owner, snapshot.subset);
+      case 'excluded':
+        exchange.report.decision = 'excluded';
+        throw new ExcludedError(subjectOf(api));
+      case 'dependsOnObject':
+        exchange.report.decision = 'owned';
+        return next({ ...exchange, plan: { kind: 'check-object', snapshot, api } });
+    }
+  };

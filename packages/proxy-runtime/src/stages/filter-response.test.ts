@@ -1,0 +1,156 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { StaticNamespaceLabels } from '../namespaces/namespace-labels.js';
+import type { Exchange } from '../pipeline/exchange.js';
+import { chain, type Handler } from '../pipeline/stage.js';
+import { statusFor } from '../status/status-for.js';
+import { anExchange, bodyText, canarySnapshot, cannedTerminal } from '../test-support/exchanges.js';
+import { WatchRegistry } from '../watches/watch-registry.js';
+import { WatchSeeds } from '../watches/watch-seeds.js';
+import { classifyRequest } from './classify-request.js';
+import { decideOwnership } from './decide-ownership.js';
+import { filterResponse } from './filter-response.js';
+import { pinRoutes } from './pin-routes.js';
+
+const namespaces = new StaticNamespaceLabels({
+  'canary-a': {},
+  lab: { 'ns-type': 'canary' },
+  plain: {},
+  'kube-system': { 'ns-type': 'system' },
+});
+
+const cm = (namespace: string, name: string, rv: string) => ({
+  kind: 'ConfigMap',
+  apiVersion: 'v1',
+  metadata: { name, namespace, resourceVersion: rv, labels: { sample: 'yes' } },
+});
+
+const list = JSON.stringify({
+  kind: 'ConfigMapList',
+  apiVersion: 'v1',
+  metadata: { resourceVersion: '50' },
+  items: [
+    cm('canary-a', 'a', '10'),
+    cm('plain', 'p', '11'),
+    cm('kube-system', 's', '12'),
+    cm('lab', 'l', '13'),
+  ],
+});
+
+const setup = (podLabels: Record<string, string>) => {
+  const seeds = new WatchSeeds();
+  const watches = new WatchRegistry();
+  const snapshot = canarySnapshot(podLabels);
+  const through = (terminal: Handler) =>
+    chain<Exchange>()
+      .use(pinRoutes({ current: () => snapshot }))
+      .use(classifyRequest())
+      .use(decideOwnership(namespaces))
+      .use(filterResponse({ namespaces, seeds, watches, maxFrameBytes: 1 << 20 }))
+      .to(terminal);
+  return { seeds, watches, through };
+};
+
+const names = (text: string) =>
+  (JSON.parse(text).items as { metadata: { namespace: string; name: string } }[]).map(
+    (item) => `${item.metadata.namespace}/${item.metadata.name}`,
+  );
+
+describe('filterResponse', () => {
+  it('gives each subset exactly its slice of a list across namespaces', async () => {
+    for (const [labels, expected] of [
+      [{}, ['plain/p']],
+      [{ version: 'v2' }, ['canary-a/a', 'lab/l']],
+    ] as const) {
+      const { through } = setup(labels);
+      const response = await through(cannedTerminal(list))(anExchange('GET', '/api/v1/configmaps'));
+      expect(response.headers['content-length']).toBeUndefined();
+      expect(names(await bodyText(response))).toEqual(expected);
+    }
+  });
+
+  it('asks the apiserver for uncompressed JSON', async () => {
+    const { through } = setup({});
+    const terminal = cannedTerminal(list);
+    await bodyText(
+      await through(terminal)(
+        anExchange('GET', '/api/v1/configmaps', {
+          accept: 'application/vnd.kubernetes.protobuf, application/json',
+          'accept-encoding': 'gzip',
+        }),
+      ),
+    );
+    expect(terminal.seen[0]?.request.headers).toEqual({ accept: 'application/json' });
+  });
+
+  it('seeds a watch from its list and turns a move out of the slice into DELETED', async () => {
+    const { through } = setup({ version: 'v2' });
+    await bodyText(await through(cannedTerminal(list))(anExchange('GET', '/api/v1/configmaps')));
+    const moved = { ...cm('lab', 'l', '60') };
+    const events = `${JSON.stringify({ type: 'MODIFIED', object: { ...cm('plain', 'p', '59') } })}\n${JSON.stringify({ type: 'MODIFIED', object: moved })}\n`;
+    // Namespace lab loses its canary label: l now belongs to the default subset.
+    namespaces.set('lab', {});
+    try {
+      const response = await through(cannedTerminal(events))(
+        anExchange(
+          'GET',
+          '/api/v1/configmaps?watch=true&resourceVersion=50&allowWatchBookmarks=true',
+        ),
+      );
+      const out = (await bodyText(response))
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      expect(
+        out.map(
+          (e) => `${e.type} ${e.object.metadata.name ?? ''} ${e.object.metadata.resourceVersion}`,
+        ),
+      ).toEqual(['BOOKMARK  59', 'DELETED l 60']);
+    } finally {
+      namespaces.set('lab', { 'ns-type': 'canary' });
+    }
+  });
+
+  it('answers 410 Expired to a watch from a position this proxy never served', async () => {
+    const { through } = setup({});
+    const terminal = cannedTerminal('');
+    await expect(
+      through(terminal)(
+        anExchange('GET', '/api/v1/configmaps?watch=true&resourceVersion=77'),
+      ).catch((error) => statusFor(error).status),
+    ).resolves.toMatchObject({ code: 410, reason: 'Expired' });
+    expect(terminal.seen).toHaveLength(0);
+  });
+
+  it('ends open watches with 410 Expired when the registry expires them', async () => {
+    const { through, watches } = setup({});
+    const never = new ReadableStreamLike();
+    const response = await through(async () => ({
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: never.readable,
+    }))(anExchange('GET', '/api/v1/configmaps?watch=true'));
+    expect(watches.size).toBe(1);
+    watches.expireAll('routes changed');
+    const last = JSON.parse((await bodyText(response)).trim());
+    expect(last).toMatchObject({
+      type: 'ERROR',
+      object: { code: 410, reason: 'Expired', message: 'routes changed' },
+    });
+  });
+
+  it('passes an error Status from the apiserver through unchanged', async () => {
+    const { through } = setup({});
+    const status = '{"kind":"Status","code":403,"reason":"Forbidden"}';
+    const response = await through(cannedTerminal(status, 403))(
+      anExchange('GET', '/api/v1/configmaps'),
+    );
+    expect(response.status).toBe(403);
+    expect(await bodyText(response)).toBe(status);
+  });
+});
+
+/** A body that never ends on its own. */
+class ReadableStreamLike {
+  readonly readable = new PassThrough();
+}

@@ -1,0 +1,220 @@
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { isNamespaceResource, type ResourceRequest } from '@ctrlmesh/route-engine';
+import { filterableRequestHeaders, isJsonResponse } from '../http/filterable-request.js';
+import type { NamespaceLabels } from '../namespaces/namespace-labels.js';
+import { objectsFiltered, watchCount } from '../observe/channels.js';
+import { objectVerdict } from '../ownership/object-verdict.js';
+import type { ProxyResponse, ResponseHeaders } from '../pipeline/exchange.js';
+import type { Handler, Stage } from '../pipeline/stage.js';
+import { UpstreamMalformedError, WatchExpiredError } from '../status/proxy-error.js';
+import { filterJsonList, type ListFilterSummary } from '../streams/json-list-filter.js';
+import { filterJsonWatch, type WatchFilterCounts } from '../streams/json-watch-filter.js';
+import type { ObjectVerdict } from '../streams/kube-object.js';
+import { WatchVisibility } from '../streams/watch-visibility.js';
+import type { WatchRegistry } from '../watches/watch-registry.js';
+import type { WatchSeeds } from '../watches/watch-seeds.js';
+import type { Decided, FilterPlan } from './decide-ownership.js';
+
+/** What {@link filterResponse} needs. */
+export interface FilterResponseDeps {
+  readonly namespaces: NamespaceLabels;
+  readonly seeds: WatchSeeds;
+  readonly watches: WatchRegistry;
+  readonly maxFrameBytes: number;
+}
+
+// Where a client resumes: the routes version, the resource and namespace, the client's own
+// selectors, and its user agent (default-only agents see a different slice).
+const seedScope = (plan: FilterPlan, params: URLSearchParams, userAgent: string): string =>
+  [
+    plan.snapshot.version,
+    plan.api.group,
+    plan.api.resource,
+    plan.api.namespace ?? '',
+    params.get('labelSelector') ?? '',
+    params.get('fieldSelector') ?? '',
+    userAgent,
+  ].join('|');
+
+const filteredHeaders = (headers: ResponseHeaders): ResponseHeaders => {
+  const { 'content-length': _length, 'content-encoding': _encoding, ...rest } = headers;
+  return rest;
+};
+
+// The apiserver should not compress (we asked for identity), but a gzip body is still read right.
+const decoded = (response: ProxyResponse): AsyncIterable<Uint8Array> => {
+  const body = response.body as Readable;
+  if (String(response.headers['content-encoding'] ?? '').toLowerCase() !== 'gzip') return body;
+  return body.pipe(createGunzip());
+};
+
+const readable = (response: ProxyResponse): response is ProxyResponse & { body: Readable } =>
+  response.status === 200 && response.body instanceof Readable;
+
+const refuseUnreadable = (response: ProxyResponse & { body: Readable }): never => {
+  response.body.destroy();
+  throw new UpstreamMalformedError(
+    `ctrlmesh-proxy cannot filter a ${String(response.headers['content-type'])} response; ask for JSON`,
+  );
+};
+
+async function* thenRun<T>(source: AsyncIterable<T>, done: () => void): AsyncGenerator<T> {
+  try {
+    yield* source;
+  } finally {
+    done();
+  }
+}
+
+const filterList = async (
+  next: Handler<Decided>,
+  exchange: Decided,
+  keep: ObjectVerdict,
+  scope: string,
+  deps: FilterResponseDeps,
+): Promise<ProxyResponse> => {
+  const response = await next(exchange);
+  if (!readable(response)) return response;
+  if (!isJsonResponse(response.headers['content-type'])) refuseUnreadable(response);
+  const summary: ListFilterSummary = {
+    kept: 0,
+    dropped: 0,
+    shownKeys: [],
+    resourceVersion: undefined,
+  };
+  const continued = new URLSearchParams(
+    exchange.api.kind === 'resource' ? exchange.api.query : '',
+  ).has('continue');
+  let complete = false;
+  const filtered = filterJsonList(decoded(response), {
+    keep,
+    maxItemBytes: deps.maxFrameBytes,
+    summary,
+  });
+  const body = Readable.from(
+    thenRun(
+      (async function* () {
+        yield* filtered;
+        complete = true;
+      })(),
+      () => {
+        if (!complete) return;
+        if (summary.resourceVersion)
+          deps.seeds.record(scope, summary.resourceVersion, summary.shownKeys, continued);
+        objectsFiltered.publish({
+          resource: exchange.report.resource,
+          source: 'list',
+          kept: summary.kept,
+          dropped: summary.dropped,
+        });
+      },
+    ),
+  );
+  return { status: response.status, headers: filteredHeaders(response.headers), body };
+};
+
+const filterWatch = async (
+  next: Handler<Decided>,
+  exchange: Decided,
+  plan: FilterPlan,
+  keep: ObjectVerdict,
+  scope: string,
+  params: URLSearchParams,
+  deps: FilterResponseDeps,
+): Promise<ProxyResponse> => {
+  const resourceVersion = params.get('resourceVersion') ?? '';
+  const sendInitialEvents = params.get('sendInitialEvents') === 'true';
+  const fromExactVersion = resourceVersion !== '' && resourceVersion !== '0';
+  let seed: Iterable<string> = [];
+  if (fromExactVersion && !sendInitialEvents) {
+    const known = deps.seeds.seed(scope, resourceVersion);
+    if (known === undefined) {
+      throw new WatchExpiredError(
+        `ctrlmesh-proxy does not know what this client holds at resourceVersion ${resourceVersion}; re-list`,
+      );
+    }
+    seed = known;
+  }
+  let expire: (error: WatchExpiredError) => void = () => undefined;
+  const expired = new Promise<WatchExpiredError>((resolve) => {
+    expire = resolve;
+  });
+  const unregister = deps.watches.add({
+    namespace: isNamespaceResource(plan.api) ? undefined : plan.api.namespace,
+    expire: (error) => expire(error),
+  });
+  watchCount.publish({ delta: 1 });
+  const close = () => {
+    unregister();
+    watchCount.publish({ delta: -1 });
+  };
+  let response: ProxyResponse;
+  try {
+    response = await next(exchange);
+  } catch (error) {
+    close();
+    throw error;
+  }
+  if (!readable(response)) {
+    close();
+    return response;
+  }
+  if (!isJsonResponse(response.headers['content-type'])) {
+    close();
+    refuseUnreadable(response);
+  }
+  const visibility = new WatchVisibility(seed, {
+    bookmarks: params.get('allowWatchBookmarks') === 'true',
+    sendInitialEvents,
+    fromExactVersion,
+  });
+  const counts: WatchFilterCounts = { kept: 0, dropped: 0 };
+  const events = filterJsonWatch(decoded(response), {
+    keep,
+    visibility,
+    maxFrameBytes: deps.maxFrameBytes,
+    expired,
+    counts,
+  });
+  const body = Readable.from(
+    thenRun(events, () => {
+      close();
+      const last = visibility.lastResourceVersion;
+      if (last !== undefined) deps.seeds.record(scope, last, visibility.shownKeys());
+      objectsFiltered.publish({ resource: exchange.report.resource, source: 'watch', ...counts });
+    }),
+  );
+  return { status: response.status, headers: filteredHeaders(response.headers), body };
+};
+
+/**
+ * Filters lists and watches (plan `filter`) to what this pod may see: asks the apiserver for
+ * uncompressed JSON, decides each item or event with route-engine (`ownership/object-verdict.ts`),
+ * and streams the result (`streams/`). Records what each list and watch showed so that a resumed
+ * watch knows what its client holds; a watch from an unknown position gets 410 Expired (re-list).
+ * Needs the plan from `decideOwnership`.
+ */
+export const filterResponse =
+  (deps: FilterResponseDeps): Stage<Decided> =>
+  (next) =>
+  async (exchange) => {
+    const { plan } = exchange;
+    if (plan.kind !== 'filter') return next(exchange);
+    const api: ResourceRequest = plan.api;
+    const keep: ObjectVerdict = plan.blind
+      ? () => false
+      : objectVerdict(plan.snapshot, deps.namespaces, {
+          group: api.group,
+          resource: api.resource,
+          userAgent: exchange.userAgent,
+        });
+    const params = new URLSearchParams(api.query);
+    const scope = seedScope(plan, params, exchange.userAgent);
+    const forwarded: Decided = {
+      ...exchange,
+      request: { ...exchange.request, headers: filterableRequestHeaders(exchange.request.headers) },
+    };
+    if (api.verb === 'list') return filterList(next, forwarded, keep, scope, deps);
+    return filterWatch(next, forwarded, plan, keep, scope, params, deps);
+  };

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { parseVirtualApp, type VirtualApp } from '@ctrlmesh/route-engine';
+import { parse } from 'yaml';
+import type { Exchange, ProxyResponse } from '../pipeline/exchange.js';
+import type { Handler } from '../pipeline/stage.js';
+import { makeSnapshot, type RouteSnapshot } from '../routes/route-snapshot.js';
+
+/** The canary VirtualApp of the issue: v2 owns `ns-type=canary` or `^canary-`; system excluded. */
+export const canaryApp = (): VirtualApp => {
+  const text = readFileSync(
+    new URL('../routes/fixtures/canary-vapp.yaml', import.meta.url),
+    'utf8',
+  );
+  const result = parseVirtualApp(parse(text));
+  if (!result.ok) throw new Error(JSON.stringify(result.problems));
+  return result.value;
+};
+
+/** A snapshot of the canary app for a pod with these labels. */
+export const canarySnapshot = (podLabels: Record<string, string>): RouteSnapshot =>
+  makeSnapshot(canaryApp(), podLabels, 1);
+
+/** An exchange for `method url` with optional headers. */
+export const anExchange = (
+  method: string,
+  url: string,
+  headers: Record<string, string> = {},
+): Exchange => {
+  const mark = url.indexOf('?');
+  return {
+    request: {
+      method,
+      path: mark < 0 ? url : url.slice(0, mark),
+      query: mark < 0 ? '' : url.slice(mark + 1),
+      headers,
+      body: null,
+    },
+    signal: new AbortController().signal,
+    id: 'test',
+    report: { verb: method.toLowerCase(), resource: '', decision: 'unknown' },
+  };
+};
+
+/** A terminal handler that answers with `body` (streamed in small chunks) and records what it got. */
+export const cannedTerminal = (
+  body: string | Buffer,
+  status = 200,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+): Handler & { readonly seen: Exchange[] } => {
+  const seen: Exchange[] = [];
+  const handler = async (exchange: Exchange): Promise<ProxyResponse> => {
+    seen.push(exchange);
+    const bytes = Buffer.from(body);
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < bytes.length; i += 50) chunks.push(bytes.subarray(i, i + 50));
+    return { status, headers, body: Readable.from(chunks) };
+  };
+  return Object.assign(handler, { seen });
+};
+
+/** Reads a response body to text. */
+export const bodyText = async (response: ProxyResponse): Promise<string> => {
+  const { body } = response;
+  if (body === null) return '';
+  if (body instanceof Uint8Array) return Buffer.from(body).toString('utf8');
+  const parts: Buffer[] = [];
+  for await (const chunk of body) parts.push(Buffer.from(chunk));
+  return Buffer.concat(parts).toString('utf8');
+};
