@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileNamespaceRegex } from './namespace-regex.js';
+import { compileNamespaceRegex, MAX_REMEMBERED_NAMES } from './namespace-regex.js';
 
 const regex = (source: string) => {
   const compiled = compileNamespaceRegex(source);
@@ -25,5 +25,19 @@ describe('compileNamespaceRegex', () => {
     expect(regex('^(a+)+$').test(`${'a'.repeat(5000)}!`)).toBe(false);
     // Generous bound: a backtracking engine would take longer than the age of the universe.
     expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe('remembered answers', () => {
+  it('give the same answers after the cache fills up and starts over', () => {
+    const compiled = regex('^team-');
+    const names = Array.from({ length: MAX_REMEMBERED_NAMES + 10 }, (_, i) =>
+      i % 2 === 0 ? `team-${i}` : `other-${i}`,
+    );
+    for (const round of [1, 2]) {
+      expect(names.filter((name) => compiled.test(name)).length, `round ${round}`).toBe(
+        Math.ceil(names.length / 2),
+      );
+    }
   });
 });

@@ -1,8 +1,9 @@
-import type { CompiledMatchEntry, CompiledRoutes, CompiledSubset } from './compiled-routes.js';
+import type { CompiledMatchEntry, CompiledRoutes } from './compiled-routes.js';
 import { DEFAULT_SUBSET } from './default-subset.js';
 import { type Labels, matchesLabels } from './label-selector.js';
 import { formatLabelSelector } from './label-selector-string.js';
-import { isNamespaceResource, type Target, type TargetNamespace } from './target.js';
+import { type ResourcePlan, resourcePlan, type SubsetPlan } from './resource-plan.js';
+import type { Target, TargetNamespace } from './target.js';
 
 /**
  * Who owns a target (DESIGN §4).
@@ -40,15 +41,15 @@ interface Facts {
   readonly objectLabels: Labels | undefined;
 }
 
-const factsOf = (target: Target): Facts => {
-  const namespaceObject = isNamespaceResource(target);
-  const namespaceUnknown = namespaceObject && target.namespace === undefined;
+const factsOf = (target: Target, plan: ResourcePlan): Facts => {
+  const namespaceUnknown = plan.namespaceObject && target.namespace === undefined;
   return {
     namespace: target.namespace,
     namespaceUnknown,
     clusterScoped: target.namespace === undefined && !namespaceUnknown,
     // A Namespace lives in itself (DESIGN §4.1): its labels are its namespace's labels.
-    objectLabels: target.objectLabels ?? (namespaceObject ? target.namespace?.labels : undefined),
+    objectLabels:
+      target.objectLabels ?? (plan.namespaceObject ? target.namespace?.labels : undefined),
   };
 };
 
@@ -78,11 +79,6 @@ const matchFields = (entry: CompiledMatchEntry, facts: Facts, ignoreNamespace: b
   return result;
 };
 
-const matchEntry = (entry: CompiledMatchEntry, target: Target, facts: Facts): Match =>
-  entry.resources !== undefined && !entry.resources.matches(target)
-    ? 'no'
-    : matchFields(entry, facts, false);
-
 /** A sink for the reasons `explain` prints; the hot path passes none and builds no strings. */
 type Reasons = string[] | undefined;
 
@@ -106,18 +102,9 @@ const describeEntry = (entry: CompiledMatchEntry): string => {
   return `${entry.path} (${parts.join(', ')})`;
 };
 
-const checkGlobalLimits = (
-  routes: CompiledRoutes,
-  target: Target,
-  facts: Facts,
-  reasons: Reasons,
-): Match => {
+const checkGlobalLimits = (plan: ResourcePlan, facts: Facts, reasons: Reasons): Match => {
   let result: Match = 'yes';
-  for (const entry of routes.globalLimits) {
-    if (entry.resources !== undefined && !entry.resources.matches(target)) {
-      reasons?.push(`global limit ${describeEntry(entry)} does not apply to this resource`);
-      continue;
-    }
+  for (const entry of plan.globalLimits) {
     const match = matchFields(entry, facts, facts.clusterScoped);
     if (match === 'no') {
       reasons?.push(
@@ -139,38 +126,26 @@ const checkGlobalLimits = (
   return result;
 };
 
-const matchSubset = (
-  subset: CompiledSubset,
-  target: Target,
-  facts: Facts,
-  reasons: Reasons,
-): Match => {
+const matchSubset = ({ subset, entries }: SubsetPlan, facts: Facts, reasons: Reasons): Match => {
   let result: Match = 'no';
-  for (const rule of subset.rules) {
-    for (const entry of rule.entries) {
-      const match = matchEntry(entry, target, facts);
-      if (match === 'yes') {
-        reasons?.push(
-          `subset "${subset.name}" owns it: sub-rule "${rule.name}" entry ${describeEntry(entry)} matches (first matching subset in spec order)`,
-        );
-        return 'yes';
-      }
-      if (match === 'unknown') {
-        reasons?.push(
-          `subset "${subset.name}" may own it: sub-rule "${rule.name}" entry ${describeEntry(entry)} depends on the object`,
-        );
-        result = 'unknown';
-      }
+  for (const { rule, entry } of entries) {
+    const match = matchFields(entry, facts, false);
+    if (match === 'yes') {
+      reasons?.push(
+        `subset "${subset.name}" owns it: sub-rule "${rule.name}" entry ${describeEntry(entry)} matches (first matching subset in spec order)`,
+      );
+      return 'yes';
+    }
+    if (match === 'unknown') {
+      reasons?.push(
+        `subset "${subset.name}" may own it: sub-rule "${rule.name}" entry ${describeEntry(entry)} depends on the object`,
+      );
+      result = 'unknown';
     }
   }
   if (result === 'no') reasons?.push(`subset "${subset.name}": none of its rules matches`);
   return result;
 };
-
-const namingSubset = (routes: CompiledRoutes, target: Target): CompiledSubset | undefined =>
-  routes.subsets.find((subset) =>
-    subset.rules.some((rule) => rule.entries.some((entry) => entry.resources?.names(target))),
-  );
 
 const settle = (
   possibleOwners: readonly string[],
@@ -178,8 +153,23 @@ const settle = (
   mayBePublic: boolean,
 ): Ownership =>
   !mayBeExcluded && !mayBePublic && possibleOwners.length === 1
-    ? { kind: 'owned', subset: possibleOwners[0]! }
+    ? ownedBy(possibleOwners[0]!)
     : { kind: 'dependsOnObject', possibleOwners, mayBeExcluded, mayBePublic };
+
+// The hot path hands out shared frozen answers instead of allocating one per decision. Subset
+// names are few (DNS labels from VirtualApps); the bound only guards against a long-lived
+// process that sees many renames.
+const OWNED = new Map<string, Ownership>();
+
+const ownedBy = (subset: string): Ownership => {
+  let ownership = OWNED.get(subset);
+  if (ownership === undefined) {
+    ownership = Object.freeze({ kind: 'owned', subset });
+    if (OWNED.size >= 1024) OWNED.clear();
+    OWNED.set(subset, ownership);
+  }
+  return ownership;
+};
 
 /**
  * The decision procedure of DESIGN §4, shared by `owner` and `explain` so that they can never
@@ -190,9 +180,10 @@ export const evaluateOwnership = (
   target: Target,
   reasons?: string[],
 ): Ownership => {
-  const facts = factsOf(target);
+  const plan = resourcePlan(routes, target);
+  const facts = factsOf(target, plan);
   // Rule 2: global limits fence what anyone may see.
-  const global = checkGlobalLimits(routes, target, facts, reasons);
+  const global = checkGlobalLimits(plan, facts, reasons);
   if (global === 'no') return EXCLUDED;
   const mayBeExcluded = global === 'unknown';
   // Rule 6: some user agents are served by the default subset only.
@@ -203,8 +194,8 @@ export const evaluateOwnership = (
     return settle([DEFAULT_SUBSET], mayBeExcluded, false);
   }
   // Rule 3: public resources, unless a subset rule names the resource explicitly.
-  if (routes.publicResources.matches(target)) {
-    const naming = namingSubset(routes, target);
+  if (plan.listedPublic) {
+    const naming = plan.namedBy;
     if (naming === undefined) {
       reasons?.push('it is a public resource (subsetPublicResources): every subset sees it');
       return mayBeExcluded ? settle([], true, true) : PUBLIC;
@@ -215,8 +206,9 @@ export const evaluateOwnership = (
   }
   // Rule 4: the first subset in spec order whose rules match, else the default subset.
   const possibleOwners: string[] = [];
-  for (const subset of routes.subsets) {
-    const match = matchSubset(subset, target, facts, reasons);
+  for (const subsetPlan of plan.subsets) {
+    const match = matchSubset(subsetPlan, facts, reasons);
+    const subset = subsetPlan.subset;
     if (match === 'yes') {
       possibleOwners.push(subset.name);
       return settle(possibleOwners, mayBeExcluded, false);
