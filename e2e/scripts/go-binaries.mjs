@@ -1,0 +1,45 @@
+// The Go binaries the e2e tests need. prepare-binaries.mjs builds each one when its inputs changed.
+//
+// A binary is `{ name, dir, output, tags?, ldflags?(dir) }`: `dir` is its Go module (relative to
+// e2e/), `output` the binary (relative to `dir`, under a git-ignored bin/), `ldflags` returns extra
+// -ldflags after "-s -w". Inputs are the module's go.mod, go.sum and *.go files plus the build
+// flags and the Go version, so adding an entry here is all it takes to build a new binary.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** Reads the version `module` is required at in `dir`/go.mod. */
+function requiredVersion(dir, module) {
+  const gomod = readFileSync(path.join(dir, 'go.mod'), 'utf8');
+  const escaped = module.replaceAll('.', '\\.');
+  const match = gomod.match(new RegExp(`^\\s*(?:require\\s+)?${escaped}\\s+(v\\S+)`, 'm'));
+  if (!match) throw new Error(`${dir}/go.mod does not require ${module}`);
+  return match[1];
+}
+
+/**
+ * Stamps k8s.io/component-base/version the way Kubernetes' release build does, so /version and
+ * the server's binary version report the release we built instead of v0.0.0-master.
+ */
+function kubernetesVersionFlags(dir) {
+  const kubeVersion = requiredVersion(dir, 'k8s.io/kubernetes');
+  const [, major, minor] = kubeVersion.match(/^v(\d+)\.(\d+)\./) ?? [];
+  const pkg = 'k8s.io/component-base/version';
+  return [
+    `-X ${pkg}.gitMajor=${major}`,
+    `-X ${pkg}.gitMinor=${minor}`,
+    `-X ${pkg}.gitVersion=${kubeVersion}`,
+    `-X ${pkg}.gitTreeState=clean`,
+  ];
+}
+
+/** Every Go binary the e2e suite builds. */
+export const goBinaries = [
+  {
+    name: 'kas',
+    dir: 'kube-apiserver',
+    output: 'bin/kas',
+    // grpcnotrace drops grpc's x/net/trace debug pages, which nothing here serves.
+    tags: ['grpcnotrace'],
+    ldflags: kubernetesVersionFlags,
+  },
+];
