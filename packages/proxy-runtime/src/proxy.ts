@@ -163,6 +163,7 @@ export const createProxy = (config: Readonly<ProxyConfig>, parts: ProxyParts = {
         watches,
         upstream,
         maxFrameBytes: config.limits.maxFrameBytes,
+        podNamespace: config.pod.namespace,
       }),
     );
     const admin = createAdminServer({

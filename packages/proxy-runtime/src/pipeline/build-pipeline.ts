@@ -6,6 +6,7 @@ import { filterResponse } from '../stages/filter-response.js';
 import { forwardUpstream } from '../stages/forward-upstream.js';
 import { overrideUserAgent } from '../stages/override-user-agent.js';
 import { pinRoutes } from '../stages/pin-routes.js';
+import { rewriteLock } from '../stages/rewrite-lock.js';
 import type { Upstream } from '../upstream/upstream.js';
 import type { WatchRegistry } from '../watches/watch-registry.js';
 import type { WatchSeeds } from '../watches/watch-seeds.js';
@@ -20,6 +21,8 @@ export interface PipelineDeps {
   readonly watches: WatchRegistry;
   readonly upstream: Pick<Upstream, 'pool' | 'timeouts'>;
   readonly maxFrameBytes: number;
+  /** The pod's namespace, where its leader-election lock lives. */
+  readonly podNamespace: string;
 }
 
 /** The proxy's request pipeline; the first stage listed sees each request first. */
@@ -31,6 +34,8 @@ export const buildPipeline = (deps: PipelineDeps): Handler<Exchange> =>
     .use(overrideUserAgent())
     // Path -> verb, group/resource, namespace, name (route-engine's parseApiPath).
     .use(classifyRequest())
+    // Each subset gets its own lock (`<name>---<subset>`); lock traffic skips ownership.
+    .use(rewriteLock({ podNamespace: deps.podNamespace, maxFrameBytes: deps.maxFrameBytes }))
     // Ours, another subset's (403), excluded (403), or no routes (503).
     .use(decideOwnership(deps.namespaces))
     // Lists and watches: drop items and events that are not ours.

@@ -73,6 +73,11 @@ export const decideOwnership =
       exchange.report.decision = 'no-routes';
       throw new NoRoutesYetError();
     }
+    if (exchange.lockTraffic === true) {
+      // Each subset has its own copy of the lock (`rewriteLock`): no subset can touch another's.
+      exchange.report.decision = 'owned';
+      return next({ ...exchange, plan: { kind: 'forward', snapshot, api } });
+    }
     const blind =
       snapshot.subset !== DEFAULT_SUBSET && snapshot.routes.defaultOnlyUserAgents.has(userAgent);
     if (api.verb === 'list' || api.verb === 'watch') {

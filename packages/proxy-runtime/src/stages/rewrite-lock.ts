@@ -1,0 +1,124 @@
+import { Readable } from 'node:stream';
+import {
+  createLockRewriter,
+  type LockRewriter,
+  lockTarget,
+} from '@ctrlmesh/leader-election-rewriter';
+import { readBody } from '../http/read-body.js';
+import type { ProxyResponse } from '../pipeline/exchange.js';
+import type { Stage } from '../pipeline/stage.js';
+import type { RouteSnapshot } from '../routes/route-snapshot.js';
+import type { Classified } from './classify-request.js';
+
+/** What {@link rewriteLock} needs. */
+export interface RewriteLockDeps {
+  /** The pod's namespace: only locks there are rewritten (the controller's own lock). */
+  readonly podNamespace: string;
+  readonly maxFrameBytes: number;
+}
+
+const NEWLINE = 0x0a;
+
+async function* mapLines(
+  source: AsyncIterable<Uint8Array>,
+  map: (line: Uint8Array) => Uint8Array,
+): AsyncGenerator<Uint8Array> {
+  let rest = Buffer.alloc(0);
+  for await (const chunk of source) {
+    rest = rest.length === 0 ? Buffer.from(chunk) : Buffer.concat([rest, chunk]);
+    let start = 0;
+    for (let nl = rest.indexOf(NEWLINE); nl >= 0; nl = rest.indexOf(NEWLINE, start)) {
+      yield map(rest.subarray(start, nl + 1));
+      start = nl + 1;
+    }
+    rest = rest.subarray(start);
+  }
+  if (rest.length > 0) yield map(rest);
+}
+
+/**
+ * Gives each subset its own leader-election lock (DESIGN §5): requests for the lock named
+ * `leaderElectionName` in the pod's namespace go to `<name>---<subset>` (leader-election-rewriter:
+ * name segment, field selector or body, JSON and protobuf), and the answers are mapped back so the
+ * controller only ever sees the name it asked for. The default subset keeps the original name. Lock
+ * traffic is marked so ownership does not refuse it: the lock's namespace need not be in the slice.
+ * Needs the classified request and the pinned snapshot.
+ */
+export const rewriteLock = (deps: RewriteLockDeps): Stage<Classified> => {
+  const rewriters = new WeakMap<RouteSnapshot, LockRewriter>();
+  const rewriterFor = (snapshot: RouteSnapshot, lockName: string): LockRewriter => {
+    let rewriter = rewriters.get(snapshot);
+    if (rewriter === undefined) {
+      rewriter = createLockRewriter({
+        lockName,
+        subset: snapshot.subset,
+        namespace: deps.podNamespace,
+      });
+      rewriters.set(snapshot, rewriter);
+    }
+    return rewriter;
+  };
+  return (next) => async (exchange) => {
+    const { snapshot, api, request } = exchange;
+    const lockName = snapshot?.leaderElectionName;
+    if (
+      snapshot === undefined ||
+      lockName === undefined ||
+      lockName === '' ||
+      api.kind !== 'resource'
+    ) {
+      return next(exchange);
+    }
+    if (lockTarget(api, { name: lockName, namespace: deps.podNamespace }) === undefined)
+      return next(exchange);
+    const body =
+      request.body === null ? undefined : await readBody(request.body, deps.maxFrameBytes);
+    const contentType = request.headers['content-type'];
+    const url = request.query === '' ? request.path : `${request.path}?${request.query}`;
+    const rewritten = rewriterFor(snapshot, lockName).rewriteRequest({
+      method: request.method,
+      url,
+      contentType,
+      body,
+      apiRequest: api,
+    });
+    const mark = rewritten.url.indexOf('?');
+    const headers = { ...request.headers };
+    if (rewritten.body !== undefined) headers['content-length'] = String(rewritten.body.length);
+    delete headers['transfer-encoding'];
+    // Answers are mapped byte by byte: ask for them uncompressed.
+    delete headers['accept-encoding'];
+    const response = await next({
+      ...exchange,
+      lockTraffic: true,
+      request: {
+        ...request,
+        path: mark < 0 ? rewritten.url : rewritten.url.slice(0, mark),
+        query: mark < 0 ? '' : rewritten.url.slice(mark + 1),
+        headers,
+        body: rewritten.body === undefined ? null : Readable.from([rewritten.body]),
+      },
+    });
+    if (!rewritten.rewritten || !(response.body instanceof Readable)) return response;
+    const responseType = String(response.headers['content-type'] ?? '');
+    const { 'content-length': _length, ...rest } = response.headers;
+    if (api.verb === 'watch') {
+      const mapper = rewritten.response;
+      const events = mapLines(response.body, (line) => mapper.mapWatchEvent(responseType, line));
+      return {
+        status: response.status,
+        headers: rest,
+        body: Readable.from(events),
+      } satisfies ProxyResponse;
+    }
+    const mapped = rewritten.response.mapBody(
+      responseType,
+      await readBody(response.body, deps.maxFrameBytes),
+    );
+    return {
+      status: response.status,
+      headers: { ...rest, 'content-length': String(mapped.length) },
+      body: mapped,
+    };
+  };
+};
