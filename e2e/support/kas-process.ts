@@ -1,0 +1,121 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type KasReadyFile, readReadyFile } from './ready-file.js';
+
+/** The kas binary built by `npm run e2e:prepare` (scripts/prepare-binaries.mjs). */
+export const kasBinary = path.resolve(import.meta.dirname, '../kube-apiserver/bin/kas');
+
+/** How to start kas. */
+export interface StartKasOptions {
+  /** State directory: etcd data, certificates, kubeconfigs, log. Must exist. */
+  dir: string;
+  /** Non-admin token users to create. */
+  users: string[];
+  /** Bound on start-up, until the ready file appears. */
+  readyTimeoutMs: number;
+  binary?: string;
+  /** Extra kube-apiserver flags. */
+  apiserverArgs?: string[];
+}
+
+/** A running kas process. */
+export interface RunningKas {
+  info: KasReadyFile;
+  logFile: string;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process has exited. */
+  stop(graceMs?: number): Promise<{ exitCode: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** The last `lines` lines of a log file, for error messages. */
+export async function logTail(file: string, lines = 40): Promise<string> {
+  try {
+    const text = await readFile(file, 'utf8');
+    return text.trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+function exited(
+  child: ChildProcess,
+): Promise<{ exitCode: number | null; signal: NodeJS.Signals | null }> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return Promise.resolve({ exitCode: child.exitCode, signal: child.signalCode });
+  }
+  return new Promise((resolve) =>
+    child.once('exit', (exitCode, signal) => resolve({ exitCode, signal })),
+  );
+}
+
+/**
+ * Starts kas and resolves once it wrote its ready file (it does so when `/readyz` is 200).
+ * Rejects with the log's last lines when kas exits early or is not ready in time; no process is
+ * left behind either way.
+ */
+export async function startKas(options: StartKasOptions): Promise<RunningKas> {
+  const binary = options.binary ?? kasBinary;
+  if (!existsSync(binary)) {
+    throw new Error(`kas binary ${binary} is missing; run "npm run e2e:prepare" first`);
+  }
+  const logFile = path.join(options.dir, 'kas.log');
+  const readyFile = path.join(options.dir, 'kas.json');
+  const log = openSync(logFile, 'a');
+  const args = [
+    'serve',
+    `--dir=${options.dir}`,
+    `--ready-file=${readyFile}`,
+    `--users=${options.users.join(',')}`,
+    `--ready-timeout=${Math.ceil(options.readyTimeoutMs / 1000)}s`,
+    // If this process dies without running teardown, the pipe closes and kas stops itself.
+    '--stop-on-stdin-close',
+    '--',
+    ...(options.apiserverArgs ?? []),
+  ];
+  const child = spawn(binary, args, { stdio: ['pipe', log, log] });
+  closeSync(log);
+  // A last resort for an exit without teardown; 'exit' handlers must be synchronous.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.on('exit', killOnExit);
+  const done = exited(child);
+
+  const stop: RunningKas['stop'] = async (graceMs = 30_000) => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await done;
+      clearTimeout(timer);
+    }
+    process.off('exit', killOnExit);
+    return done;
+  };
+
+  const deadline = Date.now() + options.readyTimeoutMs;
+  let early: { exitCode: number | null; signal: NodeJS.Signals | null } | undefined;
+  void done.then((status) => {
+    early = status;
+  });
+  while (!existsSync(readyFile)) {
+    if (early) {
+      process.off('exit', killOnExit);
+      throw new Error(
+        `kas exited before it was ready (exit ${early.exitCode ?? early.signal}); last lines of ${logFile}:\n${await logTail(logFile)}`,
+      );
+    }
+    if (Date.now() > deadline) {
+      await stop(5_000);
+      throw new Error(
+        `kas was not ready within ${options.readyTimeoutMs} ms; last lines of ${logFile}:\n${await logTail(logFile)}`,
+      );
+    }
+    await sleep(100);
+  }
+  try {
+    return { info: await readReadyFile(readyFile), logFile, stop };
+  } catch (error) {
+    await stop(5_000);
+    throw error;
+  }
+}
