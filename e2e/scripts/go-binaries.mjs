@@ -42,4 +42,10 @@ export const goBinaries = [
     tags: ['grpcnotrace'],
     ldflags: kubernetesVersionFlags,
   },
+  {
+    // The controller-runtime sample controller (e2e/controllers/README.md).
+    name: 'go-sample',
+    dir: 'controllers/go-sample',
+    output: 'bin/go-sample',
+  },
 ];
