@@ -33,13 +33,19 @@ export {
   type LabelSelector,
   type LabelSelectorExpression,
   type Labels,
+  labelRequirement,
   MATCH_EVERYTHING,
   MATCH_NOTHING,
   matchesLabels,
   type StructuredLabelSelector,
+  selectorOf,
   toStructuredSelector,
 } from './label-selector.js';
-export { formatLabelSelector, parseLabelSelector } from './label-selector-string.js';
+export {
+  formatLabelSelector,
+  NOTHING_SELECTOR_STRING,
+  parseLabelSelector,
+} from './label-selector-string.js';
 export type { NamespaceRegex } from './namespace-regex.js';
 export { type Ownership, owner } from './ownership.js';
 export { parseVirtualApp } from './parse-virtual-app.js';
