@@ -3,6 +3,7 @@ import { type CompiledRoutes, compileRoutes } from './compiled-routes.js';
 import { decide } from './decision.js';
 import { DEFAULT_SUBSET } from './default-subset.js';
 import { explain } from './explain.js';
+import { dnsLabelProblem } from './label-syntax.js';
 import { owner } from './ownership.js';
 import { parseVirtualApp } from './parse-virtual-app.js';
 import { podSubset } from './pod-subset.js';
@@ -328,6 +329,21 @@ describe('default-only user agents', () => {
     expect(decide(routes, fromInventory, 'v2')).toEqual({ kind: 'denied', owner: DEFAULT_SUBSET });
     expect(owner(routes, { ...pod('lab'), userAgent: 'inventory/v1' })).toEqual(excluded);
     expect(owner(routes, { ...pod('canary-a'), userAgent: 'inventory/v1.1' })).toEqual(owned('v2'));
+  });
+});
+
+describe('DEFAULT_SUBSET', () => {
+  it('can never be the name of a declared subset', () => {
+    expect(dnsLabelProblem(DEFAULT_SUBSET)).toBeDefined();
+    const parsed = parseVirtualApp({
+      apiVersion: 'ctrlmesh.io/v1alpha1',
+      kind: 'VirtualApp',
+      spec: {
+        selector: { matchLabels: { app: 'op' } },
+        subsets: [{ name: DEFAULT_SUBSET, labels: { v: '1' } }],
+      },
+    });
+    expect(parsed.ok ? [] : parsed.problems.map((p) => p.path)).toEqual(['spec.subsets[0].name']);
   });
 });
 
