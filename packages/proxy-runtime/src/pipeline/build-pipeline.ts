@@ -1,5 +1,6 @@
 import type { NamespaceLabels } from '../namespaces/namespace-labels.js';
 import type { Routes } from '../routes/route-store.js';
+import { checkObject } from '../stages/check-object.js';
 import { classifyRequest } from '../stages/classify-request.js';
 import { decideOwnership } from '../stages/decide-ownership.js';
 import { filterResponse } from '../stages/filter-response.js';
@@ -38,6 +39,8 @@ export const buildPipeline = (deps: PipelineDeps): Handler<Exchange> =>
     .use(rewriteLock({ podNamespace: deps.podNamespace, maxFrameBytes: deps.maxFrameBytes }))
     // Ours, another subset's (403), excluded (403), or no routes (503).
     .use(decideOwnership(deps.namespaces))
+    // Rules on object labels: decide gets and writes on the object itself.
+    .use(checkObject({ namespaces: deps.namespaces, maxFrameBytes: deps.maxFrameBytes }))
     // Lists and watches: drop items and events that are not ours.
     .use(filterResponse(deps))
     // The only stage that talks to the kube-apiserver.

@@ -14,7 +14,9 @@ export type ProxyErrorCode =
   | 'UPSTREAM_TIMEOUT'
   | 'UPSTREAM_MALFORMED'
   | 'FRAME_TOO_LARGE'
-  | 'WATCH_EXPIRED';
+  | 'WATCH_EXPIRED'
+  | 'MIXED_SLICE'
+  | 'UNREADABLE_BODY';
 
 const BRAND = Symbol.for('ctrlmesh.proxy-runtime.ProxyError');
 
@@ -139,4 +141,22 @@ export class FrameTooLargeError extends ProxyError {
 /** A watch must start over (routes changed, or its position is unknown to this proxy): re-list. */
 export class WatchExpiredError extends ProxyError {
   readonly code = 'WATCH_EXPIRED';
+}
+
+/**
+ * A collection request (deletecollection) whose objects belong to this subset or another depending on
+ * their labels: the proxy cannot make the apiserver touch only this subset's share, so it refuses.
+ */
+export class MixedSliceError extends ProxyError {
+  readonly code = 'MIXED_SLICE';
+  constructor(readonly subject: Subject) {
+    super(
+      `${describe(subject)} holds objects of several subsets (decided by object labels); ctrlmesh-proxy refuses collection writes there: delete objects one by one`,
+    );
+  }
+}
+
+/** A body the proxy must read to decide (its labels) is not JSON. */
+export class UnreadableBodyError extends ProxyError {
+  readonly code = 'UNREADABLE_BODY';
 }

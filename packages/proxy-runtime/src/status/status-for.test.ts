@@ -6,9 +6,11 @@ import {
   ExcludedError,
   FrameTooLargeError,
   isProxyError,
+  MixedSliceError,
   NoRoutesYetError,
   OutsideSliceError,
   type ProxyError,
+  UnreadableBodyError,
   UpstreamMalformedError,
   UpstreamTimeoutError,
   UpstreamUnavailableError,
@@ -29,6 +31,8 @@ const cases: [ProxyError, number, string][] = [
   [new UpstreamMalformedError('bad json'), 502, 'InternalError'],
   [new FrameTooLargeError(1024), 500, 'InternalError'],
   [new WatchExpiredError('routes changed'), 410, 'Expired'],
+  [new MixedSliceError(cm), 403, 'Forbidden'],
+  [new UnreadableBodyError('protobuf'), 415, 'UnsupportedMediaType'],
 ];
 
 describe('statusFor', () => {

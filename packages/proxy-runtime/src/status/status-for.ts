@@ -14,6 +14,8 @@ const STATUS = {
   UPSTREAM_MALFORMED: { code: 502, reason: 'InternalError' },
   FRAME_TOO_LARGE: { code: 500, reason: 'InternalError' },
   WATCH_EXPIRED: { code: 410, reason: 'Expired' },
+  MIXED_SLICE: { code: 403, reason: 'Forbidden' },
+  UNREADABLE_BODY: { code: 415, reason: 'UnsupportedMediaType' },
 } as const satisfies Record<ProxyErrorCode, { code: number; reason: StatusReason }>;
 
 /** The metav1.Status for an error, and whether the error was unexpected (to be logged once). */

@@ -5,7 +5,8 @@ export type StatusReason =
   | 'ServiceUnavailable'
   | 'Timeout'
   | 'InternalError'
-  | 'Expired';
+  | 'Expired'
+  | 'UnsupportedMediaType';
 
 /** A Kubernetes `metav1.Status` failure, as the apiserver would send it. */
 export interface Status {

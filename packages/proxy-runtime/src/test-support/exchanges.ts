@@ -6,16 +6,16 @@ import type { Exchange, ProxyResponse } from '../pipeline/exchange.js';
 import type { Handler } from '../pipeline/stage.js';
 import { makeSnapshot, type RouteSnapshot } from '../routes/route-snapshot.js';
 
-/** The canary VirtualApp of the issue: v2 owns `ns-type=canary` or `^canary-`; system excluded. */
-export const canaryApp = (): VirtualApp => {
-  const text = readFileSync(
-    new URL('../routes/fixtures/canary-vapp.yaml', import.meta.url),
-    'utf8',
-  );
+/** A VirtualApp from `routes/fixtures/<name>.yaml`. */
+export const fixtureApp = (name: string): VirtualApp => {
+  const text = readFileSync(new URL(`../routes/fixtures/${name}.yaml`, import.meta.url), 'utf8');
   const result = parseVirtualApp(parse(text));
   if (!result.ok) throw new Error(JSON.stringify(result.problems));
   return result.value;
 };
+
+/** The canary VirtualApp of the issue: v2 owns `ns-type=canary` or `^canary-`; system excluded. */
+export const canaryApp = (): VirtualApp => fixtureApp('canary-vapp');
 
 /** A snapshot of the canary app for a pod with these labels. */
 export const canarySnapshot = (podLabels: Record<string, string>): RouteSnapshot =>
