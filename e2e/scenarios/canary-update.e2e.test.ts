@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CoreV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { givenProxy, givenProxyIdentity, givenVirtualApp, type MeshProxy } from '../steps/proxy.js';
 import {
@@ -152,6 +152,37 @@ describe('Canary update of a controller (go sample, v1 x2 + v2 x1)', () => {
       namespaces.filter((ns) => ns.kind.startsWith('canary')).map((ns) => ns.name),
     );
     expect(v2Writes.every((entry) => canary.has(String(entry.namespace)))).toBe(true);
+  });
+
+  it('widening the canary moves objects to v2 without restarting any pod', async () => {
+    const v1Leader = await eventuallyOneLeader(controllers.slice(0, 2));
+    await givenVirtualApp(vappFile, virtualApp([{ namespaceRegex: '^team-' }]));
+    for (const { name } of namespaces.filter((ns) => ns.kind === 'plain')) {
+      await eventuallyReconciledBy(core, name, 'settings', 'go-v2-0@v2', 60_000);
+    }
+    // v1's cache is exact again (its watches ended with 410 and it re-listed): it does not fight back.
+    await sleep(2_000);
+    for (const { name } of namespaces.filter((ns) => ns.kind === 'plain')) {
+      const object = await core.readNamespacedConfigMap({ name: 'settings', namespace: name });
+      expect(object.metadata?.annotations?.[reconciledBy]).toBe('go-v2-0@v2');
+    }
+    // Rolling back is one edit: v1 re-lists and takes them back.
+    await givenVirtualApp(vappFile, virtualApp());
+    for (const { name } of namespaces.filter((ns) => ns.kind === 'plain')) {
+      await eventuallyReconciledBy(core, name, 'settings', `${v1Leader.podName}@v1`, 60_000);
+    }
+    expect(controllers.every((controller) => controller.running())).toBe(true);
+  });
+
+  it('labelling a namespace canary moves its objects to v2', async () => {
+    const plain = namespaces.find((ns) => ns.kind === 'plain');
+    if (!plain) return;
+    await core.patchNamespace(
+      { name: plain.name, body: { metadata: { labels: { 'ns-type': 'canary' } } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    await eventuallyReconciledBy(core, plain.name, 'settings', 'go-v2-0@v2', 60_000);
+    plain.kind = 'canary-label';
   });
 
   it('killing the v1 leader hands over within v1 only', async () => {

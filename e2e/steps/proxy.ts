@@ -27,6 +27,8 @@ export interface MeshProxy {
   running(): boolean;
   /** The proxy's /metrics text. */
   metrics(): Promise<string>;
+  /** The status code of its /readyz. */
+  readyz(): Promise<number>;
   /** SIGTERM and wait for the drain. */
   stop(): Promise<void>;
   /** SIGKILL at once. */
@@ -46,6 +48,8 @@ export interface MeshProxyOptions {
   workDir: string;
   /** Where the last known routes are persisted; defaults to `<workDir>/<podName>.routes.json`. */
   stateFile?: string;
+  /** Wait for /readyz (default); false for a proxy that is expected to fail closed. */
+  waitReady?: boolean;
 }
 
 const exited = (child: ChildProcess): Promise<void> =>
@@ -163,7 +167,7 @@ export async function givenProxy(options: MeshProxyOptions): Promise<MeshProxy> 
       { what: `proxy ${options.podName} to be ready`, timeoutMs: 20_000 },
     );
   launch();
-  await ready();
+  if (options.waitReady !== false) await ready();
   return {
     podName: options.podName,
     port,
@@ -172,6 +176,7 @@ export async function givenProxy(options: MeshProxyOptions): Promise<MeshProxy> 
     logFile,
     running: () => child.exitCode === null && child.signalCode === null,
     metrics: async () => (await fetch(`http://127.0.0.1:${adminPort}/metrics`)).text(),
+    readyz: async () => fetch(`http://127.0.0.1:${adminPort}/readyz`).then((r) => r.status),
     stop: async () => {
       child.kill('SIGTERM');
       await exited(child);
@@ -182,7 +187,7 @@ export async function givenProxy(options: MeshProxyOptions): Promise<MeshProxy> 
     },
     restart: async () => {
       launch();
-      await ready();
+      if (options.waitReady !== false) await ready();
     },
   };
 }
