@@ -222,6 +222,13 @@ describe('injectListOptions', () => {
     expect(result.exactness).toBe('superset');
   });
 
+  it('does not push a query past the parameter count Go reads', () => {
+    const query = 'x&'.repeat(10_000).slice(0, -1); // exactly the 10000 Go still reads
+    const result = injectListOptions(sharded, 'a', pods(inNamespace('apps'), query));
+    expect(result.query).toBe(query);
+    expect(result.exactness).toBe('superset');
+  });
+
   it('asks for nothing for a default-only user agent on another subset', () => {
     const routes = routesOf(
       {

@@ -108,7 +108,11 @@ export const injectListOptions = (
   }
   const plan = planRestriction(routes, subset, request, options);
   if (plan === undefined) return unchanged(`subset ${subset} is not declared`);
-  return applyPlan(query, request.query, plan);
+  const result = applyPlan(query, request.query, plan);
+  // An added parameter could push the query past Go's limit, and then nothing would apply.
+  return isReadableByApiserver(parseQueryString(result.query))
+    ? result
+    : unchanged('the apiserver would ignore every parameter of the injected query');
 };
 
 /** The restriction to add, before it meets the client's query. */

@@ -4,21 +4,31 @@ import {
   DEFAULT_SUBSET,
   formatFieldSelector,
   formatLabelSelector,
-  type LabelRequirement,
   type Labels,
   parseVirtualApp,
+  type Target,
   type TargetNamespace,
+  type VirtualApp,
 } from '@ctrlmesh/route-engine';
+import {
+  arbLabelRequirement,
+  arbLabels,
+  arbStructuredSelector,
+  arbVirtualApp,
+  arbWorld,
+  aVirtualApp,
+  vocabulary,
+  type World,
+} from '@ctrlmesh/route-engine/testing';
 import { fc } from '@fast-check/vitest';
 import type { ListRequest, ListScope } from '../inject-list-options.js';
 
-/** An object of the random world: a pod or configmap in a namespace, a node, or a Namespace. */
+/** An object of a random world, named so that field selectors have something to match. */
 export interface WorldObject {
-  readonly group: string;
-  readonly resource: 'pods' | 'configmaps' | 'nodes' | 'namespaces';
+  /** The object as route-engine sees it, without a user agent (that is the request's). */
+  readonly target: Target;
   readonly name: string;
-  /** For a Namespace, itself (a Namespace lives in itself, DESIGN §4.1). */
-  readonly namespace: TargetNamespace | undefined;
+  /** Its labels; a Namespace's are its own namespace labels. */
   readonly labels: Labels;
 }
 
@@ -30,152 +40,102 @@ export interface Scenario {
   readonly objects: readonly WorldObject[];
 }
 
-// Small universes, so that rules, namespaces and objects collide often.
-const NAMESPACE_NAMES = ['default', 'canary-a', 'canary-b', 'kube-system', 'lab', 'team-x'];
-const NAMESPACE_LABELS = { 'ns-type': ['system', 'canary', 'team'], env: ['prod', 'dev'] };
-const OBJECT_LABELS = { shard: ['a', 'b', 'c'], tier: ['gold', 'silver'], env: ['prod', 'dev'] };
-const REGEXES = ['^canary', 'lab', '^kube-', 'a$', 'team', 'x'];
-const RESOURCES = [
-  { apiGroups: [''], resources: ['pods'] },
-  { apiGroups: [''], resources: ['configmaps'] },
-  { apiGroups: [''], resources: ['nodes'] },
-  { apiGroups: [''], resources: ['namespaces'] },
-  { apiGroups: ['*'], resources: ['*'] },
-];
-const DEFAULT_ONLY_AGENT = 'reporter/v1';
-
-const arbLabels = (universe: Record<string, string[]>): fc.Arbitrary<Labels> =>
-  fc.record(
-    Object.fromEntries(
-      Object.entries(universe).map(([key, values]) => [key, fc.constantFrom(...values)]),
-    ),
-    { requiredKeys: [] },
-  ) as fc.Arbitrary<Labels>;
-
-/** A structured (`metav1.LabelSelector`) selector over `universe`. */
-const arbStructuredSelector = (universe: Record<string, string[]>) => {
-  const keys = Object.keys(universe);
-  const expression = fc.constantFrom(...keys).chain((key) =>
-    fc.oneof(
-      fc.record({
-        key: fc.constant(key),
-        operator: fc.constantFrom('In', 'NotIn'),
-        values: fc.uniqueArray(fc.constantFrom(...universe[key]!), { minLength: 1 }),
-      }),
-      fc.record({ key: fc.constant(key), operator: fc.constantFrom('Exists', 'DoesNotExist') }),
-    ),
-  );
-  return fc.record(
-    { matchLabels: arbLabels(universe), matchExpressions: fc.array(expression, { maxLength: 2 }) },
-    { requiredKeys: [] },
-  );
-};
-
-/** A match entry that sets at least one field; object-selector-only entries are common (sharding). */
-const arbMatchEntry = fc.oneof(
-  { weight: 2, arbitrary: fc.record({ objectSelector: arbStructuredSelector(OBJECT_LABELS) }) },
-  {
-    weight: 3,
-    arbitrary: fc
-      .record(
-        {
-          namespaceSelector: arbStructuredSelector(NAMESPACE_LABELS),
-          namespaceRegex: fc.constantFrom(...REGEXES),
-          objectSelector: arbStructuredSelector(OBJECT_LABELS),
-          resources: fc.subarray(RESOURCES, { minLength: 1, maxLength: 2 }),
-        },
-        { requiredKeys: [] },
-      )
-      .filter((entry) => Object.keys(entry).length > 0),
-  },
+/** What can be listed: no subresources. */
+const NAMESPACED = vocabulary.NAMESPACED_RESOURCES.filter((r) => !('subresource' in r));
+const CLUSTER = vocabulary.CLUSTER_RESOURCES;
+const arbListable = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...NAMESPACED) },
+  { weight: 1, arbitrary: fc.constantFrom(...CLUSTER) },
+  { weight: 1, arbitrary: fc.constant({ group: '', resource: 'namespaces' }) },
 );
+const DEFAULT_ONLY_AGENT = vocabulary.USER_AGENTS[0];
 
-/** Sharding by object labels: one object selector per rule, nothing else. */
-const arbShardEntry = fc.record({ objectSelector: arbStructuredSelector(OBJECT_LABELS) });
-
-const arbVirtualAppInput = (sharding: boolean) =>
+/** One entry per sub-rule and one sub-rule per subset: the shape of sharding and canaries. */
+const arbFocusedApp = (arbEntry: fc.Arbitrary<object>): fc.Arbitrary<VirtualApp> =>
   fc
     .record({
-      globalLimits: fc.array(arbMatchEntry, { maxLength: sharding ? 0 : 2 }),
-      rules: sharding
-        ? fc.array(fc.tuple(arbShardEntry), { minLength: 1, maxLength: 3 })
-        : fc.array(fc.array(arbMatchEntry, { minLength: 1, maxLength: 3 }), { maxLength: 4 }),
-      subsetCount: sharding ? fc.integer({ min: 1, max: 3 }) : fc.nat(3),
-      publicResources: sharding ? fc.constant([]) : fc.subarray(RESOURCES.slice(0, 2)),
-      defaultOnlyAgents: fc.boolean(),
+      entries: fc.array(arbEntry, { minLength: 1, maxLength: 3 }),
+      defaultOnly: fc.boolean(),
     })
-    .map(({ globalLimits, rules, subsetCount, publicResources, defaultOnlyAgents }) => ({
-      apiVersion: 'ctrlmesh.io/v1alpha1',
-      kind: 'VirtualApp',
-      metadata: { name: 'app', namespace: 'ops' },
-      spec: {
-        selector: { matchLabels: { app: 'ctl' } },
-        route: {
-          globalLimits,
-          subRules: rules.map((match, index) => ({ name: `rule-${index}`, match })),
-          subsetPublicResources: publicResources,
-          subsetDefaultOnlyUserAgents: defaultOnlyAgents ? [DEFAULT_ONLY_AGENT] : [],
+    .map(({ entries, defaultOnly }) => {
+      const parsed = parseVirtualApp({
+        ...aVirtualApp(),
+        spec: {
+          ...aVirtualApp().spec,
+          route: {
+            subRules: entries.map((entry, index) => ({ name: `rule-${index}`, match: [entry] })),
+            subsetDefaultOnlyUserAgents: defaultOnly ? [DEFAULT_ONLY_AGENT] : [],
+          },
+          subsets: entries.map((_, index) => ({
+            name: `subset-${index}`,
+            labels: { subset: `${index}` },
+            routeRules: [`rule-${index}`],
+          })),
         },
-        // Rules are dealt out round-robin; a rule belongs to at most one subset.
-        subsets: Array.from({ length: subsetCount }, (_, index) => ({
-          name: `s${index}`,
-          labels: { subset: `s${index}` },
-          routeRules: rules
-            .map((_, rule) => `rule-${rule}`)
-            .filter((_, rule) => rule % subsetCount === index),
-        })),
-      },
-    }));
-
-const arbRoutes = (sharding: boolean): fc.Arbitrary<CompiledRoutes> =>
-  arbVirtualAppInput(sharding).map((input) => {
-    const parsed = parseVirtualApp(input);
-    if (!parsed.ok)
-      throw new Error(`generated an invalid VirtualApp: ${JSON.stringify(parsed.problems)}`);
-    return compileRoutes(parsed.value);
-  });
-
-const arbNamespaces: fc.Arbitrary<TargetNamespace[]> = fc
-  .uniqueArray(fc.constantFrom(...NAMESPACE_NAMES), { minLength: 1 })
-  .chain((names) =>
-    fc.tuple(
-      ...names.map((name) => arbLabels(NAMESPACE_LABELS).map((labels) => ({ name, labels }))),
-    ),
-  );
-
-const arbWorld = arbNamespaces.chain((namespaces) => {
-  const inNamespace = (resource: 'pods' | 'configmaps') =>
-    fc.record({
-      group: fc.constant(''),
-      resource: fc.constant(resource),
-      name: fc.constantFrom('o1', 'o2', 'o3'),
-      namespace: fc.constantFrom(...namespaces),
-      labels: arbLabels(OBJECT_LABELS),
+      });
+      if (!parsed.ok) throw new Error(`invalid VirtualApp: ${JSON.stringify(parsed.problems)}`);
+      return parsed.value;
     });
-  const nodes = fc.record({
-    group: fc.constant(''),
-    resource: fc.constant('nodes' as const),
-    name: fc.constantFrom('n1', 'n2'),
-    namespace: fc.constant(undefined),
-    labels: arbLabels(OBJECT_LABELS),
-  });
-  const namespaceObjects: WorldObject[] = namespaces.map((namespace) => ({
-    group: '',
-    resource: 'namespaces',
+
+/** Which VirtualApps a scenario draws. */
+export type AppShape = 'any' | 'sharding' | 'canary';
+
+const APPS: Record<AppShape, () => fc.Arbitrary<VirtualApp>> = {
+  any: arbVirtualApp,
+  // Object-label shards: the default subset's negations meet the client's own label selectors.
+  sharding: () => arbFocusedApp(fc.record({ objectSelector: arbStructuredSelector() })),
+  // Namespace canaries: namespace labels the proxy may not know, regexes, Namespace objects.
+  canary: () =>
+    arbFocusedApp(
+      fc.oneof(
+        fc.record({ namespaceSelector: arbStructuredSelector() }),
+        fc.record({ namespaceRegex: fc.constantFrom(...vocabulary.NAMESPACE_REGEXES) }),
+      ),
+    ),
+};
+
+/** The world's objects that a list can return (no subresources), named, without user agents. */
+const objectsOf = (world: World): WorldObject[] => [
+  ...world.targets.flatMap((target, index): WorldObject[] => {
+    if (target.subresource !== undefined || target.resource === 'namespaces') return [];
+    const { userAgent: _, ...object } = target;
+    return [{ target: object, name: `o${index % 3}`, labels: target.objectLabels ?? {} }];
+  }),
+  // Every namespace is also a Namespace object, living in itself (DESIGN §4.1).
+  ...world.namespaces.map((namespace) => ({
+    target: { group: '', resource: 'namespaces', namespace },
     name: namespace.name,
-    namespace,
     labels: namespace.labels,
-  }));
+  })),
+];
+
+/** More objects of the listed resource, so that each request has several to check. */
+const arbMoreObjects = (
+  resource: { group: string; resource: string },
+  namespaces: readonly TargetNamespace[],
+): fc.Arbitrary<WorldObject[]> => {
+  if (resource.resource === 'namespaces') return fc.constant([]);
+  const clusterScoped = CLUSTER.some((r) => r.resource === resource.resource);
   return fc
-    .array(fc.oneof(inNamespace('pods'), inNamespace('configmaps'), nodes), { maxLength: 40 })
-    .map((objects) => ({
-      namespaces,
-      objects: [...objects, ...namespaceObjects] as WorldObject[],
-    }));
-});
+    .array(
+      fc.record({
+        namespace: clusterScoped ? fc.constant(undefined) : fc.constantFrom(...namespaces),
+        labels: arbLabels(),
+        name: fc.constantFrom('o0', 'o1', 'o2'),
+      }),
+      { maxLength: 10 },
+    )
+    .map((objects) =>
+      objects.map(({ namespace, labels, name }) => ({
+        target: { ...resource, namespace, objectLabels: labels },
+        name,
+        labels,
+      })),
+    );
+};
 
 const arbScope = (
-  resource: WorldObject['resource'],
+  resource: { group: string; resource: string },
   namespaces: readonly TargetNamespace[],
 ): fc.Arbitrary<ListScope> => {
   const one = fc.constantFrom(...namespaces).chain((namespace) =>
@@ -183,89 +143,63 @@ const arbScope = (
       kind: fc.constant('namespace' as const),
       name: fc.constant(namespace.name),
       // The proxy may not know the namespace's labels yet.
-      labels: fc.option(fc.constant(namespace.labels), { nil: undefined }),
+      labels: fc.constantFrom(namespace.labels, undefined),
     }),
   );
   // The proxy may not know every namespace yet.
   const all = fc
     .subarray([...namespaces])
     .map((known): ListScope => ({ kind: 'allNamespaces', namespaces: known }));
-  if (resource === 'nodes') return fc.constant({ kind: 'cluster' });
-  if (resource === 'namespaces')
+  if (CLUSTER.some((r) => r.group === resource.group && r.resource === resource.resource)) {
+    return fc.constant({ kind: 'cluster' });
+  }
+  if (resource.resource === 'namespaces') {
     return fc.oneof(fc.constant<ListScope>({ kind: 'cluster' }), all, one);
+  }
   return fc.oneof(one, all);
 };
 
 /**
- * Random routes, a subset of them (or the default), a world and a list request into it.
- * `sharding` draws only object-selector rules, where the default subset's negations matter most.
+ * Random routes (route-engine's `arbVirtualApp()`, or a sharding or canary shape), one of their
+ * subsets or the default, a world (`arbWorld()`) and a list request into it.
  */
-export const arbScenario = ({ sharding = false } = {}): fc.Arbitrary<Scenario> =>
+export const arbScenario = (shape: AppShape = 'any'): fc.Arbitrary<Scenario> =>
   fc
-    .tuple(
-      arbRoutes(sharding),
-      arbWorld,
-      fc.constantFrom('pods', 'configmaps', 'nodes', 'namespaces' as const),
-    )
+    .tuple(APPS[shape]().map(compileRoutes), arbWorld(), arbListable)
     .chain(([routes, world, resource]) =>
       fc.record({
         routes: fc.constant(routes),
-        subset: fc
-          .constantFrom(DEFAULT_SUBSET, 's0', 's1', 's2')
-          .filter(
-            (subset) => subset === DEFAULT_SUBSET || routes.subsets.some((s) => s.name === subset),
-          ),
+        subset: fc.constantFrom(DEFAULT_SUBSET, ...routes.subsets.map((subset) => subset.name)),
         request: fc.record({
-          group: fc.constant(''),
-          resource: fc.constant(resource),
+          group: fc.constant(resource.group),
+          resource: fc.constant(resource.resource),
           scope: arbScope(resource, world.namespaces),
           userAgent: fc.oneof(
             { weight: 2, arbitrary: fc.constant(undefined) },
-            { weight: 1, arbitrary: fc.constant('controller/v1') },
+            { weight: 1, arbitrary: fc.constantFrom(...vocabulary.USER_AGENTS.slice(1)) },
             { weight: 1, arbitrary: fc.constant(DEFAULT_ONLY_AGENT) },
           ),
         }),
-        objects: fc.constant(world.objects),
+        objects: arbMoreObjects(resource, world.namespaces).map((more) => [
+          ...objectsOf(world),
+          ...more,
+        ]),
       }),
     );
 
-const arbRequirement: fc.Arbitrary<LabelRequirement> = fc
-  .constantFrom(...Object.keys(OBJECT_LABELS))
-  .chain((key) => {
-    const values = OBJECT_LABELS[key as keyof typeof OBJECT_LABELS];
-    return fc.oneof(
-      fc.record({
-        key: fc.constant(key),
-        operator: fc.constantFrom('In' as const, 'NotIn' as const),
-        values: fc.uniqueArray(fc.constantFrom(...values), { minLength: 1 }).map((v) => v.sort()),
-      }),
-      fc.record({
-        key: fc.constant(key),
-        operator: fc.constantFrom('Equals' as const, 'NotEquals' as const),
-        values: fc.constantFrom(...values).map((value) => [value]),
-      }),
-      fc.record({
-        key: fc.constant(key),
-        operator: fc.constantFrom('Exists' as const, 'DoesNotExist' as const),
-        values: fc.constant([]),
-      }),
-    );
-  });
-
-/** The client's own query: selectors it chose (or broken ones), flags and noise. */
+/** The client's own query: selectors it chose (or broken ones), flags, both space encodings. */
 export const arbClientQuery: fc.Arbitrary<string> = fc
   .record({
-    labelSelector: fc.option(
-      fc.oneof(
-        {
-          weight: 8,
-          arbitrary: fc
-            .array(arbRequirement, { maxLength: 3 })
-            .map((requirements) => formatLabelSelector({ kind: 'requirements', requirements })),
-        },
-        { weight: 1, arbitrary: fc.constantFrom('shard in (a', 'a=b=c', ' ', '') },
-      ),
-      { nil: undefined },
+    // Mostly no selector or a short one: a client that selects little leaves little to check.
+    labelSelector: fc.oneof(
+      { weight: 4, arbitrary: fc.constant(undefined) },
+      {
+        weight: 4,
+        arbitrary: fc
+          .array(arbLabelRequirement(), { minLength: 1, maxLength: 2 })
+          .map((requirements) => formatLabelSelector({ kind: 'requirements', requirements })),
+      },
+      { weight: 1, arbitrary: fc.constantFrom('shard in (a', 'a=b=c', ' ', '') },
     ),
     fieldSelector: fc.option(
       fc
@@ -273,7 +207,7 @@ export const arbClientQuery: fc.Arbitrary<string> = fc
           fc.record({
             field: fc.constant('metadata.name'),
             operator: fc.constantFrom('Equals' as const, 'NotEquals' as const),
-            value: fc.constantFrom('o1', 'o2', 'n1', 'default', 'lab'),
+            value: fc.constantFrom('o0', 'o1', 'default', 'lab'),
           }),
           { maxLength: 2 },
         )
@@ -286,6 +220,7 @@ export const arbClientQuery: fc.Arbitrary<string> = fc
   .map(({ labelSelector, fieldSelector, flags, spaceAsPlus }) => {
     const encode = (value: string) =>
       spaceAsPlus ? encodeURIComponent(value).replace(/%20/g, '+') : encodeURIComponent(value);
+    // The field selector goes unencoded: `metadata.name=o1` has a bare `=` in its value.
     return [
       ...flags,
       ...(labelSelector === undefined ? [] : [`labelSelector=${encode(labelSelector)}`]),
