@@ -50,6 +50,8 @@ export interface MeshProxyOptions {
   stateFile?: string;
   /** Wait for /readyz (default); false for a proxy that is expected to fail closed. */
   waitReady?: boolean;
+  /** `given` (default): a certificate issued by kas; `self-signed`: one the proxy makes at start. */
+  tls?: 'given' | 'self-signed';
 }
 
 const exited = (child: ChildProcess): Promise<void> =>
@@ -110,7 +112,8 @@ export async function givenProxy(options: MeshProxyOptions): Promise<MeshProxy> 
   const kubeconfig = path.join(options.workDir, `${options.podName}.kubeconfig`);
   const tlsDir = path.join(options.workDir, `${options.podName}-tls`);
   await mkdir(tlsDir, { recursive: true });
-  await issueWebhookCertificate(tlsDir);
+  const selfSigned = options.tls === 'self-signed';
+  if (!selfSigned) await issueWebhookCertificate(tlsDir);
   await writeFile(
     kubeconfig,
     stringify({
@@ -140,8 +143,12 @@ export async function givenProxy(options: MeshProxyOptions): Promise<MeshProxy> 
       .map(([k, v]) => `${k}=${v}`)
       .join(',')}`,
     `--listen-port=${port}`,
-    `--tls-cert-file=${path.join(tlsDir, 'tls.crt')}`,
-    `--tls-key-file=${path.join(tlsDir, 'tls.key')}`,
+    ...(selfSigned
+      ? ['--tls-self-signed', `--tls-ca-out=${path.join(tlsDir, 'ca.crt')}`]
+      : [
+          `--tls-cert-file=${path.join(tlsDir, 'tls.crt')}`,
+          `--tls-key-file=${path.join(tlsDir, 'tls.key')}`,
+        ]),
     `--admin-port=${adminPort}`,
     `--upstream=${kas.url}`,
     `--upstream-ca-file=${kas.caFile}`,

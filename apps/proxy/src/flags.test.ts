@@ -50,6 +50,21 @@ describe('parseFlags', () => {
     expect(JSON.stringify(config)).not.toContain('secret');
   });
 
+  it('serves HTTPS with a given or a self-made certificate', () => {
+    const base = ['--pod-name', 'p', '--pod-namespace', 'n', '--upstream', 'https://10.0.0.1'];
+    const given = parseFlags([...base, '--tls-cert-file', 'c.pem', '--tls-key-file', 'k.pem'], {});
+    const made = parseFlags([...base, '--tls-self-signed', '--tls-ca-out', '/run/ca.crt'], {});
+    expect(ProxyConfigSchema.parse(given.help ? {} : given.input).listen.tls).toEqual({
+      mode: 'files',
+      certFile: 'c.pem',
+      keyFile: 'k.pem',
+    });
+    expect(ProxyConfigSchema.parse(made.help ? {} : made.input).listen.tls).toEqual({
+      mode: 'self-signed',
+      caOutFile: '/run/ca.crt',
+    });
+  });
+
   it('reads pod labels in the downward API format', () => {
     expect(parseLabels('app="sample"\nversion="v2"\n', /\n/)).toEqual({
       app: 'sample',

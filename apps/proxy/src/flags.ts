@@ -20,6 +20,7 @@ Pod                            (env: POD_NAME, POD_NAMESPACE, POD_LABELS)
 Serving
   --listen-host HOST (127.0.0.1)  --listen-port PORT (5443)
   --tls-cert-file FILE --tls-key-file FILE   serve HTTPS with this certificate
+  --tls-self-signed [--tls-ca-out FILE]      serve HTTPS with a certificate made at start (its CA to FILE)
   --admin-host HOST (127.0.0.1)   --admin-port PORT (5441): /metrics /healthz /readyz
 Upstream                       (default: https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT
                                 with the service account's ca.crt)
@@ -43,6 +44,8 @@ const OPTIONS = {
   'listen-port': { type: 'string' },
   'tls-cert-file': { type: 'string' },
   'tls-key-file': { type: 'string' },
+  'tls-self-signed': { type: 'boolean' },
+  'tls-ca-out': { type: 'string' },
   'admin-host': { type: 'string' },
   'admin-port': { type: 'string' },
   upstream: { type: 'string' },
@@ -151,7 +154,12 @@ export const parseFlags = (argv: readonly string[], env: NodeJS.ProcessEnv): Fla
     listen: {
       host: v['listen-host'],
       port: num(v['listen-port']),
-      tls: cert || key ? { mode: 'files', certFile: cert, keyFile: key } : undefined,
+      tls:
+        cert || key
+          ? { mode: 'files', certFile: cert, keyFile: key }
+          : v['tls-self-signed']
+            ? { mode: 'self-signed', caOutFile: v['tls-ca-out'] }
+            : undefined,
     },
     admin: { host: v['admin-host'], port: num(v['admin-port']) },
     upstream,

@@ -1,5 +1,5 @@
 import { unwatchFile, watchFile } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +16,7 @@ import { RouteStore } from './routes/route-store.js';
 import { readVirtualAppFile } from './routes/virtual-app-file.js';
 import { createAdminServer } from './server/admin-server.js';
 import { drain, listen } from './server/listen.js';
+import { selfSignedCertificate } from './server/self-signed-certificate.js';
 import { serveProxy } from './server/serve-proxy.js';
 import { createUpstream } from './upstream/upstream.js';
 import { WatchRegistry } from './watches/watch-registry.js';
@@ -48,6 +49,27 @@ export interface ProxyParts {
   /** Log lines; stdout by default. */
   readonly logSink?: LogSink;
 }
+
+// The controller-facing server: plain HTTP, a given certificate, or one made here whose CA is
+// written out (atomically) for the controller to trust as its ca.crt.
+const createFront = async (listen: Readonly<ProxyConfig['listen']>): Promise<Server> => {
+  const { tls } = listen;
+  if (tls.mode === 'none') return createHttpServer();
+  if (tls.mode === 'files') {
+    return createHttpsServer({
+      cert: await readFile(tls.certFile),
+      key: await readFile(tls.keyFile),
+    });
+  }
+  const hosts = [...new Set(['127.0.0.1', '::1', 'localhost', listen.host])];
+  const { certPem, keyPem } = selfSignedCertificate(hosts);
+  if (tls.caOutFile !== undefined) {
+    const tmp = `${tls.caOutFile}.tmp-${process.pid}`;
+    await writeFile(tmp, certPem);
+    await rename(tmp, tls.caOutFile);
+  }
+  return createHttpsServer({ cert: certPem, key: keyPem });
+};
 
 const log = (level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown> = {}) =>
   logRecord.publish({ level, msg, ...fields });
@@ -147,13 +169,7 @@ export const createProxy = (config: Readonly<ProxyConfig>, parts: ProxyParts = {
       watchFile(vappFile, { interval: 1000 }, () => void loadFile(vappFile));
     }
 
-    const server: Server =
-      config.listen.tls.mode === 'files'
-        ? createHttpsServer({
-            cert: await readFile(config.listen.tls.certFile),
-            key: await readFile(config.listen.tls.keyFile),
-          })
-        : createHttpServer();
+    const server: Server = await createFront(config.listen);
     const inFlight = serveProxy(
       server,
       buildPipeline({
