@@ -191,5 +191,11 @@ for (const variant of variants) {
       // The new leader also takes over what its predecessor had stamped.
       await eventuallyReconciledBy(core, namespace, 'labelled-1', `${follower.podName}@${version}`);
     });
+
+    it('releases the Lease when the leader is stopped with SIGTERM', async () => {
+      expect(await follower.stop()).toEqual({ exitCode: 0, signal: null });
+      // Released, not left to expire: a successor would not have to wait out the duration.
+      expect(await leaseHolder(admin, home, lease)).toBeUndefined();
+    });
   });
 }
