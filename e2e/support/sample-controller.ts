@@ -156,7 +156,7 @@ function exitOf(child: ChildProcess): Promise<ExitStatus> {
 }
 
 /** Parses JSON log lines; klog/zap may interleave plain text, which is skipped. */
-export function parseLog(text: string): SampleControllerLogEntry[] {
+function parseLog(text: string): SampleControllerLogEntry[] {
   const entries: SampleControllerLogEntry[] = [];
   for (const line of text.split('\n')) {
     if (!line.startsWith('{')) continue;
