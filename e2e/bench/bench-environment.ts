@@ -1,0 +1,187 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { givenVirtualApp } from '../steps/proxy.js';
+import { tokenUsers } from '../support/global-setup.js';
+import { type RunningKas, startKas } from '../support/kas-process.js';
+import { type ProxyProcess, startProxyProcess } from './proxy-process.js';
+import { mustSendJson, openSide, type Side } from './side.js';
+
+/** Label on every namespace the benchmark makes; its value says which half it is in. */
+export const halfLabel = 'bench.ctrlmesh.io/half';
+
+/** The namespaces and objects the benchmark works on. */
+export interface Dataset {
+  /** Namespaces the measured subset owns (labelled `half=measured`). */
+  readonly measured: readonly string[];
+  /** Namespaces the default subset owns, outside the measured slice. */
+  readonly other: readonly string[];
+  /** ConfigMap names, the same in every namespace. */
+  readonly names: readonly string[];
+}
+
+/** One kas, one proxy in front of it, and a client side for each. */
+export interface BenchEnvironment {
+  readonly kas: RunningKas;
+  readonly proxy: ProxyProcess;
+  readonly direct: Side;
+  readonly through: Side;
+  readonly dataset: Dataset;
+  stop(): Promise<void>;
+}
+
+/** Sizes of the data set and of the client pools. */
+export interface EnvironmentOptions {
+  namespaces: number;
+  configMapsPerNamespace: number;
+  /** Bytes of random payload per ConfigMap (hex doubles it into the JSON). */
+  payloadBytes: number;
+  /** Connections per side (one per concurrent client). */
+  connections: number;
+  proxyNodeArgs?: string[];
+}
+
+/** Runs `work` on `items` with at most `concurrency` in flight. */
+export const forEachLimited = async <T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> => {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+};
+
+// The proxy's own identity reads namespace labels only (as e2e's givenProxyIdentity grants bob;
+// that step reads vitest's inject, so the same two objects are made here).
+const grantNamespaceReader = async (admin: Side): Promise<void> => {
+  const name = 'bench-ctrlmesh-proxy-namespaces';
+  await mustSendJson(admin, 'POST', '/apis/rbac.authorization.k8s.io/v1/clusterroles', {
+    metadata: { name },
+    rules: [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'watch'] }],
+  });
+  await mustSendJson(admin, 'POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
+    metadata: { name },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'bob' }],
+  });
+};
+
+const seed = async (admin: Side, options: EnvironmentOptions): Promise<Dataset> => {
+  const half = Math.ceil(options.namespaces / 2);
+  const pad = (i: number) => String(i).padStart(2, '0');
+  const measured = Array.from({ length: half }, (_, i) => `bench-in-${pad(i)}`);
+  const other = Array.from({ length: options.namespaces - half }, (_, i) => `bench-out-${pad(i)}`);
+  const names = Array.from(
+    { length: options.configMapsPerNamespace },
+    (_, i) => `cm-${String(i).padStart(4, '0')}`,
+  );
+  for (const [list, value] of [
+    [measured, 'measured'],
+    [other, 'other'],
+  ] as const) {
+    for (const name of list) {
+      await mustSendJson(admin, 'POST', '/api/v1/namespaces', {
+        metadata: { name, labels: { [halfLabel]: value } },
+      });
+    }
+  }
+  const creates = [...measured, ...other].flatMap((namespace) =>
+    names.map((name) => ({ namespace, name })),
+  );
+  await forEachLimited(creates, options.connections, async ({ namespace, name }) => {
+    await mustSendJson(admin, 'POST', `/api/v1/namespaces/${namespace}/configmaps`, {
+      metadata: { name, labels: { 'bench.ctrlmesh.io/set': 'list' } },
+      data: { payload: randomBytes(options.payloadBytes).toString('hex') },
+    });
+  });
+  return { measured, other, names };
+};
+
+/**
+ * Starts one kas with the e2e harness, seeds the data set, and starts the proxy for a pod of
+ * subset `measured`, which owns the namespaces labelled `half=measured`; everything else belongs to
+ * the default subset. `stop` ends the proxy, then kas, and removes the work directory.
+ */
+export async function startBenchEnvironment(
+  options: EnvironmentOptions,
+  log: (line: string) => void,
+): Promise<BenchEnvironment> {
+  const workDir = await mkdtemp(path.join(tmpdir(), 'ctrlmesh-bench-'));
+  const started = Date.now();
+  const kas = await startKas({ dir: workDir, users: tokenUsers, readyTimeoutMs: 120_000 });
+  log(`kas ${kas.info.version} ready at ${kas.info.url} in ${Date.now() - started} ms`);
+  const caPem = await readFile(kas.info.caFile, 'utf8');
+  const direct = openSide('direct', kas.info.url, caPem, kas.info.admin.token, options.connections);
+  let proxy: ProxyProcess | undefined;
+  const stop = async () => {
+    await direct.pool.close();
+    await proxy?.stop();
+    await kas.stop();
+    if (process.env.CTRLMESH_BENCH_KEEP === '1') log(`kept ${workDir}`);
+    else await rm(workDir, { recursive: true, force: true });
+  };
+  try {
+    await grantNamespaceReader(direct);
+    const seeding = Date.now();
+    const dataset = await seed(direct, options);
+    log(
+      `seeded ${dataset.measured.length + dataset.other.length} namespaces x ${dataset.names.length} ConfigMaps in ${Date.now() - seeding} ms`,
+    );
+    await mustSendJson(direct, 'POST', '/api/v1/namespaces', { metadata: { name: 'bench-home' } });
+    const virtualAppFile = path.join(workDir, 'virtualapp.yaml');
+    await givenVirtualApp(virtualAppFile, {
+      apiVersion: 'ctrlmesh.io/v1alpha1',
+      kind: 'VirtualApp',
+      metadata: { name: 'bench', namespace: 'bench-home' },
+      spec: {
+        selector: { matchLabels: { app: 'bench' } },
+        route: {
+          subRules: [
+            {
+              name: 'half',
+              match: [{ namespaceSelector: { matchLabels: { [halfLabel]: 'measured' } } }],
+            },
+          ],
+        },
+        subsets: [{ name: 'measured', labels: { role: 'measured' }, routeRules: ['half'] }],
+      },
+    });
+    const bob = kas.info.users.find((user) => user.name === 'bob')!;
+    const tokenFile = path.join(workDir, 'proxy-token');
+    await writeFile(tokenFile, `${bob.token}\n`, { mode: 0o600 });
+    proxy = await startProxyProcess({
+      kas: kas.info,
+      virtualAppFile,
+      tokenFile,
+      podNamespace: 'bench-home',
+      podLabels: { app: 'bench', role: 'measured' },
+      workDir,
+      ...(options.proxyNodeArgs ? { nodeArgs: options.proxyNodeArgs } : {}),
+    });
+    const through = openSide(
+      'proxy',
+      proxy.origin,
+      proxy.caPem,
+      kas.info.admin.token,
+      options.connections,
+    );
+    return {
+      kas,
+      proxy,
+      direct,
+      through,
+      dataset,
+      stop: async () => {
+        await through.pool.close();
+        await stop();
+      },
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,87 @@
+import { Pool } from 'undici';
+
+/** Which way a request reaches the kube-apiserver. */
+export type SideName = 'direct' | 'proxy';
+
+/** One way to reach the apiserver: an HTTPS origin, its CA, and the token every request carries. */
+export interface Side {
+  readonly name: SideName;
+  readonly origin: string;
+  readonly caPem: string;
+  /** `authorization` and `accept` for every request; the proxy forwards them unchanged. */
+  readonly headers: Record<string, string>;
+  /** Keep-alive pool with one connection per concurrent client. */
+  readonly pool: Pool;
+}
+
+/** Opens a side with `connections` keep-alive HTTPS connections (the CA is verified, as client-go does). */
+export const openSide = (
+  name: SideName,
+  origin: string,
+  caPem: string,
+  token: string,
+  connections: number,
+): Side => ({
+  name,
+  origin,
+  caPem,
+  headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+  pool: new Pool(origin, { connections, pipelining: 1, connect: { ca: caPem } }),
+});
+
+/** What a fully read response came to. */
+export interface ReadResult {
+  readonly status: number;
+  readonly bytes: number;
+  readonly ms: number;
+}
+
+/**
+ * Sends one request and reads the whole body; `ms` runs from send to the last byte, the way a client
+ * that decodes a list experiences it. Bodies are counted, not kept, so the client costs the same
+ * on both sides.
+ */
+export const timedRead = async (side: Side, path: string): Promise<ReadResult> => {
+  const started = performance.now();
+  const { statusCode, body } = await side.pool.request({
+    method: 'GET',
+    path,
+    headers: side.headers,
+  });
+  let bytes = 0;
+  for await (const chunk of body) bytes += (chunk as Buffer).length;
+  return { status: statusCode, bytes, ms: performance.now() - started };
+};
+
+/** Sends a JSON request and returns status and parsed body; for set-up and writes, not timed. */
+export const sendJson = async (
+  side: Side,
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT',
+  path: string,
+  body?: unknown,
+  contentType = 'application/json',
+): Promise<{ status: number; json: unknown }> => {
+  const { statusCode, body: response } = await side.pool.request({
+    method,
+    path,
+    headers: { ...side.headers, 'content-type': contentType },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: statusCode, json: text === '' ? undefined : JSON.parse(text) };
+};
+
+/** Like {@link sendJson}, but a status outside 2xx (or not in `accept`) is an error naming the call. */
+export const mustSendJson = async (
+  side: Side,
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT',
+  path: string,
+  body?: unknown,
+  accept: readonly number[] = [],
+): Promise<unknown> => {
+  const { status, json } = await sendJson(side, method, path, body);
+  if ((status < 200 || status > 299) && !accept.includes(status)) {
+    throw new Error(`${method} ${path} via ${side.name}: ${status} ${JSON.stringify(json)}`);
+  }
+  return json;
+};
