@@ -23,7 +23,7 @@ describe('ProxyConfigSchema', () => {
       },
       credentials: {},
       routes: {},
-      limits: { maxFrameBytes: 16 * 1024 * 1024 },
+      limits: { maxFrameBytes: 16 * 1024 * 1024, maxListBytes: 256 * 1024 * 1024 },
       shutdown: { drainTimeoutMs: 30_000 },
       log: { level: 'info' },
     });

@@ -74,8 +74,14 @@ export const ProxyConfigSchema = z.object({
         .int()
         .positive()
         .default(16 * 1024 * 1024),
+      /** The largest protobuf list it will hold whole (only for clients that accept no JSON). */
+      maxListBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(256 * 1024 * 1024),
     })
-    .default({ maxFrameBytes: 16 * 1024 * 1024 }),
+    .default({ maxFrameBytes: 16 * 1024 * 1024, maxListBytes: 256 * 1024 * 1024 }),
   shutdown: z
     .object({ drainTimeoutMs: z.number().int().nonnegative().default(30_000) })
     .default({ drainTimeoutMs: 30_000 }),

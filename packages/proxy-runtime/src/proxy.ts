@@ -179,6 +179,7 @@ export const createProxy = (config: Readonly<ProxyConfig>, parts: ProxyParts = {
         watches,
         upstream,
         maxFrameBytes: config.limits.maxFrameBytes,
+        maxListBytes: config.limits.maxListBytes,
         podNamespace: config.pod.namespace,
       }),
     );

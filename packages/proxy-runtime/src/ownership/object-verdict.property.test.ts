@@ -6,8 +6,9 @@ import { describe, expect } from 'vitest';
 import { StaticNamespaceLabels } from '../namespaces/namespace-labels.js';
 import type { RouteSnapshot } from '../routes/route-snapshot.js';
 import { filterJsonList, type ListFilterSummary } from '../streams/json-list-filter.js';
-import { filterJsonWatch } from '../streams/json-watch-filter.js';
+import { jsonWatchCodec } from '../streams/json-watch-codec.js';
 import { type KubeObject, objectKey } from '../streams/kube-object.js';
+import { filterWatch } from '../streams/watch-filter.js';
 import { WatchVisibility } from '../streams/watch-visibility.js';
 import { objectVerdict } from './object-verdict.js';
 
@@ -137,7 +138,8 @@ describe('filtered lists and watches show exactly the slice', () => {
       const cache = new Map<string, KubeObject>();
       const counts = { kept: 0, dropped: 0 };
       const never = new Promise<never>(() => undefined);
-      for await (const out of filterJsonWatch(once(bytes), {
+      for await (const out of filterWatch(once(bytes), {
+        codec: jsonWatchCodec,
         keep,
         visibility,
         maxFrameBytes: 1 << 20,

@@ -22,6 +22,7 @@ export interface PipelineDeps {
   readonly watches: WatchRegistry;
   readonly upstream: Pick<Upstream, 'pool' | 'timeouts'>;
   readonly maxFrameBytes: number;
+  readonly maxListBytes: number;
   /** The pod's namespace, where its leader-election lock lives. */
   readonly podNamespace: string;
 }

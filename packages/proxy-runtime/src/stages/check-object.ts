@@ -7,7 +7,7 @@ import {
   type Labels,
   type ResourceRequest,
 } from '@ctrlmesh/route-engine';
-import { filterableRequestHeaders, isJsonResponse } from '../http/filterable-request.js';
+import { filterableRequestHeaders, readableFormat } from '../http/filterable-request.js';
 import { readBody } from '../http/read-body.js';
 import type { NamespaceLabels } from '../namespaces/namespace-labels.js';
 import type { ProxyResponse } from '../pipeline/exchange.js';
@@ -21,6 +21,7 @@ import {
   UnreadableBodyError,
 } from '../status/proxy-error.js';
 import type { KubeObject } from '../streams/kube-object.js';
+import { objectOf, openEnvelope } from '../streams/kube-protobuf.js';
 import type { Decided } from './decide-ownership.js';
 
 /** What {@link checkObject} needs. */
@@ -151,11 +152,13 @@ export const checkObject =
         const { body } = exchange.request;
         const bytes = body === null ? Buffer.alloc(0) : await readBody(body, deps.maxFrameBytes);
         const type = exchange.request.headers['content-type'];
-        if (!isJsonResponse(type))
+        const format = readableFormat(type);
+        if (format === undefined) {
           throw new UnreadableBodyError(
-            `ctrlmesh-proxy must read the labels of this ${String(type)} body; send JSON`,
+            `ctrlmesh-proxy must read the labels of this ${String(type)} body; send JSON or protobuf`,
           );
-        await check(parseObject(bytes));
+        }
+        await check(format === 'json' ? parseObject(bytes) : objectOf(openEnvelope(bytes).raw));
         return next({
           ...exchange,
           request: { ...exchange.request, body: Readable.from([bytes]) },

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { StaticNamespaceLabels } from '../namespaces/namespace-labels.js';
@@ -46,7 +47,15 @@ const setup = (podLabels: Record<string, string>) => {
       .use(pinRoutes({ current: () => snapshot }))
       .use(classifyRequest())
       .use(decideOwnership(namespaces))
-      .use(filterResponse({ namespaces, seeds, watches, maxFrameBytes: 1 << 20 }))
+      .use(
+        filterResponse({
+          namespaces,
+          seeds,
+          watches,
+          maxFrameBytes: 1 << 20,
+          maxListBytes: 1 << 20,
+        }),
+      )
       .to(terminal);
   return { seeds, watches, through };
 };
@@ -154,3 +163,41 @@ describe('filterResponse', () => {
 class ReadableStreamLike {
   readonly readable = new PassThrough();
 }
+
+describe('filterResponse with protobuf', () => {
+  const recorded = (name: string) =>
+    readFileSync(new URL(`../streams/fixtures/${name}`, import.meta.url));
+
+  it('filters a protobuf list for a client that accepts nothing else', async () => {
+    const { through } = setup({ version: 'v2' });
+    const terminal = cannedTerminal(recorded('configmap-list.pb'), 200, {
+      'content-type': 'application/vnd.kubernetes.protobuf',
+    });
+    const response = await through(terminal)(
+      anExchange('GET', '/api/v1/configmaps', { accept: 'application/vnd.kubernetes.protobuf' }),
+    );
+    expect(terminal.seen[0]?.request.headers.accept).toBe('application/vnd.kubernetes.protobuf');
+    const body = Buffer.from(await bodyText(response, 'latin1'), 'latin1');
+    expect(body.includes(Buffer.from('team-b'))).toBe(false);
+    expect(body.includes(Buffer.from('canary-a'))).toBe(true);
+  });
+
+  it('streams protobuf watch frames for a client that prefers them', async () => {
+    const { through } = setup({ version: 'v2' });
+    const terminal = cannedTerminal(recorded('configmap-watch.pb'), 200, {
+      'content-type': 'application/vnd.kubernetes.protobuf;stream=watch',
+    });
+    const response = await through(terminal)(
+      anExchange('GET', '/api/v1/configmaps?watch=true', {
+        accept: 'application/vnd.kubernetes.protobuf, */*',
+      }),
+    );
+    expect(terminal.seen[0]?.request.headers.accept).toBe(
+      'application/vnd.kubernetes.protobuf, */*',
+    );
+    const body = Buffer.from(await bodyText(response, 'latin1'), 'latin1');
+    // canary-a/two (MODIFIED) and canary-a/three (ADDED) are v2's; team-b's events are hidden.
+    expect(body.includes(Buffer.from('team-b'))).toBe(false);
+    expect(body.includes(Buffer.from('three'))).toBe(true);
+  });
+});

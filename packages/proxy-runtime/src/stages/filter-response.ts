@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { isNamespaceResource, type ResourceRequest } from '@ctrlmesh/route-engine';
-import { filterableRequestHeaders, isJsonResponse } from '../http/filterable-request.js';
+import { filterableRequestHeaders, readableFormat } from '../http/filterable-request.js';
 import type { NamespaceLabels } from '../namespaces/namespace-labels.js';
 import { objectsFiltered, watchCount } from '../observe/channels.js';
 import { objectVerdict } from '../ownership/object-verdict.js';
@@ -9,8 +9,11 @@ import type { ProxyResponse, ResponseHeaders } from '../pipeline/exchange.js';
 import type { Handler, Stage } from '../pipeline/stage.js';
 import { UpstreamMalformedError, WatchExpiredError } from '../status/proxy-error.js';
 import { filterJsonList, type ListFilterSummary } from '../streams/json-list-filter.js';
-import { filterJsonWatch, type WatchFilterCounts } from '../streams/json-watch-filter.js';
+import { jsonWatchCodec } from '../streams/json-watch-codec.js';
 import type { ObjectVerdict } from '../streams/kube-object.js';
+import { filterProtobufList } from '../streams/protobuf-list-filter.js';
+import { protobufWatchCodec } from '../streams/protobuf-watch-codec.js';
+import { filterWatch, type WatchFilterCounts } from '../streams/watch-filter.js';
 import { WatchVisibility } from '../streams/watch-visibility.js';
 import type { WatchRegistry } from '../watches/watch-registry.js';
 import type { WatchSeeds } from '../watches/watch-seeds.js';
@@ -22,6 +25,7 @@ export interface FilterResponseDeps {
   readonly seeds: WatchSeeds;
   readonly watches: WatchRegistry;
   readonly maxFrameBytes: number;
+  readonly maxListBytes: number;
 }
 
 // Where a client resumes: the routes version, the resource and namespace, the client's own
@@ -67,7 +71,7 @@ async function* thenRun<T>(source: AsyncIterable<T>, done: () => void): AsyncGen
   }
 }
 
-const filterList = async (
+const filterListResponse = async (
   next: Handler<Decided>,
   exchange: Decided,
   keep: ObjectVerdict,
@@ -76,7 +80,8 @@ const filterList = async (
 ): Promise<ProxyResponse> => {
   const response = await next(exchange);
   if (!readable(response)) return response;
-  if (!isJsonResponse(response.headers['content-type'])) refuseUnreadable(response);
+  const format = readableFormat(response.headers['content-type']);
+  if (format === undefined) refuseUnreadable(response);
   const summary: ListFilterSummary = {
     kept: 0,
     dropped: 0,
@@ -87,11 +92,10 @@ const filterList = async (
     exchange.api.kind === 'resource' ? exchange.api.query : '',
   ).has('continue');
   let complete = false;
-  const filtered = filterJsonList(decoded(response), {
-    keep,
-    maxItemBytes: deps.maxFrameBytes,
-    summary,
-  });
+  const filtered =
+    format === 'protobuf'
+      ? filterProtobufList(decoded(response), { keep, maxListBytes: deps.maxListBytes, summary })
+      : filterJsonList(decoded(response), { keep, maxItemBytes: deps.maxFrameBytes, summary });
   const body = Readable.from(
     thenRun(
       (async function* () {
@@ -114,7 +118,7 @@ const filterList = async (
   return { status: response.status, headers: filteredHeaders(response.headers), body };
 };
 
-const filterWatch = async (
+const filterWatchResponse = async (
   next: Handler<Decided>,
   exchange: Decided,
   plan: FilterPlan,
@@ -160,7 +164,8 @@ const filterWatch = async (
     close();
     return response;
   }
-  if (!isJsonResponse(response.headers['content-type'])) {
+  const format = readableFormat(response.headers['content-type']);
+  if (format === undefined) {
     close();
     refuseUnreadable(response);
   }
@@ -170,7 +175,8 @@ const filterWatch = async (
     fromExactVersion,
   });
   const counts: WatchFilterCounts = { kept: 0, dropped: 0 };
-  const events = filterJsonWatch(decoded(response), {
+  const events = filterWatch(decoded(response), {
+    codec: format === 'protobuf' ? protobufWatchCodec(deps.maxFrameBytes) : jsonWatchCodec,
     keep,
     visibility,
     maxFrameBytes: deps.maxFrameBytes,
@@ -213,8 +219,13 @@ export const filterResponse =
     const scope = seedScope(plan, params, exchange.userAgent);
     const forwarded: Decided = {
       ...exchange,
-      request: { ...exchange.request, headers: filterableRequestHeaders(exchange.request.headers) },
+      request: {
+        ...exchange.request,
+        headers: filterableRequestHeaders(exchange.request.headers, {
+          protobuf: api.verb === 'watch' ? 'preferred' : 'fallback',
+        }),
+      },
     };
-    if (api.verb === 'list') return filterList(next, forwarded, keep, scope, deps);
-    return filterWatch(next, forwarded, plan, keep, scope, params, deps);
+    if (api.verb === 'list') return filterListResponse(next, forwarded, keep, scope, deps);
+    return filterWatchResponse(next, forwarded, plan, keep, scope, params, deps);
   };

@@ -6,6 +6,7 @@ export interface KubeObject {
     readonly name?: string;
     readonly namespace?: string;
     readonly labels?: Readonly<Record<string, string>>;
+    readonly annotations?: Readonly<Record<string, string>>;
     readonly resourceVersion?: string;
   };
 }

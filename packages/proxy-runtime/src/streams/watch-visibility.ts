@@ -114,7 +114,6 @@ export class WatchVisibility {
 }
 
 const hasInitialEventsEnd = (object: KubeObject): boolean => {
-  const annotations = (object.metadata as { annotations?: Record<string, string> } | undefined)
-    ?.annotations;
+  const annotations = object.metadata?.annotations;
   return annotations?.[INITIAL_EVENTS_END] === 'true';
 };

@@ -59,12 +59,15 @@ export const cannedTerminal = (
   return Object.assign(handler, { seen });
 };
 
-/** Reads a response body to text. */
-export const bodyText = async (response: ProxyResponse): Promise<string> => {
+/** Reads a response body to text (`latin1` keeps binary bodies byte for byte). */
+export const bodyText = async (
+  response: ProxyResponse,
+  encoding: BufferEncoding = 'utf8',
+): Promise<string> => {
   const { body } = response;
   if (body === null) return '';
-  if (body instanceof Uint8Array) return Buffer.from(body).toString('utf8');
+  if (body instanceof Uint8Array) return Buffer.from(body).toString(encoding);
   const parts: Buffer[] = [];
   for await (const chunk of body) parts.push(Buffer.from(chunk));
-  return Buffer.concat(parts).toString('utf8');
+  return Buffer.concat(parts).toString(encoding);
 };

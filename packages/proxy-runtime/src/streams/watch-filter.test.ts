@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { WatchExpiredError } from '../status/proxy-error.js';
-import { filterJsonWatch, type WatchFilterCounts } from './json-watch-filter.js';
+import { jsonWatchCodec } from './json-watch-codec.js';
 import type { KubeObject } from './kube-object.js';
+import { filterWatch, type WatchFilterCounts } from './watch-filter.js';
 import { WatchVisibility } from './watch-visibility.js';
 
 const fixture = readFileSync(new URL('./fixtures/configmap-watch.jsonl', import.meta.url));
@@ -22,7 +23,8 @@ const run = async (source: AsyncIterable<Uint8Array>, expired = never, maxFrameB
     fromExactVersion: true,
   });
   const lines: string[] = [];
-  for await (const out of filterJsonWatch(source, {
+  for await (const out of filterWatch(source, {
+    codec: jsonWatchCodec,
     keep: byLabel,
     visibility,
     maxFrameBytes,
@@ -34,7 +36,7 @@ const run = async (source: AsyncIterable<Uint8Array>, expired = never, maxFrameB
   return { events: lines.map((line) => JSON.parse(line)), lines, counts };
 };
 
-describe('filterJsonWatch', () => {
+describe('filterWatch with JSON lines', () => {
   it('shows a relabelled object leaving as DELETED and bookmarks what it hides', async () => {
     for (const size of [1, 13, 4096]) {
       const { events, counts } = await run(chunked(fixture, size));

@@ -1,0 +1,93 @@
+import { FrameTooLargeError } from '../status/proxy-error.js';
+import type { ListFilterSummary } from './json-list-filter.js';
+import type { ObjectVerdict } from './kube-object.js';
+import { objectOf, openEnvelope, sealEnvelope } from './kube-protobuf.js';
+import { fields, firstBytes, lengthDelimited } from './protobuf-wire.js';
+
+/** Options of {@link filterProtobufList}. */
+export interface ProtobufListFilterOptions {
+  readonly keep: ObjectVerdict;
+  /** The largest list the filter will hold: a protobuf list must be held whole. */
+  readonly maxListBytes: number;
+  readonly summary: ListFilterSummary;
+}
+
+// Every Kubernetes list message: 1 ListMeta (1 selfLink, 2 resourceVersion, 3 continue,
+// 4 remainingItemCount), 2 items.
+const LIST_META = 1;
+const ITEMS = 2;
+const REMAINING_ITEM_COUNT = 4;
+
+/**
+ * Filters a Kubernetes protobuf list. Length prefixes make streaming impossible (the envelope's size
+ * depends on what is kept), so the list is held whole, within `maxListBytes`; kept items are copied as
+ * their original bytes; `remainingItemCount` goes when items were removed. The proxy asks for protobuf
+ * lists only from clients that accept nothing else. A body that is not a list passes unchanged.
+ */
+export async function* filterProtobufList(
+  source: AsyncIterable<Uint8Array>,
+  options: ProtobufListFilterOptions,
+): AsyncGenerator<Buffer> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of source) {
+    size += chunk.length;
+    if (size > options.maxListBytes) throw new FrameTooLargeError(options.maxListBytes);
+    parts.push(Buffer.from(chunk));
+  }
+  const body = Buffer.concat(parts);
+  const envelope = openEnvelope(body);
+  if (!envelope.kind.endsWith('List')) {
+    yield body;
+    return;
+  }
+  const { summary } = options;
+  let listMeta: Buffer | undefined;
+  const kept: Buffer[] = [];
+  const others: Buffer[] = [];
+  for (const field of fields(envelope.raw)) {
+    const bytes = envelope.raw.subarray(field.start, field.end);
+    if (field.field === LIST_META && field.wireType === 2) {
+      listMeta = field.value;
+      summary.resourceVersion = firstBytes(field.value, 2)?.toString('utf8');
+      continue;
+    }
+    if (field.field !== ITEMS || field.wireType !== 2) {
+      others.push(bytes);
+      continue;
+    }
+    const object = objectOf(field.value);
+    const verdict = options.keep(object);
+    if (verdict === true || (verdict !== false && (await verdict))) {
+      kept.push(bytes);
+      summary.kept++;
+      const meta = object.metadata ?? {};
+      summary.shownKeys.push(
+        meta.namespace ? `${meta.namespace}/${meta.name ?? ''}` : (meta.name ?? ''),
+      );
+    } else {
+      summary.dropped++;
+    }
+  }
+  const metaOut =
+    listMeta === undefined
+      ? []
+      : [
+          lengthDelimited(
+            LIST_META,
+            summary.dropped > 0 ? withoutField(listMeta, REMAINING_ITEM_COUNT) : listMeta,
+          ),
+        ];
+  yield sealEnvelope(
+    envelope.typeMeta,
+    Buffer.concat([...metaOut, ...kept, ...others]),
+    envelope.rest,
+  );
+}
+
+const withoutField = (message: Buffer, number: number): Buffer =>
+  Buffer.concat(
+    [...fields(message)]
+      .filter((f) => f.field !== number)
+      .map((f) => message.subarray(f.start, f.end)),
+  );
