@@ -160,7 +160,7 @@ export async function startBenchEnvironment(
       podNamespace: 'bench-home',
       podLabels: { app: 'bench', role: 'measured' },
       workDir,
-      ...(options.proxyNodeArgs ? { nodeArgs: options.proxyNodeArgs } : {}),
+      nodeArgs: options.proxyNodeArgs ?? [],
     });
     const through = openSide(
       'proxy',

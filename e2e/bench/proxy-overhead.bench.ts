@@ -14,7 +14,8 @@
  *
  * Run: `npm run bench` at the repository root (builds first), or after a build
  * `npm run -w @ctrlmesh/bench bench -- --get-seconds=4 --list-rounds=6` for a shorter run;
- * `--cpu-prof` writes a CPU profile of the proxy to bench-results/profiles/.
+ * `--cpu-prof` writes a CPU profile of the proxy to bench-results/profiles/, and
+ * `--proxy-node-arg=--max-semi-space-size=2` (repeatable) passes a flag to the proxy's node.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import path from 'node:path';
@@ -35,6 +36,7 @@ const { values: flags } = parseArgs({
     'watch-seconds': { type: 'string', default: '10' },
     burst: { type: 'string', default: '2000' },
     'cpu-prof': { type: 'boolean', default: false },
+    'proxy-node-arg': { type: 'string', multiple: true, default: [] },
   },
 });
 const clients = 16;
@@ -50,9 +52,12 @@ const main = async () => {
       configMapsPerNamespace: 250,
       payloadBytes: 400,
       connections: clients,
-      ...(flags['cpu-prof']
-        ? { proxyNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path.join(resultsDir, 'profiles')}`] }
-        : {}),
+      proxyNodeArgs: [
+        ...flags['proxy-node-arg'],
+        ...(flags['cpu-prof']
+          ? ['--cpu-prof', `--cpu-prof-dir=${path.join(resultsDir, 'profiles')}`]
+          : []),
+      ],
     },
     log,
   );
