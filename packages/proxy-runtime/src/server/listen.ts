@@ -23,7 +23,7 @@ export const drain = async (
   timeoutMs: number,
 ): Promise<void> => {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  for (const controller of inFlight.long) controller.abort();
+  for (const request of [...inFlight.long]) request.stop();
   server.closeIdleConnections();
   const deadline = Date.now() + timeoutMs;
   while (inFlight.short.size > 0 && Date.now() < deadline) {

@@ -1,19 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { logRecord, requestEnd } from '../observe/channels.js';
 import type { Exchange, ProxyRequest, ProxyResponse } from '../pipeline/exchange.js';
 import type { Handler } from '../pipeline/stage.js';
 import { statusFor } from '../status/status-for.js';
 import { isLongRunning } from '../upstream/long-running.js';
 
+/** A request in flight, as draining sees it. */
+export interface InFlightRequest {
+  /** Ends it: a streaming answer is closed cleanly between two chunks, anything else is aborted. */
+  stop(): void;
+}
+
 /** Requests in flight on a proxy server, so that shutdown can drain them. */
 export interface InFlight {
   /** Requests that end on their own (everything but watches and streams). */
-  readonly short: Set<AbortController>;
+  readonly short: Set<InFlightRequest>;
   /** Watches and streams: ended by the proxy at shutdown so clients reconnect elsewhere. */
-  readonly long: Set<AbortController>;
+  readonly long: Set<InFlightRequest>;
 }
 
 const splitUrl = (url: string): { path: string; query: string } => {
@@ -86,9 +91,10 @@ const onRequest = async (
   const controller = new AbortController();
   const request = toRequest(req);
   const bucket = isLongRunning(request) ? inFlight.long : inFlight.short;
-  bucket.add(controller);
+  const entry: InFlightRequest = { stop: () => controller.abort() };
+  bucket.add(entry);
   res.on('close', () => {
-    bucket.delete(controller);
+    bucket.delete(entry);
     if (!res.writableFinished) controller.abort();
   });
   const exchange = newExchange(request, controller);
@@ -104,9 +110,20 @@ const onRequest = async (
   // Send headers at once: a watch may not produce its first event for a long time.
   res.flushHeaders();
   const { body } = response;
-  if (body === null) res.end();
-  else if (body instanceof Uint8Array) res.end(body);
-  else await pipeline(body, res).catch(() => res.destroy());
+  if (body === null) return void res.end();
+  if (body instanceof Uint8Array) return void res.end(body);
+  // Each chunk of a filtered watch is one whole event, so a stop between chunks ends the answer
+  // cleanly: the client sees the watch end (and re-watches from its last resourceVersion) rather
+  // than a cut connection.
+  entry.stop = () => {
+    body.unpipe(res);
+    body.destroy();
+    res.end();
+    controller.abort();
+  };
+  body.on('error', () => res.destroy());
+  res.on('close', () => body.destroy());
+  body.pipe(res);
 };
 
 const rawResponse = (socket: Duplex, response: ProxyResponse): void => {
@@ -132,9 +149,10 @@ const onUpgrade = async (
 ): Promise<void> => {
   const started = performance.now();
   const controller = new AbortController();
-  inFlight.long.add(controller);
+  const entry: InFlightRequest = { stop: () => controller.abort() };
+  inFlight.long.add(entry);
   socket.on('close', () => {
-    inFlight.long.delete(controller);
+    inFlight.long.delete(entry);
     controller.abort();
   });
   const exchange = newExchange(toRequest(req, { socket, head }), controller);

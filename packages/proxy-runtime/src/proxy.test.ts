@@ -1,0 +1,137 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { defineProxyConfig } from './config.js';
+import { StaticNamespaceLabels } from './namespaces/namespace-labels.js';
+import { createProxy, type Proxy } from './proxy.js';
+import { listen } from './server/listen.js';
+
+const vapp = readFileSync(new URL('./routes/fixtures/canary-vapp.yaml', import.meta.url), 'utf8');
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const closeServer = (server: Server) =>
+  new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+
+// A stand-in apiserver: answers every request with a watch that stays open, or a small object.
+const apiserver = async (port = 0) => {
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    if (req.url?.includes('watch=true')) {
+      res.write(
+        `${JSON.stringify({ type: 'ADDED', object: { metadata: { name: 'a', namespace: 'plain', resourceVersion: '2' } } })}\n`,
+      );
+      return;
+    }
+    res.end('{"kind":"ConfigMap","metadata":{"name":"x","namespace":"plain"}}');
+  });
+  const address = await listen(server, '127.0.0.1', port);
+  return { server, port: address.port };
+};
+
+const startProxy = async (upstreamPort: number, virtualApp = vapp) => {
+  const dir = mkdtempSync(join(tmpdir(), 'proxy-'));
+  writeFileSync(join(dir, 'vapp.yaml'), virtualApp);
+  const config = defineProxyConfig({
+    pod: { name: 'p', namespace: 'home', labels: { app: 'sample' } },
+    upstream: { url: `http://127.0.0.1:${upstreamPort}` },
+    routes: { virtualAppFile: join(dir, 'vapp.yaml'), stateFile: join(dir, 'routes.json') },
+    listen: { port: 0 },
+    admin: { port: 0 },
+    shutdown: { drainTimeoutMs: 500 },
+  });
+  const proxy: Proxy = createProxy(config, {
+    namespaces: new StaticNamespaceLabels({ plain: {}, 'canary-a': {} }),
+    logSink: () => undefined,
+  });
+  const stop = new AbortController();
+  const running = proxy.start(stop.signal);
+  const addresses = await proxy.listening;
+  const shutdown = async () => {
+    stop.abort();
+    await running;
+  };
+  cleanups.push(shutdown);
+  return {
+    proxy,
+    shutdown,
+    base: `http://127.0.0.1:${addresses.proxy.port}`,
+    admin: `http://127.0.0.1:${addresses.admin.port}`,
+    port: addresses.proxy.port,
+  };
+};
+
+describe('createProxy', () => {
+  it('is ready with routes and reports requests in /metrics', async () => {
+    const upstream = await apiserver();
+    cleanups.push(() => closeServer(upstream.server));
+    const { base, admin } = await startProxy(upstream.port);
+    expect((await fetch(`${admin}/readyz`)).status).toBe(200);
+    expect((await fetch(`${base}/api/v1/namespaces/plain/configmaps/x`)).status).toBe(200);
+    expect((await fetch(`${base}/api/v1/namespaces/canary-a/configmaps/x`)).status).toBe(403);
+    const metrics = await (await fetch(`${admin}/metrics`)).text();
+    expect(metrics).toContain(
+      'ctrlmesh_proxy_requests_total{verb="get",resource="configmaps",code="403",decision="denied"} 1',
+    );
+    expect(metrics).toMatch(/ctrlmesh_proxy_route_info\{version="[0-9a-f]{16}"\} 1/);
+  });
+
+  it('refuses an upgrade (exec) outside the slice before it reaches the apiserver', async () => {
+    const upstream = await apiserver();
+    cleanups.push(() => closeServer(upstream.server));
+    const { port } = await startProxy(upstream.port);
+    const socket = connect(port, '127.0.0.1');
+    cleanups.push(() => void socket.destroy());
+    socket.write(
+      'POST /api/v1/namespaces/canary-a/pods/p/exec?command=sh HTTP/1.1\r\nhost: x\r\nconnection: Upgrade\r\nupgrade: SPDY/3.1\r\n\r\n',
+    );
+    const answer = await new Promise<string>((resolve) => {
+      let text = '';
+      socket.on('data', (chunk) => {
+        text += chunk;
+      });
+      socket.on('end', () => resolve(text));
+    });
+    expect(answer).toMatch(/^HTTP\/1.1 403 /);
+    expect(answer).toContain('"reason":"Forbidden"');
+  });
+
+  it('answers 503 while the apiserver is down and recovers when it is back', async () => {
+    const first = await apiserver();
+    const { base } = await startProxy(first.port);
+    await closeServer(first.server);
+    const down = await fetch(`${base}/api/v1/namespaces/plain/configmaps/x`);
+    expect(down.status).toBe(503);
+    expect(await down.json()).toMatchObject({ reason: 'ServiceUnavailable' });
+    const again = await apiserver(first.port);
+    cleanups.push(() => closeServer(again.server));
+    expect((await fetch(`${base}/api/v1/namespaces/plain/configmaps/x`)).status).toBe(200);
+  });
+
+  it('ends open watches when it shuts down, and stops', async () => {
+    const upstream = await apiserver();
+    cleanups.push(() => closeServer(upstream.server));
+    const { base, shutdown } = await startProxy(upstream.port);
+    const watch = await fetch(`${base}/api/v1/configmaps?watch=true`);
+    const reader = watch.body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    expect(first).toContain('"ADDED"');
+    const started = Date.now();
+    await shutdown();
+    expect(Date.now() - started).toBeLessThan(2_000);
+    await expect(
+      (async () => {
+        for (;;) if ((await reader.read()).done) return 'ended';
+      })(),
+    ).resolves.toBe('ended');
+  });
+});
