@@ -4,6 +4,7 @@ export {
   type ProxyConfigInput,
   ProxyConfigSchema,
 } from './config.js';
+export { type ResourceScopes, StaticResourceScopes } from './discovery/resource-scopes.js';
 export {
   type NamespaceLabelMap,
   type NamespaceLabels,

@@ -4,6 +4,11 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { ProxyConfig } from './config.js';
+import {
+  DiscoveredResourceScopes,
+  type ResourceScopes,
+  StaticResourceScopes,
+} from './discovery/resource-scopes.js';
 import { type NamespaceLabels, UnavailableNamespaceLabels } from './namespaces/namespace-labels.js';
 import { WatchedNamespaceLabels } from './namespaces/watch-namespaces.js';
 import { logRecord, routesApplied } from './observe/channels.js';
@@ -48,6 +53,8 @@ export interface ProxyParts {
   readonly namespaces?: NamespaceLabels;
   /** Log lines; stdout by default. */
   readonly logSink?: LogSink;
+  /** Which resources are namespaced; by default discovery with `credentials.tokenFile`. */
+  readonly scopes?: ResourceScopes;
 }
 
 // The controller-facing server: plain HTTP, a given certificate, or one made here whose CA is
@@ -110,6 +117,12 @@ export const createProxy = (config: Readonly<ProxyConfig>, parts: ProxyParts = {
           })
         : undefined;
     const namespaces = parts.namespaces ?? watched ?? new UnavailableNamespaceLabels();
+    const tokenFile = config.credentials.tokenFile;
+    const scopes =
+      parts.scopes ??
+      (tokenFile === undefined
+        ? new StaticResourceScopes()
+        : new DiscoveredResourceScopes({ pool: upstream.pool, tokenFile }));
     let namespacesReady = watched === undefined;
     void watched?.ready.then(() => {
       namespacesReady = true;
@@ -175,6 +188,7 @@ export const createProxy = (config: Readonly<ProxyConfig>, parts: ProxyParts = {
       buildPipeline({
         routes,
         namespaces,
+        scopes,
         seeds,
         watches,
         upstream,

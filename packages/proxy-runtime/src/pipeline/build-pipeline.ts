@@ -1,3 +1,4 @@
+import type { ResourceScopes } from '../discovery/resource-scopes.js';
 import type { NamespaceLabels } from '../namespaces/namespace-labels.js';
 import type { Routes } from '../routes/route-store.js';
 import { checkObject } from '../stages/check-object.js';
@@ -5,6 +6,7 @@ import { classifyRequest } from '../stages/classify-request.js';
 import { decideOwnership } from '../stages/decide-ownership.js';
 import { filterResponse } from '../stages/filter-response.js';
 import { forwardUpstream } from '../stages/forward-upstream.js';
+import { injectSelectors } from '../stages/inject-selectors.js';
 import { overrideUserAgent } from '../stages/override-user-agent.js';
 import { pinRoutes } from '../stages/pin-routes.js';
 import { rewriteLock } from '../stages/rewrite-lock.js';
@@ -18,6 +20,7 @@ import { chain, type Handler } from './stage.js';
 export interface PipelineDeps {
   readonly routes: Routes;
   readonly namespaces: NamespaceLabels;
+  readonly scopes: ResourceScopes;
   readonly seeds: WatchSeeds;
   readonly watches: WatchRegistry;
   readonly upstream: Pick<Upstream, 'pool' | 'timeouts'>;
@@ -42,6 +45,8 @@ export const buildPipeline = (deps: PipelineDeps): Handler<Exchange> =>
     .use(decideOwnership(deps.namespaces))
     // Rules on object labels: decide gets and writes on the object itself.
     .use(checkObject({ namespaces: deps.namespaces, maxFrameBytes: deps.maxFrameBytes }))
+    // Lists and watches: ask the apiserver for (about) the slice only; an optimisation.
+    .use(injectSelectors({ namespaces: deps.namespaces, scopes: deps.scopes }))
     // Lists and watches: drop items and events that are not ours.
     .use(filterResponse(deps))
     // The only stage that talks to the kube-apiserver.
