@@ -107,8 +107,9 @@ const onRequest = async (
   }
   publishEnd(exchange, response.status, started);
   res.writeHead(response.status, response.headers);
-  // Send headers at once: a watch may not produce its first event for a long time.
-  res.flushHeaders();
+  // A watch may not produce its first event for a long time: send its headers at once. Anything else
+  // sends them with its first bytes (a separate write per response cost measurable CPU in the bench).
+  if (bucket === inFlight.long) res.flushHeaders();
   const { body } = response;
   if (body === null) return void res.end();
   if (body instanceof Uint8Array) return void res.end(body);
