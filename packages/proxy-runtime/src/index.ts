@@ -13,9 +13,9 @@ export {
 export type { LogSink } from './observe/log.js';
 export {
   createProxy,
-  type Proxy,
   type ProxyAddresses,
   type ProxyParts,
+  type ProxyRuntime,
   type Runnable,
 } from './proxy.js';
 export { makeSnapshot, type RouteSnapshot } from './routes/route-snapshot.js';

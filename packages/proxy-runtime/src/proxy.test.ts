@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defineProxyConfig } from './config.js';
 import { StaticNamespaceLabels } from './namespaces/namespace-labels.js';
-import { createProxy, type Proxy } from './proxy.js';
+import { createProxy, type ProxyRuntime } from './proxy.js';
 import { listen } from './server/listen.js';
 
 const vapp = readFileSync(new URL('./routes/fixtures/canary-vapp.yaml', import.meta.url), 'utf8');
@@ -49,7 +49,7 @@ const startProxy = async (upstreamPort: number, virtualApp = vapp) => {
     admin: { port: 0 },
     shutdown: { drainTimeoutMs: 500 },
   });
-  const proxy: Proxy = createProxy(config, {
+  const proxy: ProxyRuntime = createProxy(config, {
     namespaces: new StaticNamespaceLabels({ plain: {}, 'canary-a': {} }),
     logSink: () => undefined,
   });

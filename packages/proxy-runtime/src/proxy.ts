@@ -39,8 +39,8 @@ export interface ProxyAddresses {
   readonly admin: AddressInfo;
 }
 
-/** The proxy sidecar. */
-export interface Proxy extends Runnable {
+/** The proxy sidecar, built by {@link createProxy}. */
+export interface ProxyRuntime extends Runnable {
   /** Resolves once both servers listen (useful with port 0). */
   readonly listening: Promise<ProxyAddresses>;
   /** The routes in use; a manager client (later) swaps snapshots here. */
@@ -86,7 +86,10 @@ const log = (level: 'info' | 'warn' | 'error', msg: string, fields: Record<strin
  * VirtualApp file, which it keeps watching), serves controllers and the admin endpoints, and on abort
  * drains and closes everything.
  */
-export const createProxy = (config: Readonly<ProxyConfig>, parts: ProxyParts = {}): Proxy => {
+export const createProxy = (
+  config: Readonly<ProxyConfig>,
+  parts: ProxyParts = {},
+): ProxyRuntime => {
   const routes = new RouteStore();
   let resolveListening: (addresses: ProxyAddresses) => void = () => undefined;
   let rejectListening: (error: unknown) => void = () => undefined;
