@@ -14,6 +14,7 @@ import { WatchedNamespaceLabels } from './namespaces/watch-namespaces.js';
 import { logRecord, routesApplied } from './observe/channels.js';
 import { type LogSink, subscribeLog } from './observe/log.js';
 import { createProxyMetrics } from './observe/metrics.js';
+import { relabelMatters } from './ownership/namespace-relabel.js';
 import { buildPipeline } from './pipeline/build-pipeline.js';
 import { loadPersistedRoutes, persistRoutes } from './routes/persisted-routes.js';
 import { makeSnapshot } from './routes/route-snapshot.js';
@@ -149,7 +150,10 @@ export const createProxy = (
         );
       }
     });
-    const stopNamespaces = namespaces.onChange((name) => {
+    const stopNamespaces = namespaces.onChange((name, before, after) => {
+      const snapshot = routes.current();
+      // Only labels some namespaceSelector reads can move objects across slices.
+      if (snapshot !== undefined && !relabelMatters(snapshot.routes, before, after)) return;
       seeds.clear();
       watches.expireNamespace(name, `namespace "${name}" was relabelled; re-list`);
     });

@@ -15,14 +15,21 @@ export interface NamespaceLabels {
   get(name: string): NamespaceLabelMap | undefined | Promise<NamespaceLabelMap | undefined>;
   /** Every namespace known now, with its labels. */
   known(): ReadonlyMap<string, NamespaceLabelMap>;
-  /** Calls `listener` with a namespace's name whenever its labels change or it goes away. */
-  onChange(listener: (name: string) => void): () => void;
+  /** Calls `listener` when a namespace's labels change, with its labels before and after. */
+  onChange(listener: NamespaceRelabelListener): () => void;
 }
+
+/** Told of a namespace whose labels changed. */
+export type NamespaceRelabelListener = (
+  name: string,
+  before: NamespaceLabelMap,
+  after: NamespaceLabelMap,
+) => void;
 
 /** A fixed set of namespaces (tests, and VirtualApps that never look at namespace labels). */
 export class StaticNamespaceLabels implements NamespaceLabels {
   readonly #labels: Map<string, NamespaceLabelMap>;
-  readonly #listeners = new Set<(name: string) => void>();
+  readonly #listeners = new Set<NamespaceRelabelListener>();
 
   constructor(labels: Readonly<Record<string, NamespaceLabelMap>> = {}) {
     this.#labels = new Map(Object.entries(labels));
@@ -36,16 +43,19 @@ export class StaticNamespaceLabels implements NamespaceLabels {
     return this.#labels;
   }
 
-  onChange(listener: (name: string) => void): () => void {
+  onChange(listener: NamespaceRelabelListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
 
-  /** Sets (or, with undefined, removes) a namespace and tells listeners. */
+  /** Sets (or, with undefined, removes) a namespace; tells listeners when known labels change. */
   set(name: string, labels: NamespaceLabelMap | undefined): void {
+    const before = this.#labels.get(name);
     if (labels === undefined) this.#labels.delete(name);
     else this.#labels.set(name, labels);
-    for (const listener of this.#listeners) listener(name);
+    if (before !== undefined && labels !== undefined) {
+      for (const listener of this.#listeners) listener(name, before, labels);
+    }
   }
 }
 

@@ -2,7 +2,11 @@ import { readFile } from 'node:fs/promises';
 import type { Pool } from 'undici';
 import { logRecord } from '../observe/channels.js';
 import { UpstreamUnavailableError } from '../status/proxy-error.js';
-import type { NamespaceLabelMap, NamespaceLabels } from './namespace-labels.js';
+import type {
+  NamespaceLabelMap,
+  NamespaceLabels,
+  NamespaceRelabelListener,
+} from './namespace-labels.js';
 
 /** What {@link watchNamespaces} needs. */
 export interface WatchNamespacesOptions {
@@ -42,7 +46,7 @@ const defaultBackoff = (attempt: number) =>
  */
 export class WatchedNamespaceLabels implements NamespaceLabels {
   readonly #labels = new Map<string, NamespaceLabelMap>();
-  readonly #listeners = new Set<(name: string) => void>();
+  readonly #listeners = new Set<NamespaceRelabelListener>();
   readonly #pending = new Map<string, Promise<NamespaceLabelMap | undefined>>();
   readonly #options: WatchNamespacesOptions;
   /** Resolves once the first list is in. */
@@ -71,7 +75,7 @@ export class WatchedNamespaceLabels implements NamespaceLabels {
     return this.#labels;
   }
 
-  onChange(listener: (name: string) => void): () => void {
+  onChange(listener: NamespaceRelabelListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
@@ -106,7 +110,7 @@ export class WatchedNamespaceLabels implements NamespaceLabels {
     // A new namespace has no objects yet, and a deleted one's objects get their own DELETED events:
     // only a relabelling can move existing objects across slices.
     if (before !== undefined && labels !== undefined && !sameLabels(before, labels)) {
-      for (const listener of this.#listeners) listener(name);
+      for (const listener of this.#listeners) listener(name, before, labels);
     }
   }
 
