@@ -105,6 +105,21 @@ describe('checkObject (ownership by object labels)', () => {
     ]);
   });
 
+  it('decides exec and other subresource creates on the parent object', async () => {
+    const { handler, terminal } = through({});
+    await handler(anExchange('POST', '/api/v1/namespaces/work/pods/b1/exec?command=sh'));
+    await expect(
+      handler(anExchange('POST', '/api/v1/namespaces/work/pods/a1/exec?command=sh')),
+    ).rejects.toMatchObject({
+      code: 'OUTSIDE_SLICE',
+    });
+    expect(terminal.seen).toEqual([
+      'GET /api/v1/namespaces/work/pods/b1',
+      'POST /api/v1/namespaces/work/pods/b1/exec',
+      'GET /api/v1/namespaces/work/pods/a1',
+    ]);
+  });
+
   it('refuses deletecollection where objects of several subsets live', async () => {
     const { handler } = through({});
     await expect(

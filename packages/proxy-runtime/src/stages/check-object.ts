@@ -148,7 +148,13 @@ export const checkObject =
     switch (api.verb) {
       case 'deletecollection':
         throw new MixedSliceError(subjectOf(api));
+      // A create on a subresource (exec, attach, portforward, eviction, binding) acts on its parent
+      // object: decided on the parent as it is now, like the other writes.
       case 'create': {
+        if (api.subresource !== undefined) {
+          await check(await readCurrent(next, exchange, api, deps.maxFrameBytes));
+          return next(exchange);
+        }
         const { body } = exchange.request;
         const bytes = body === null ? Buffer.alloc(0) : await readBody(body, deps.maxFrameBytes);
         const type = exchange.request.headers['content-type'];
