@@ -4,7 +4,7 @@ import { StaticNamespaceLabels } from '../namespaces/namespace-labels.js';
 import type { Exchange, ProxyResponse } from '../pipeline/exchange.js';
 import { chain } from '../pipeline/stage.js';
 import { makeSnapshot } from '../routes/route-snapshot.js';
-import { anExchange, bodyText, fixtureApp } from '../test-support/exchanges.js';
+import { anExchange, bodyText, canarySnapshot, fixtureApp } from '../test-support/exchanges.js';
 import { checkObject } from './check-object.js';
 import { classifyRequest } from './classify-request.js';
 import { decideOwnership } from './decide-ownership.js';
@@ -118,6 +118,23 @@ describe('checkObject (ownership by object labels)', () => {
       'POST /api/v1/namespaces/work/pods/b1/exec',
       'GET /api/v1/namespaces/work/pods/a1',
     ]);
+  });
+
+  it('decides a Namespace create on the new namespace itself', async () => {
+    const snapshot = canarySnapshot({});
+    const handler = chain<Exchange>()
+      .use(pinRoutes({ current: () => snapshot }))
+      .use(classifyRequest())
+      .use(decideOwnership(namespaces))
+      .use(checkObject({ namespaces, maxFrameBytes: 1 << 20 }))
+      .to(apiserver());
+    const create = anExchange('POST', '/api/v1/namespaces');
+    await handler(withBody(create, { metadata: { name: 'team-x' } }));
+    await expect(
+      handler(withBody(create, { metadata: { name: 'canary-x' } })),
+    ).rejects.toMatchObject({
+      code: 'OUTSIDE_SLICE',
+    });
   });
 
   it('refuses deletecollection where objects of several subsets live', async () => {

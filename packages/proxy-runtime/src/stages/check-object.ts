@@ -4,7 +4,6 @@ import {
   decide,
   formatApiPath,
   isNamespaceResource,
-  type Labels,
   type ResourceRequest,
 } from '@ctrlmesh/route-engine';
 import { filterableRequestHeaders, readableFormat } from '../http/filterable-request.js';
@@ -47,21 +46,23 @@ const parseObject = (bytes: Buffer): KubeObject => {
   }
 };
 
+// A Namespace lives in itself (DESIGN §4.1): it is decided on its own name and labels, also for a
+// create, whose path names no namespace yet.
 const decideOn = async (
   snapshot: RouteSnapshot,
   namespaces: NamespaceLabels,
   api: ResourceRequest,
   userAgent: string,
-  objectLabels: Labels,
+  object: KubeObject,
 ): Promise<Decision> => {
+  const objectLabels = object.metadata?.labels ?? {};
+  const name = isNamespaceResource(api) ? (object.metadata?.name ?? api.namespace) : api.namespace;
   const namespace =
-    api.namespace === undefined
+    name === undefined
       ? undefined
       : {
-          name: api.namespace,
-          labels: isNamespaceResource(api)
-            ? objectLabels
-            : ((await namespaces.get(api.namespace)) ?? {}),
+          name,
+          labels: isNamespaceResource(api) ? objectLabels : ((await namespaces.get(name)) ?? {}),
         };
   return decide(
     snapshot.routes,
@@ -136,13 +137,7 @@ export const checkObject =
     const { api, snapshot } = plan;
     const check = async (object: KubeObject | undefined) => {
       if (object === undefined) return;
-      const decision = await decideOn(
-        snapshot,
-        deps.namespaces,
-        api,
-        userAgent,
-        object.metadata?.labels ?? {},
-      );
+      const decision = await decideOn(snapshot, deps.namespaces, api, userAgent, object);
       enforce(decision, subjectOf(api, object.metadata?.name), snapshot.subset);
     };
     switch (api.verb) {
