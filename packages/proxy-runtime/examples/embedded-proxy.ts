@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -64,6 +64,7 @@ console.log('get:', denied.status, ((await denied.json()) as { message: string }
 stop.abort();
 await running;
 apiserver.close();
+await rm(dir, { recursive: true });
 
 // Output:
 // list: canary-a
