@@ -1,46 +1,15 @@
 /// <reference types="vite/client" />
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describeExamples } from '@ctrlmesh/readme-examples';
 import readme from '../README.md?raw';
 
-// Every example in examples/ runs here, its console output must equal the `// Output:` block at
-// its end (as Go's example tests do), and the README must show the file verbatim, so the
-// documentation cannot drift from the code.
-const sources = import.meta.glob<string>('../examples/*.ts', {
-  query: '?raw',
-  import: 'default',
-  eager: true,
-});
-const modules = import.meta.glob('../examples/*.ts');
-
-const expectedOutput = (source: string): string[] => {
-  const marker = source.indexOf('// Output:\n');
-  if (marker < 0) throw new Error('an example must end with an // Output: block');
-  return source
-    .slice(marker + '// Output:\n'.length)
-    .trimEnd()
-    .split('\n')
-    .map((line) => line.replace(/^\/\/ ?/, ''));
-};
-
-describe('examples', () => {
-  afterEach(() => {
-    vi.restoreAllMocks();
-  });
-
-  it('exist', () => {
-    expect(Object.keys(sources).length).toBeGreaterThan(0);
-  });
-
-  it.each(Object.keys(sources))('%s prints what its Output block says', async (path) => {
-    const printed: string[] = [];
-    vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
-      printed.push(args.map(String).join(' '));
-    });
-    await modules[path]!();
-    expect(printed).toEqual(expectedOutput(sources[path]!));
-  });
-
-  it.each(Object.keys(sources))('%s is shown verbatim in the README', (path) => {
-    expect(readme).toContain(sources[path]!.trimEnd());
-  });
+// Runs every example in examples/ and checks the README shows each verbatim
+// (tools/readme-examples). import.meta.glob is expanded by Vite here, in the calling file.
+describeExamples({
+  readme,
+  sources: import.meta.glob<string>('../examples/*.ts', {
+    query: '?raw',
+    import: 'default',
+    eager: true,
+  }),
+  modules: import.meta.glob('../examples/*.ts'),
 });

@@ -1,0 +1,1 @@
+export { describeExamples, type ExampleFiles, promisedOutput } from './describe-examples.js';
