@@ -5,7 +5,12 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"k8s.io/apimachinery/pkg/api/validate/content"
 )
+
+// watchValueRule says what a label value may be, in the words the TypeScript sample uses too.
+const watchValueRule = "at most 63 alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric"
 
 // Config is everything the sample controller reads from its environment, already validated.
 // KUBECONFIG is not here: controller-runtime's config loader reads it (or falls back to the
@@ -17,6 +22,9 @@ type Config struct {
 	PodNamespace string
 	// Version is written next to the pod name in the reconciled-by annotation.
 	Version string
+	// WatchValue is the value of WatchLabel that selects the ConfigMaps this replica reconciles;
+	// tests give each run of a controller its own, so controllers never see each other's objects.
+	WatchValue string
 	// LeaderElectionName is the Lease name; empty turns leader election off.
 	LeaderElectionName string
 	// LeaseDuration, RenewDeadline and RetryPeriod are client-go's leader-election timings.
@@ -66,6 +74,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		PodName:            required("POD_NAME"),
 		PodNamespace:       getenv("POD_NAMESPACE"),
 		Version:            getenv("VERSION"),
+		WatchValue:         getenv("WATCH_VALUE"),
 		LeaderElectionName: getenv("LEADER_ELECTION_NAME"),
 		// client-go's defaults; tests shorten them to fail over within seconds.
 		LeaseDuration:  duration("LEASE_DURATION", 15*time.Second),
@@ -76,6 +85,11 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	if cfg.Version == "" {
 		cfg.Version = "v0"
+	}
+	if cfg.WatchValue == "" {
+		cfg.WatchValue = "true"
+	} else if len(content.IsLabelValue(cfg.WatchValue)) > 0 {
+		problems = append(problems, fmt.Errorf("WATCH_VALUE must be a label value (%s), got %q", watchValueRule, cfg.WatchValue))
 	}
 	if cfg.WebhookHost == "" {
 		cfg.WebhookHost = "127.0.0.1"

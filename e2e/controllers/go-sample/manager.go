@@ -6,7 +6,6 @@ import (
 
 	"github.com/go-logr/logr"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
@@ -63,7 +62,8 @@ func run(ctx context.Context, cfg Config, logger logr.Logger) error {
 		case <-ctx.Done():
 		}
 	}()
-	logger.Info("starting", "pod", cfg.PodName, "version", cfg.Version, "leaderElection", cfg.LeaderElection(),
+	logger.Info("starting", "pod", cfg.PodName, "version", cfg.Version, "watch", WatchLabel+"="+cfg.WatchValue,
+		"leaderElection", cfg.LeaderElection(),
 		"webhookPort", cfg.WebhookPort, "protobuf", cfg.Protobuf)
 	return mgr.Start(ctx)
 }
@@ -74,9 +74,10 @@ func managerOptions(cfg Config) ctrl.Options {
 	_ = clientgoscheme.AddToScheme(scheme)
 	options := ctrl.Options{
 		Scheme: scheme,
-		// Only labelled ConfigMaps are listed and watched: the slice the controller owns.
+		// Only ConfigMaps labelled with our watch value are listed and watched: the slice the
+		// controller owns. The reconciler reads through this cache, so it checks nothing else.
 		Cache: cache.Options{ByObject: map[client.Object]cache.ByObject{
-			&corev1.ConfigMap{}: {Label: labels.SelectorFromSet(labels.Set{WatchLabel: "true"})},
+			&corev1.ConfigMap{}: {Label: WatchSelector(cfg.WatchValue)},
 		}},
 		Metrics:                       metricsserver.Options{BindAddress: "0"},
 		LeaderElection:                cfg.LeaderElection(),

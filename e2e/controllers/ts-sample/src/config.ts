@@ -1,4 +1,5 @@
 import { parseDuration } from './duration.js';
+import { isLabelValue, LABEL_VALUE_RULE } from './label-value.js';
 
 /** Leader-election timings in milliseconds, as client-go names them. */
 export interface LeaseTimings {
@@ -15,6 +16,11 @@ export interface Config {
   podNamespace: string;
   /** Written next to the pod name in the reconciled-by annotation. */
   version: string;
+  /**
+   * Value of the watch label that selects the ConfigMaps this replica reconciles; tests give each
+   * run of a controller its own, so controllers never see each other's objects.
+   */
+  watchValue: string;
   /** Lease name; undefined turns leader election off. */
   leaderElectionName: string | undefined;
   timings: LeaseTimings;
@@ -51,6 +57,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const podName = required('POD_NAME');
   const podNamespace = read('POD_NAMESPACE') ?? '';
   const leaderElectionName = read('LEADER_ELECTION_NAME');
+  const watchValue = read('WATCH_VALUE') ?? 'true';
+  if (!isLabelValue(watchValue)) {
+    problems.push(`WATCH_VALUE must be a label value (${LABEL_VALUE_RULE}), got "${watchValue}"`);
+  }
   // client-go's defaults; tests shorten them to fail over within seconds.
   const timings: LeaseTimings = {
     leaseDurationMs: duration('LEASE_DURATION', 15_000),
@@ -101,6 +111,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       podName,
       podNamespace,
       version: read('VERSION') ?? 'v0',
+      watchValue,
       leaderElectionName,
       timings,
       webhook,

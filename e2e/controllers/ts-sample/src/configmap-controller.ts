@@ -1,6 +1,6 @@
 /**
- * The ConfigMap controller: a client-node informer over labelled ConfigMaps in all namespaces
- * feeds a work queue; only while leading does the queue patch anything.
+ * The ConfigMap controller: a client-node informer over the ConfigMaps labelled with our watch
+ * value, in all namespaces, feeds a work queue; only while leading does the queue patch anything.
  */
 import {
   ApiException,
@@ -12,17 +12,15 @@ import {
   type V1ConfigMap,
 } from '@kubernetes/client-node';
 import type { Logger } from './log.js';
-import { stampPatch, WATCH_SELECTOR } from './reconcile.js';
+import { type Stamper, stampPatch, watchSelector } from './reconcile.js';
 import { WorkQueue } from './work-queue.js';
 
 const RETRY_DELAY_MS = 1000;
 
-/** What the controller needs to run. */
-export interface ConfigMapControllerOptions {
+/** What the controller needs to run; `watchValue` picks the ConfigMaps it lists and watches. */
+export interface ConfigMapControllerOptions extends Stamper {
   kubeConfig: KubeConfig;
   core: CoreV1Api;
-  /** `<pod>@<version>`, the reconciled-by value. */
-  stamp: string;
   log: Logger;
 }
 
@@ -38,21 +36,22 @@ export interface ConfigMapController {
 export async function startConfigMapController(
   options: ConfigMapControllerOptions,
 ): Promise<ConfigMapController> {
-  const { kubeConfig, core, stamp, log } = options;
+  const { kubeConfig, core, stamp, watchValue, log } = options;
   let leading = false;
   let stopped = false;
 
+  const labelSelector = watchSelector(watchValue);
   const informer = makeInformer<V1ConfigMap>(
     kubeConfig,
     '/api/v1/configmaps',
-    () => core.listConfigMapForAllNamespaces({ labelSelector: WATCH_SELECTOR }),
-    WATCH_SELECTOR,
+    () => core.listConfigMapForAllNamespaces({ labelSelector }),
+    labelSelector,
   );
 
   const reconcile = async (key: string): Promise<void> => {
     const [namespace, name] = key.split('/') as [string, string];
     const object = informer.get(name, namespace);
-    const body = object === undefined ? undefined : stampPatch(object, stamp);
+    const body = object === undefined ? undefined : stampPatch(object, { stamp, watchValue });
     if (!leading || body === undefined) return;
     try {
       await core.patchNamespacedConfigMap(

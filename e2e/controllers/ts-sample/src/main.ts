@@ -8,6 +8,7 @@ import { loadConfig } from './config.js';
 import { startConfigMapController } from './configmap-controller.js';
 import { runLeaderElection } from './leader-election.js';
 import { jsonLogger } from './log.js';
+import { watchSelector } from './reconcile.js';
 import { listenWebhook } from './webhook.js';
 
 const result = loadConfig(process.env);
@@ -30,6 +31,7 @@ try {
   }
   log.info('starting', {
     version: config.version,
+    watch: watchSelector(config.watchValue),
     leaderElection: config.leaderElectionName !== undefined,
     webhookPort: config.webhook?.port,
   });
@@ -40,6 +42,7 @@ try {
     kubeConfig,
     core: kubeConfig.makeApiClient(CoreV1Api),
     stamp: `${config.podName}@${config.version}`,
+    watchValue: config.watchValue,
     log,
   });
 
