@@ -144,7 +144,7 @@ describe.each(variants)(
         namespaces.push({ name, kind });
         await core.createNamespacedConfigMap({
           namespace: name,
-          body: { metadata: { name: 'settings', labels: watchLabel }, data: { kind } },
+          body: { metadata: { name: 'settings', labels: watchLabel() }, data: { kind } },
         });
       }
       const v1Leader = await eventuallyOneLeader(controllers.slice(0, 2));

@@ -13,6 +13,7 @@ import {
   leaseHolder,
   type ReplicaSet,
   reconciledBy,
+  uniqueWatchValue,
   watchLabel,
 } from '../steps/sample-controller-replicas.js';
 import { eventually } from '../support/eventually.js';
@@ -27,7 +28,9 @@ import { uniqueNamespace } from '../support/unique-namespace.js';
 import { issueWebhookCertificate } from '../support/webhook-certificate.js';
 
 // Every later scenario puts these two controllers behind the mesh; this file proves that on
-// their own, straight against the apiserver, they do what those scenarios will rely on.
+// their own, straight against the apiserver, they do what those scenarios will rely on. With no
+// proxy to fence them in, each describe gives its controllers a watch value of its own, so they
+// never stamp the ConfigMaps that scenarios running in parallel label for theirs.
 interface Variant {
   /** Names the describe, namespaces, Lease and webhook of this variant. */
   id: string;
@@ -51,6 +54,8 @@ for (const variant of variants) {
     const lease = `${id}-sample`;
     // Scopes this describe's webhook to its own namespace, whatever else runs in parallel.
     const webhookLabel = { 'e2e.ctrlmesh.io/sample-webhook': id };
+    const watchValue = uniqueWatchValue(`${id}-sample`);
+    const ours = watchLabel(watchValue);
     let home: string;
     let watched: string[];
     let admitted: string;
@@ -80,6 +85,7 @@ for (const variant of variants) {
           logDir: workDir,
           leaderElectionName: lease,
           version,
+          watchValue,
           env: variant.env,
         },
         (index) => ({ webhook: { port: ports[index]!, certDir: workDir } }),
@@ -104,19 +110,19 @@ for (const variant of variants) {
       expect(await leaseHolder(admin, home, lease)).toBe(leader.podName);
     });
 
-    it('reconciles every labelled ConfigMap in several namespaces and ignores the others', async () => {
+    it('reconciles every ConfigMap labelled with its watch value in several namespaces and ignores the others', async () => {
+      // Not ours: no label, a value that opts out, and the default value other scenarios use.
+      const others = { plain: {}, 'opted-out': watchLabel('false'), 'default-value': watchLabel() };
       for (const namespace of watched) {
-        // The unlabelled ones go first, so once the labelled ones are done the controller has
-        // had every chance to touch them.
-        await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'plain' } } });
-        await core.createNamespacedConfigMap({
-          namespace,
-          body: { metadata: { name: 'opted-out', labels: { 'e2e.ctrlmesh.io/watch': 'false' } } },
-        });
+        // The others go first, so once the labelled ones are done the controller has had every
+        // chance to touch them.
+        for (const [name, labels] of Object.entries(others)) {
+          await core.createNamespacedConfigMap({ namespace, body: { metadata: { name, labels } } });
+        }
         for (const name of ['labelled-1', 'labelled-2']) {
           await core.createNamespacedConfigMap({
             namespace,
-            body: { metadata: { name, labels: watchLabel }, data: { key: name } },
+            body: { metadata: { name, labels: ours }, data: { key: name } },
           });
         }
       }
@@ -125,7 +131,7 @@ for (const variant of variants) {
         for (const name of ['labelled-1', 'labelled-2']) {
           await eventuallyReconciledBy(core, namespace, name, `${leader.podName}@${version}`);
         }
-        for (const name of ['plain', 'opted-out']) {
+        for (const name of Object.keys(others)) {
           const untouched = await core.readNamespacedConfigMap({ name, namespace });
           expect(untouched.metadata?.annotations?.[reconciledBy]).toBeUndefined();
         }
@@ -180,7 +186,7 @@ for (const variant of variants) {
       const [namespace] = watched as [string];
       await core.createNamespacedConfigMap({
         namespace,
-        body: { metadata: { name: 'after-handover', labels: watchLabel } },
+        body: { metadata: { name: 'after-handover', labels: ours } },
       });
       await eventuallyReconciledBy(
         core,

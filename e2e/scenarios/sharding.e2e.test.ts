@@ -122,7 +122,7 @@ describe('Sharding by object labels', () => {
     for (const shard of ['a', 'b', 'c']) {
       await core.createNamespacedConfigMap({
         namespace: work,
-        body: { metadata: { name: `item-${shard}`, labels: { ...watchLabel, shard } } },
+        body: { metadata: { name: `item-${shard}`, labels: { ...watchLabel(), shard } } },
       });
     }
     await eventuallyReconciledBy(core, work, 'item-a', 'go-shard-a@v1');

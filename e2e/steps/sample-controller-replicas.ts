@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   CoordinationV1Api,
   type CoreV1Api,
@@ -12,8 +13,23 @@ import {
   startSampleController,
 } from '../support/sample-controller.js';
 
-/** Label the sample controllers watch (see e2e/controllers/README.md). */
-export const watchLabel = { 'e2e.ctrlmesh.io/watch': 'true' };
+/**
+ * The label that puts a ConfigMap in the slice of sample controllers started with
+ * `WATCH_VALUE=value`; the default `true` is the controllers' own default (see
+ * e2e/controllers/README.md).
+ */
+export function watchLabel(value = 'true'): Record<string, string> {
+  return { 'e2e.ctrlmesh.io/watch': value };
+}
+
+/**
+ * A watch value no other scenario uses, `<prefix>-<6 hex digits>`: controllers started with it
+ * never see another file's ConfigMaps, which is the fence for controllers run without a proxy.
+ * `prefix` must itself be a label value of at most 56 characters.
+ */
+export function uniqueWatchValue(prefix: string): string {
+  return `${prefix}-${randomBytes(3).toString('hex')}`;
+}
 /** Annotation the sample controllers write when they reconcile. */
 export const reconciledBy = 'e2e.ctrlmesh.io/reconciled-by';
 /** Annotation the sample controllers' webhook adds on admission. */
@@ -26,6 +42,11 @@ export interface ReplicaSet {
   stopAll(): Promise<void>;
 }
 
+/** What the replicas of a set share; `watchValue` becomes their WATCH_VALUE. */
+export type ReplicaOptions = Omit<SampleControllerOptions, 'kind' | 'podName'> & {
+  watchValue?: string;
+};
+
 /**
  * Starts `count` replicas named `<kind>-sample-<i>` with one Lease `leaderElectionName` in
  * `podNamespace`; `perReplica` adds options per index (e.g. a webhook port each).
@@ -33,9 +54,10 @@ export interface ReplicaSet {
 export function givenReplicas(
   kind: SampleControllerKind,
   count: number,
-  common: Omit<SampleControllerOptions, 'kind' | 'podName'>,
+  { watchValue, ...common }: ReplicaOptions,
   perReplica: (index: number) => Partial<SampleControllerOptions> = () => ({}),
 ): ReplicaSet {
+  const env = watchValue === undefined ? common.env : { ...common.env, WATCH_VALUE: watchValue };
   const replicas: SampleController[] = [];
   const stopAll = async () => {
     await Promise.all(replicas.map((replica) => replica.stop()));
@@ -45,6 +67,7 @@ export function givenReplicas(
       replicas.push(
         startSampleController({
           ...common,
+          env,
           ...perReplica(index),
           kind,
           podName: `${kind}-sample-${index}`,
