@@ -32,6 +32,46 @@ describe('parseFlags', () => {
     expect(config.routes.virtualAppFile).toBe('/etc/vapp.yaml');
   });
 
+  it('turns the webhook front on with its flags, and reports a missing controller port', () => {
+    const base = [
+      '--upstream',
+      'https://127.0.0.1:6443',
+      '--pod-name',
+      'p',
+      '--pod-namespace',
+      'n',
+    ];
+    const off = parseFlags(base, {});
+    expect(ProxyConfigSchema.parse(off.help ? {} : off.input).webhook).toBeUndefined();
+    const on = parseFlags(
+      [
+        ...base,
+        '--webhook-cert-dir=/certs',
+        '--webhook-controller-port=9443',
+        '--webhook-peers=/etc/peers.yaml',
+        '--webhook-failure-policy=Ignore',
+      ],
+      {},
+    );
+    expect(ProxyConfigSchema.parse(on.help ? {} : on.input).webhook).toEqual({
+      host: '0.0.0.0',
+      port: 5445,
+      certDir: '/certs',
+      controllerPort: 9443,
+      peersFile: '/etc/peers.yaml',
+      failurePolicy: 'Ignore',
+      attemptTimeoutMs: 4000,
+      totalTimeoutMs: 9000,
+      certPollMs: 2000,
+    });
+    const half = parseFlags([...base, '--webhook-cert-dir=/certs'], {});
+    const parsed = ProxyConfigSchema.safeParse(half.help ? {} : half.input);
+    expect(parsed.success).toBe(false);
+    expect(JSON.stringify(parsed.error?.issues.map((issue) => issue.path))).toContain(
+      '["webhook","controllerPort"]',
+    );
+  });
+
   it('takes the apiserver and its CA from a kubeconfig', () => {
     const file = join(dir, 'kubeconfig');
     writeFileSync(

@@ -27,6 +27,14 @@ Upstream                       (default: https://$KUBERNETES_SERVICE_HOST:$KUBER
   --upstream URL  --upstream-ca-file FILE  --kubeconfig FILE (server and CA of its current context)
   --insecure-skip-tls-verify   do not verify the apiserver (test clusters only)
   --token-file FILE            the proxy's own token, used only to watch namespace labels
+Webhook front                  (off unless --webhook-cert-dir or --webhook-controller-port is set)
+  --webhook-cert-dir DIR       the controller's cert dir (tls.crt/tls.key or cert.pem/key.pem), reloaded on change
+  --webhook-controller-port P  the controller's own webhook port on 127.0.0.1
+  --webhook-host HOST (0.0.0.0)  --webhook-port PORT (5445): where the apiserver reaches the front
+  --webhook-ca-file FILE       CA for the controller's webhook and peers (default DIR/ca.crt, else the cert)
+  --webhook-peers FILE         YAML/JSON: subset -> [https://host:port, ...] fronts of its ready pods
+                               ("(default)" for the default subset); reloaded on change
+  --webhook-failure-policy Fail|Ignore (Fail)  a review the proxy cannot get decided: denied, or allowed
 Other
   --max-frame-bytes N  --drain-timeout-ms N  --log-level debug|info|warn|error  --help
 `;
@@ -53,6 +61,13 @@ const OPTIONS = {
   kubeconfig: { type: 'string' },
   'insecure-skip-tls-verify': { type: 'boolean' },
   'token-file': { type: 'string' },
+  'webhook-cert-dir': { type: 'string' },
+  'webhook-controller-port': { type: 'string' },
+  'webhook-host': { type: 'string' },
+  'webhook-port': { type: 'string' },
+  'webhook-ca-file': { type: 'string' },
+  'webhook-peers': { type: 'string' },
+  'webhook-failure-policy': { type: 'string' },
   'max-frame-bytes': { type: 'string' },
   'drain-timeout-ms': { type: 'string' },
   'log-level': { type: 'string' },
@@ -143,6 +158,18 @@ export const parseFlags = (argv: readonly string[], env: NodeJS.ProcessEnv): Fla
     ...(v['upstream-ca-file'] ? { caFile: v['upstream-ca-file'] } : {}),
     ...(v['insecure-skip-tls-verify'] ? { insecureSkipTlsVerify: true } : {}),
   };
+  const webhook =
+    v['webhook-cert-dir'] !== undefined || v['webhook-controller-port'] !== undefined
+      ? {
+          certDir: v['webhook-cert-dir'],
+          controllerPort: num(v['webhook-controller-port']),
+          host: v['webhook-host'],
+          port: num(v['webhook-port']),
+          caFile: v['webhook-ca-file'],
+          peersFile: v['webhook-peers'],
+          failurePolicy: v['webhook-failure-policy'],
+        }
+      : undefined;
   const cert = v['tls-cert-file'];
   const key = v['tls-key-file'];
   const input = {
@@ -164,6 +191,7 @@ export const parseFlags = (argv: readonly string[], env: NodeJS.ProcessEnv): Fla
     admin: { host: v['admin-host'], port: num(v['admin-port']) },
     upstream,
     credentials: { tokenFile: v['token-file'] },
+    webhook,
     routes: { virtualAppFile: v.virtualapp, stateFile: v['state-file'] },
     userAgentOverride: v['user-agent-override'],
     leaderElectionName: v['leader-election-name'],

@@ -62,6 +62,34 @@ export const ProxyConfigSchema = z.object({
       stateFile: z.string().min(1).optional(),
     })
     .default({}),
+  /**
+   * The webhook front (off when absent): a TLS server with the controller's own certificate that
+   * routes AdmissionReviews to the subset owning their object (docs/decisions/0003-webhook-routing.md).
+   */
+  webhook: z
+    .object({
+      /** Where the apiserver reaches the front: the pod's address, so all interfaces by default. */
+      host: z.string().min(1).default('0.0.0.0'),
+      /** The original's port. */
+      port: port.default(5445),
+      /** The controller's cert dir: tls.crt/tls.key (or cert.pem/key.pem), reloaded on change. */
+      certDir: z.string().min(1),
+      /** CA that verifies the controller's webhook and the peers; default `<certDir>/ca.crt`, else the cert. */
+      caFile: z.string().min(1).optional(),
+      /** The controller's own webhook port on loopback. */
+      controllerPort: z.number().int().min(1).max(65535),
+      /** YAML/JSON map of subset -> `https://host:port` fronts of its pods (until the manager feeds them). */
+      peersFile: z.string().min(1).optional(),
+      /** What a review the proxy cannot get decided gets: `Fail` denies, `Ignore` allows with a warning. */
+      failurePolicy: z.enum(['Fail', 'Ignore']).default('Fail'),
+      /** One call to the controller or one peer. */
+      attemptTimeoutMs: z.number().int().positive().default(4_000),
+      /** All attempts of one review; below the apiserver's default webhook timeout of 10 s. */
+      totalTimeoutMs: z.number().int().positive().default(9_000),
+      /** How often the cert dir is re-read besides fs.watch events. */
+      certPollMs: z.number().int().positive().default(2_000),
+    })
+    .optional(),
   /** Overrides the VirtualApp's `configuration.restConfigOverrides.userAgentOrPrefix` when set. */
   userAgentOverride: z.string().min(1).optional(),
   /** Overrides the VirtualApp's `configuration.controller.leaderElectionName` when set. */

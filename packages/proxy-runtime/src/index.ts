@@ -24,3 +24,18 @@ export { readVirtualAppFile } from './routes/virtual-app-file.js';
 export { isProxyError, type ProxyErrorCode } from './status/proxy-error.js';
 export type { Status } from './status/status.js';
 export { statusFor } from './status/status-for.js';
+export {
+  type AdmissionReviewReply,
+  allowed,
+  denied,
+  failed,
+  type WebhookFailure,
+  type WebhookFailurePolicy,
+} from './webhook/admission-response.js';
+export {
+  type AdmissionApiVersion,
+  type AdmissionReview,
+  parseAdmissionReview,
+} from './webhook/admission-review.js';
+export { parsePeers, StaticWebhookPeers, type WebhookPeers } from './webhook/webhook-peers.js';
+export { FileWebhookPeers } from './webhook/webhook-peers-file.js';

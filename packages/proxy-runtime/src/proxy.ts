@@ -27,6 +27,9 @@ import { serveProxy } from './server/serve-proxy.js';
 import { createUpstream } from './upstream/upstream.js';
 import { WatchRegistry } from './watches/watch-registry.js';
 import { WatchSeeds } from './watches/watch-seeds.js';
+import { createWebhookFront } from './webhook/webhook-front.js';
+import { StaticWebhookPeers, type WebhookPeers } from './webhook/webhook-peers.js';
+import { FileWebhookPeers } from './webhook/webhook-peers-file.js';
 
 /** A long-lived part: `start` resolves only once stopped and cleaned up. */
 export interface Runnable {
@@ -46,6 +49,11 @@ export interface ProxyRuntime extends Runnable {
   readonly listening: Promise<ProxyAddresses>;
   /** The routes in use; a manager client (later) swaps snapshots here. */
   readonly routes: RouteStore;
+  /**
+   * Where the webhook front listens, once the controller's certificate was read; undefined when
+   * the front is off. Never part of readiness (see webhook-front.ts).
+   */
+  readonly webhookListening: Promise<AddressInfo | undefined>;
 }
 
 /** Replaceable parts, for tests and embedders. */
@@ -56,6 +64,8 @@ export interface ProxyParts {
   readonly logSink?: LogSink;
   /** Which resources are namespaced; by default discovery with `credentials.tokenFile`. */
   readonly scopes?: ResourceScopes;
+  /** The webhook fronts of other subsets; by default `webhook.peersFile`, else none. */
+  readonly webhookPeers?: WebhookPeers;
 }
 
 // The controller-facing server: plain HTTP, a given certificate, or one made here whose CA is
@@ -99,6 +109,10 @@ export const createProxy = (
     rejectListening = reject;
   });
   listening.catch(() => undefined);
+  let resolveWebhook: (address: AddressInfo | undefined) => void = () => undefined;
+  const webhookListening = new Promise<AddressInfo | undefined>((resolve) => {
+    resolveWebhook = resolve;
+  });
 
   const start = async (signal: AbortSignal): Promise<void> => {
     const stopLog = subscribeLog(
@@ -204,6 +218,32 @@ export const createProxy = (
         podNamespace: config.pod.namespace,
       }),
     );
+    const webhookConfig = config.webhook;
+    let stopPeers: () => void = () => undefined;
+    let webhookPeers = parts.webhookPeers;
+    if (webhookPeers === undefined && webhookConfig?.peersFile !== undefined) {
+      const file = new FileWebhookPeers(webhookConfig.peersFile, (problems) =>
+        log('error', 'webhook peers file rejected; keeping the last good list', {
+          file: webhookConfig.peersFile,
+          problems,
+        }),
+      );
+      stopPeers = await file.watch();
+      webhookPeers = file;
+    }
+    const webhookFront =
+      webhookConfig === undefined
+        ? undefined
+        : createWebhookFront(webhookConfig, {
+            routes,
+            namespaces,
+            peers: webhookPeers ?? new StaticWebhookPeers(),
+            podName: config.pod.name,
+            maxBytes: config.limits.maxFrameBytes,
+          });
+    const webhookRunning = webhookFront?.start(ownSignal.signal);
+    if (webhookFront === undefined) resolveWebhook(undefined);
+    else webhookFront.listening.then(resolveWebhook, () => resolveWebhook(undefined));
     const admin = createAdminServer({
       registry: metrics.registry,
       notReady: () => {
@@ -234,6 +274,8 @@ export const createProxy = (
         admin.close(() => resolve());
       });
       await running;
+      await webhookRunning;
+      stopPeers();
       stopSwap();
       stopNamespaces();
       signal.removeEventListener('abort', stopOwn);
@@ -244,5 +286,5 @@ export const createProxy = (
     }
   };
 
-  return { name: 'ctrlmesh-proxy', listening, routes, start };
+  return { name: 'ctrlmesh-proxy', listening, routes, webhookListening, start };
 };

@@ -85,3 +85,34 @@ export const routesApplied = typed<{ readonly version: string; readonly generati
 );
 /** Structured log records. */
 export const logRecord = typed<LogRecord>('ctrlmesh:proxy:log');
+
+/** One AdmissionReview answered by the webhook front. */
+export interface WebhookReview {
+  /** `local`, `forwarded`, `excluded`, `failed` (failure policy answered) or `invalid`. */
+  readonly decision: string;
+  /** The owning subset, when known. */
+  readonly owner: string;
+  readonly apiVersion: string;
+  /** HTTP status sent to the apiserver. */
+  readonly code: number;
+  readonly durationMs: number;
+}
+
+/** A peer of the owning subset failed; the front tried the next one (or gave up). */
+export interface WebhookFailover {
+  readonly owner: string;
+  readonly peer: string;
+  readonly problem: string;
+}
+
+/** The webhook front's serving certificate was loaded (again) or a change was rejected. */
+export interface WebhookCertificate {
+  readonly outcome: 'loaded' | 'rejected';
+}
+
+/** Review answered. */
+export const webhookReview = typed<WebhookReview>('ctrlmesh:proxy:webhook:review');
+/** Failed attempt at a peer. */
+export const webhookFailover = typed<WebhookFailover>('ctrlmesh:proxy:webhook:failover');
+/** Serving certificate loaded or rejected. */
+export const webhookCertificate = typed<WebhookCertificate>('ctrlmesh:proxy:webhook:certificate');

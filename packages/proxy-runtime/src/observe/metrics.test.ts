@@ -5,6 +5,9 @@ import {
   routesApplied,
   upstreamResponse,
   watchCount,
+  webhookCertificate,
+  webhookFailover,
+  webhookReview,
 } from './channels.js';
 import { createProxyMetrics } from './metrics.js';
 
@@ -37,6 +40,38 @@ describe('createProxyMetrics', () => {
       expect(text).toContain('ctrlmesh_proxy_route_info{version="abc"} 1');
       expect(text).toContain(
         'ctrlmesh_proxy_upstream_duration_seconds_bucket{le="0.005",verb="list",code="200"} 1',
+      );
+    } finally {
+      metrics.close();
+    }
+  });
+
+  it('counts webhook decisions, peer failures and certificate loads', async () => {
+    const metrics = createProxyMetrics();
+    try {
+      webhookReview.publish({
+        decision: 'forwarded',
+        owner: 'v2',
+        apiVersion: 'admission.k8s.io/v1beta1',
+        code: 200,
+        durationMs: 3,
+      });
+      webhookFailover.publish({
+        owner: 'v2',
+        peer: 'https://10.0.0.7:5445',
+        problem: 'ECONNREFUSED',
+      });
+      webhookCertificate.publish({ outcome: 'rejected' });
+      const text = await metrics.registry.metrics();
+      expect(text).toContain(
+        'ctrlmesh_proxy_webhook_reviews_total{decision="forwarded",owner="v2",api_version="admission.k8s.io/v1beta1",code="200"} 1',
+      );
+      expect(text).toContain(
+        'ctrlmesh_proxy_webhook_review_duration_seconds_bucket{le="0.005",decision="forwarded"} 1',
+      );
+      expect(text).toContain('ctrlmesh_proxy_webhook_peer_failures_total{owner="v2"} 1');
+      expect(text).toContain(
+        'ctrlmesh_proxy_webhook_certificate_loads_total{outcome="rejected"} 1',
       );
     } finally {
       metrics.close();

@@ -5,6 +5,9 @@ import {
   routesApplied,
   upstreamResponse,
   watchCount,
+  webhookCertificate,
+  webhookFailover,
+  webhookReview,
 } from './channels.js';
 
 /** The proxy's Prometheus registry, fed only by the channels in `channels.ts`. */
@@ -47,7 +50,43 @@ export const createProxyMetrics = (): ProxyMetrics => {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
+  const reviews = new Counter({
+    name: 'ctrlmesh_proxy_webhook_reviews_total',
+    help: 'AdmissionReviews answered by the webhook front, by decision (local, forwarded, excluded, failed, invalid), owning subset, review version and HTTP code.',
+    labelNames: ['decision', 'owner', 'api_version', 'code'] as const,
+    registers: [registry],
+  });
+  const reviewDuration = new Histogram({
+    name: 'ctrlmesh_proxy_webhook_review_duration_seconds',
+    help: 'Time the webhook front took to answer an AdmissionReview, by decision.',
+    labelNames: ['decision'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const failovers = new Counter({
+    name: 'ctrlmesh_proxy_webhook_peer_failures_total',
+    help: 'Forwarded AdmissionReviews a peer of the owning subset failed (the next peer is tried), by subset.',
+    labelNames: ['owner'] as const,
+    registers: [registry],
+  });
+  const certificates = new Counter({
+    name: 'ctrlmesh_proxy_webhook_certificate_loads_total',
+    help: "Loads of the controller's webhook certificate by the webhook front, by outcome (loaded, rejected).",
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
   const unsubscribe = [
+    webhookReview.subscribe((m) => {
+      reviews.inc({
+        decision: m.decision,
+        owner: m.owner,
+        api_version: m.apiVersion,
+        code: String(m.code),
+      });
+      reviewDuration.observe({ decision: m.decision }, m.durationMs / 1000);
+    }),
+    webhookFailover.subscribe((m) => failovers.inc({ owner: m.owner })),
+    webhookCertificate.subscribe((m) => certificates.inc({ outcome: m.outcome })),
     requestEnd.subscribe((m) =>
       requests.inc({
         verb: m.verb,
