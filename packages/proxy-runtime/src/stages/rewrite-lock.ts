@@ -8,6 +8,7 @@ import { readBody } from '../http/read-body.js';
 import type { ProxyResponse } from '../pipeline/exchange.js';
 import type { Stage } from '../pipeline/stage.js';
 import type { RouteSnapshot } from '../routes/route-snapshot.js';
+import { mapWatchEvents } from '../streams/map-watch-events.js';
 import type { Classified } from './classify-request.js';
 
 /** What {@link rewriteLock} needs. */
@@ -15,25 +16,6 @@ export interface RewriteLockDeps {
   /** The pod's namespace: only locks there are rewritten (the controller's own lock). */
   readonly podNamespace: string;
   readonly maxFrameBytes: number;
-}
-
-const NEWLINE = 0x0a;
-
-async function* mapLines(
-  source: AsyncIterable<Uint8Array>,
-  map: (line: Uint8Array) => Uint8Array,
-): AsyncGenerator<Uint8Array> {
-  let rest = Buffer.alloc(0);
-  for await (const chunk of source) {
-    rest = rest.length === 0 ? Buffer.from(chunk) : Buffer.concat([rest, chunk]);
-    let start = 0;
-    for (let nl = rest.indexOf(NEWLINE); nl >= 0; nl = rest.indexOf(NEWLINE, start)) {
-      yield map(rest.subarray(start, nl + 1));
-      start = nl + 1;
-    }
-    rest = rest.subarray(start);
-  }
-  if (rest.length > 0) yield map(rest);
 }
 
 /**
@@ -104,7 +86,10 @@ export const rewriteLock = (deps: RewriteLockDeps): Stage<Classified> => {
     const { 'content-length': _length, ...rest } = response.headers;
     if (api.verb === 'watch') {
       const mapper = rewritten.response;
-      const events = mapLines(response.body, (line) => mapper.mapWatchEvent(responseType, line));
+      // JSON lines or protobuf frames: the original (and this proxy until now) mapped only JSON.
+      const events = mapWatchEvents(response.body, responseType, deps.maxFrameBytes, (event) =>
+        mapper.mapWatchEvent(responseType, event),
+      );
       return {
         status: response.status,
         headers: rest,
