@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { givenVirtualApp } from '../steps/proxy.js';
-import { tokenUsers } from '../support/global-setup.js';
-import { type RunningKas, startKas } from '../support/kas-process.js';
-import { type ProxyProcess, startProxyProcess } from './proxy-process.js';
+import { adminKubeConfigOf } from '../support/kas-kube-configs.js';
+import { type RunningKas, startKas, tokenUsers } from '../support/kas-process.js';
+import { grantProxyIdentity, type MeshProxy, startMeshProxy } from '../support/mesh-proxy.js';
+import { writeVirtualApp } from '../support/virtual-app-file.js';
 import { mustSendJson, openSide, type Side } from './side.js';
 
 /** Label on every namespace the benchmark makes; its value says which half it is in. */
@@ -24,7 +24,7 @@ export interface Dataset {
 /** One kas, one proxy in front of it, and a client side for each. */
 export interface BenchEnvironment {
   readonly kas: RunningKas;
-  readonly proxy: ProxyProcess;
+  readonly proxy: MeshProxy;
   readonly direct: Side;
   readonly through: Side;
   readonly dataset: Dataset;
@@ -53,21 +53,6 @@ export const forEachLimited = async <T>(
     while (next < items.length) await work(items[next++]!);
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-};
-
-// The proxy's own identity reads namespace labels only (as e2e's givenProxyIdentity grants bob;
-// that step reads vitest's inject, so the same two objects are made here).
-const grantNamespaceReader = async (admin: Side): Promise<void> => {
-  const name = 'bench-ctrlmesh-proxy-namespaces';
-  await mustSendJson(admin, 'POST', '/apis/rbac.authorization.k8s.io/v1/clusterroles', {
-    metadata: { name },
-    rules: [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'watch'] }],
-  });
-  await mustSendJson(admin, 'POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
-    metadata: { name },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
-    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'bob' }],
-  });
 };
 
 const seed = async (admin: Side, options: EnvironmentOptions): Promise<Dataset> => {
@@ -116,7 +101,7 @@ export async function startBenchEnvironment(
   log(`kas ${kas.info.version} ready at ${kas.info.url} in ${Date.now() - started} ms`);
   const caPem = await readFile(kas.info.caFile, 'utf8');
   const direct = openSide('direct', kas.info.url, caPem, kas.info.admin.token, options.connections);
-  let proxy: ProxyProcess | undefined;
+  let proxy: MeshProxy | undefined;
   const stop = async () => {
     await direct.pool.close();
     await proxy?.stop();
@@ -125,7 +110,8 @@ export async function startBenchEnvironment(
     else await rm(workDir, { recursive: true, force: true });
   };
   try {
-    await grantNamespaceReader(direct);
+    // The proxy's own identity reads namespace labels only, as in the e2e scenarios.
+    const tokenFile = await grantProxyIdentity(adminKubeConfigOf(kas.info), kas.info, workDir);
     const seeding = Date.now();
     const dataset = await seed(direct, options);
     log(
@@ -133,7 +119,7 @@ export async function startBenchEnvironment(
     );
     await mustSendJson(direct, 'POST', '/api/v1/namespaces', { metadata: { name: 'bench-home' } });
     const virtualAppFile = path.join(workDir, 'virtualapp.yaml');
-    await givenVirtualApp(virtualAppFile, {
+    await writeVirtualApp(virtualAppFile, {
       apiVersion: 'ctrlmesh.io/v1alpha1',
       kind: 'VirtualApp',
       metadata: { name: 'bench', namespace: 'bench-home' },
@@ -150,22 +136,21 @@ export async function startBenchEnvironment(
         subsets: [{ name: 'measured', labels: { role: 'measured' }, routeRules: ['half'] }],
       },
     });
-    const bob = kas.info.users.find((user) => user.name === 'bob')!;
-    const tokenFile = path.join(workDir, 'proxy-token');
-    await writeFile(tokenFile, `${bob.token}\n`, { mode: 0o600 });
-    proxy = await startProxyProcess({
-      kas: kas.info,
-      virtualAppFile,
-      tokenFile,
+    proxy = await startMeshProxy(kas.info, {
+      podName: 'bench-0',
       podNamespace: 'bench-home',
       podLabels: { app: 'bench', role: 'measured' },
+      virtualAppFile,
+      tokenFile,
       workDir,
       nodeArgs: options.proxyNodeArgs ?? [],
+      logLevel: 'warn',
+      readyTimeoutMs: 30_000,
     });
     const through = openSide(
       'proxy',
       proxy.origin,
-      proxy.caPem,
+      await readFile(proxy.caFile, 'utf8'),
       kas.info.admin.token,
       options.connections,
     );

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canaryVirtualApp } from '../steps/canary-virtual-app.js';
 import { givenProxy, givenProxyIdentity, givenVirtualApp, type MeshProxy } from '../steps/proxy.js';
 import {
   eventuallyLeaseHeldBy,
@@ -47,36 +48,14 @@ describe.each(variants)(
     const controllers: SampleController[] = [];
     const namespaces: { name: string; kind: Kind }[] = [];
 
-    const virtualApp = (canaryExtra: Record<string, unknown>[] = []) => ({
-      apiVersion: 'ctrlmesh.io/v1alpha1',
-      kind: 'VirtualApp',
-      metadata: { name: `${variant}-sample`, namespace: home },
-      spec: {
-        selector: { matchLabels: { app: 'go-sample' } },
-        configuration: { controller: { leaderElectionName: lock } },
-        route: {
-          globalLimits: [
-            {
-              namespaceSelector: {
-                matchLabels: scenario,
-                matchExpressions: [{ key: 'ns-type', operator: 'NotIn', values: ['system'] }],
-              },
-            },
-          ],
-          subRules: [
-            {
-              name: 'canary-rule',
-              match: [
-                { namespaceSelector: { matchLabels: { 'ns-type': 'canary' } } },
-                { namespaceRegex: '^canary-' },
-                ...canaryExtra,
-              ],
-            },
-          ],
-        },
-        subsets: [{ name: 'v2', labels: { version: 'v2' }, routeRules: ['canary-rule'] }],
-      },
-    });
+    const virtualApp = (widenedBy: Record<string, unknown>[] = []) =>
+      canaryVirtualApp({
+        name: `${variant}-sample`,
+        namespace: home,
+        lock,
+        scope: scenario,
+        widenedBy,
+      });
 
     const pods = [
       { podName: `${variant}-v1-0`, version: 'v1' },

@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CoreV1Api, KubeConfig, type V1Status } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { givenProxy, givenProxyIdentity, givenVirtualApp, type MeshProxy } from '../steps/proxy.js';
+import { statusOf } from '../support/api-status.js';
 import { eventually } from '../support/eventually.js';
 import { adminKubeConfig } from '../support/kube-config.js';
 import { uniqueNamespace } from '../support/unique-namespace.js';
@@ -13,17 +14,6 @@ const throughProxy = (proxy: MeshProxy): CoreV1Api => {
   const config = new KubeConfig();
   config.loadFromFile(proxy.kubeconfig);
   return config.makeApiClient(CoreV1Api);
-};
-
-// client-node rejects with an ApiException carrying the code and the raw body.
-const statusOf = async (call: Promise<unknown>): Promise<{ code: number; status: V1Status }> => {
-  try {
-    await call;
-  } catch (error) {
-    const { code, body } = error as { code: number; body: string };
-    return { code, status: JSON.parse(body) as V1Status };
-  }
-  throw new Error('expected the call to fail');
 };
 
 describe('Isolation: a controller sees and touches only its tenant, whatever its RBAC', () => {

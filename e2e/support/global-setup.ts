@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startKas } from './kas-process.js';
+import { startKas, tokenUsers } from './kas-process.js';
 import type { KasReadyFile } from './ready-file.js';
 
 declare module 'vitest' {
@@ -14,9 +14,6 @@ declare module 'vitest' {
     runId: string;
   }
 }
-
-/** Non-admin token users every run has; tests grant them rights with RBAC. */
-export const tokenUsers = ['alice', 'bob'];
 
 /** Upstream saw 30+ s to ready on contended CI runners; a cold start here is a few seconds. */
 const readyTimeoutMs = 120_000;

@@ -8,6 +8,12 @@ import { type KasReadyFile, readReadyFile } from './ready-file.js';
 /** The kas binary built by `npm run e2e:prepare` (scripts/prepare-binaries.mjs). */
 export const kasBinary = path.resolve(import.meta.dirname, '../kube-apiserver/bin/kas');
 
+/**
+ * Non-admin token users every run has: tests grant them rights with RBAC, and `bob` is the
+ * proxies' own identity (`grantProxyIdentity` in mesh-proxy.ts).
+ */
+export const tokenUsers = ['alice', 'bob'];
+
 /** How to start kas. */
 export interface StartKasOptions {
   /** State directory: etcd data, certificates, kubeconfigs, log. Must exist. */

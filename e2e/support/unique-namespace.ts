@@ -1,29 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import { CoreV1Api } from '@kubernetes/client-node';
 import { inject } from 'vitest';
 import { adminKubeConfig } from './kube-config.js';
+import { createRunNamespace } from './run-namespace.js';
 
-/** Label on every namespace an e2e run creates, with the run's id as value. */
-export const runIdLabel = 'e2e.ctrlmesh.io/run-id';
+export { runIdLabel } from './run-namespace.js';
 
 /**
- * Creates a namespace `<prefix>-<random>` labelled with the run id (plus `labels`) and returns its
- * name. Namespaces are never deleted: without kube-controller-manager they would stay Terminating,
- * and the whole etcd goes away with the run.
+ * Creates a namespace `<prefix>-<random>` labelled with this vitest run's id (plus `labels`) and
+ * returns its name (see `createRunNamespace`).
  */
-export async function uniqueNamespace(
+export function uniqueNamespace(
   prefix: string,
   labels: Record<string, string> = {},
 ): Promise<string> {
-  // 63 characters is the DNS label limit; 6 go to "-" and the suffix.
-  if (!/^[a-z0-9]([-a-z0-9]{0,55}[a-z0-9])?$/.test(prefix)) {
-    throw new Error(`namespace prefix "${prefix}" is not a DNS label of at most 57 characters`);
-  }
-  const name = `${prefix}-${randomBytes(3).toString('hex').slice(0, 5)}`;
-  await adminKubeConfig()
-    .makeApiClient(CoreV1Api)
-    .createNamespace({
-      body: { metadata: { name, labels: { ...labels, [runIdLabel]: inject('runId') } } },
-    });
-  return name;
+  return createRunNamespace({ admin: adminKubeConfig(), runId: inject('runId') }, prefix, labels);
 }

@@ -1,0 +1,241 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { type KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import { stringify } from 'yaml';
+import { eventually } from './eventually.js';
+import { freePort } from './free-port.js';
+import { logTail } from './kas-process.js';
+import type { KasReadyFile } from './ready-file.js';
+import type { ExitStatus } from './sample-controller.js';
+import { issueWebhookCertificate } from './webhook-certificate.js';
+
+/** The proxy executable built by `npm run build` (apps/proxy). */
+export const proxyBinary = path.resolve(import.meta.dirname, '../../apps/proxy/dist/main.js');
+
+/** One proxy sidecar of a pretend pod, as a separate process. */
+export interface MeshProxy {
+  readonly podName: string;
+  readonly port: number;
+  readonly adminPort: number;
+  /** `https://127.0.0.1:<port>`, where the pod's controller reaches it. */
+  readonly origin: string;
+  /** The CA of the proxy's serving certificate (PEM file), for clients to verify it. */
+  readonly caFile: string;
+  /** The current process id (it changes on `restart`). */
+  readonly pid: number;
+  /**
+   * A kubeconfig for the pod's controller: the proxy as an HTTPS server (client-go sends bearer
+   * tokens only over TLS), its CA, and the admin's own token, which the proxy forwards unchanged.
+   */
+  readonly kubeconfig: string;
+  readonly logFile: string;
+  running(): boolean;
+  /** The proxy's /metrics text. */
+  metrics(): Promise<string>;
+  /** The status code of its /readyz. */
+  readyz(): Promise<number>;
+  /**
+   * SIGTERM and wait for the drain (a CPU profile asked for with `nodeArgs` is written then);
+   * SIGKILL if it has not exited after `graceMs` (default 10 s). Resolves with how it exited.
+   */
+  stop(graceMs?: number): Promise<ExitStatus>;
+  /** SIGKILL at once. */
+  kill(): Promise<ExitStatus>;
+  /** Starts the process again with the same flags and ports (e.g. after `stop`). */
+  restart(): Promise<void>;
+}
+
+/** How to start one proxy. */
+export interface MeshProxyOptions {
+  podName: string;
+  podNamespace: string;
+  podLabels: Record<string, string>;
+  virtualAppFile: string;
+  /** The proxy's own token file (namespace labels); see {@link grantProxyIdentity}. */
+  tokenFile: string;
+  workDir: string;
+  /** Where the last known routes are persisted; defaults to `<workDir>/<podName>.routes.json`. */
+  stateFile?: string;
+  /** Wait for /readyz (default); false for a proxy that is expected to fail closed. */
+  waitReady?: boolean;
+  /** `given` (default): a certificate issued by kas; `self-signed`: one the proxy makes at start. */
+  tls?: 'given' | 'self-signed';
+  /** Node flags for the proxy process, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
+  /** `--log-level` (default `info`). */
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Bound on the wait for /readyz (default 20 s). */
+  readyTimeoutMs?: number;
+}
+
+const exited = (child: ChildProcess): Promise<ExitStatus> =>
+  child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve({ exitCode: child.exitCode, signal: child.signalCode })
+    : new Promise((resolve) =>
+        child.once('exit', (exitCode, signal) => resolve({ exitCode, signal })),
+      );
+
+const proxyRoleName = 'e2e-ctrlmesh-proxy-namespaces';
+
+/**
+ * Gives the proxies an identity of their own: kas's token user `bob`, allowed to get, list and
+ * watch namespaces (the labels routes depend on), and nothing else. Returns its token file.
+ */
+export async function grantProxyIdentity(
+  admin: KubeConfig,
+  kas: KasReadyFile,
+  workDir: string,
+): Promise<string> {
+  const bob = kas.users.find((user) => user.name === 'bob');
+  if (!bob) throw new Error('kas has no token user "bob"');
+  const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
+  const name = proxyRoleName;
+  try {
+    await rbac.createClusterRole({
+      body: {
+        metadata: { name },
+        rules: [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'watch'] }],
+      },
+    });
+    await rbac.createClusterRoleBinding({
+      body: {
+        metadata: { name },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'bob' }],
+      },
+    });
+  } catch (error) {
+    // Another scenario of the same run made it already.
+    if ((error as { code?: number }).code !== 409) throw error;
+  }
+  const tokenFile = path.join(workDir, 'proxy-token');
+  await writeFile(tokenFile, `${bob.token}\n`, { mode: 0o600 });
+  return tokenFile;
+}
+
+/** A kubeconfig that reaches `server` over TLS verified with `caFile`, as `token`. */
+const controllerKubeconfig = (server: string, caFile: string, token: string): string =>
+  stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    'current-context': 'mesh',
+    clusters: [{ name: 'mesh', cluster: { server, 'certificate-authority': caFile } }],
+    users: [{ name: 'controller', user: { token } }],
+    contexts: [{ name: 'mesh', context: { cluster: 'mesh', user: 'controller' } }],
+  });
+
+/**
+ * Starts `apps/proxy` for a pretend pod in front of `kas` (CA verified) and waits until it is
+ * ready (routes loaded, namespace labels synced). A proxy that is not ready in time is stopped
+ * before the error is thrown; one still running when this process exits is killed.
+ */
+export async function startMeshProxy(
+  kas: KasReadyFile,
+  options: MeshProxyOptions,
+): Promise<MeshProxy> {
+  if (!existsSync(proxyBinary))
+    throw new Error(`${proxyBinary} is missing: run npm run build first`);
+  const port = await freePort();
+  const adminPort = await freePort();
+  const origin = `https://127.0.0.1:${port}`;
+  const logFile = path.join(options.workDir, `${options.podName}.proxy.log`);
+  const kubeconfig = path.join(options.workDir, `${options.podName}.kubeconfig`);
+  const tlsDir = path.join(options.workDir, `${options.podName}-tls`);
+  const caFile = path.join(tlsDir, 'ca.crt');
+  await mkdir(tlsDir, { recursive: true });
+  const selfSigned = options.tls === 'self-signed';
+  if (!selfSigned) await issueWebhookCertificate(tlsDir);
+  await writeFile(kubeconfig, controllerKubeconfig(origin, caFile, kas.admin.token));
+  const args = [
+    ...(options.nodeArgs ?? []),
+    proxyBinary,
+    `--virtualapp=${options.virtualAppFile}`,
+    `--state-file=${options.stateFile ?? path.join(options.workDir, `${options.podName}.routes.json`)}`,
+    `--pod-name=${options.podName}`,
+    `--pod-namespace=${options.podNamespace}`,
+    `--pod-labels=${Object.entries(options.podLabels)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',')}`,
+    `--listen-port=${port}`,
+    ...(selfSigned
+      ? ['--tls-self-signed', `--tls-ca-out=${caFile}`]
+      : [
+          `--tls-cert-file=${path.join(tlsDir, 'tls.crt')}`,
+          `--tls-key-file=${path.join(tlsDir, 'tls.key')}`,
+        ]),
+    `--admin-port=${adminPort}`,
+    `--upstream=${kas.url}`,
+    `--upstream-ca-file=${kas.caFile}`,
+    `--token-file=${options.tokenFile}`,
+    '--drain-timeout-ms=2000',
+    `--log-level=${options.logLevel ?? 'info'}`,
+  ];
+  let child: ChildProcess;
+  const launch = () => {
+    const log = openSync(logFile, 'a');
+    child = spawn(process.execPath, args, { stdio: ['ignore', log, log] });
+    closeSync(log);
+    // 'exit' handlers must be synchronous: a last resort when nobody called stop.
+    const killOnExit = () => child.kill('SIGKILL');
+    process.on('exit', killOnExit);
+    child.once('exit', () => process.off('exit', killOnExit));
+  };
+  const running = () => child.exitCode === null && child.signalCode === null;
+  const stop = async (graceMs = 10_000) => {
+    if (!running()) return exited(child);
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    const status = await exited(child);
+    clearTimeout(timer);
+    return status;
+  };
+  const ready = async () => {
+    if (options.waitReady === false) return;
+    try {
+      await eventually(
+        async () => {
+          if (child.exitCode !== null) {
+            throw new Error(`proxy exited with ${child.exitCode}:\n${await logTail(logFile)}`);
+          }
+          const response = await fetch(`http://127.0.0.1:${adminPort}/readyz`);
+          if (response.status !== 200) throw new Error(await response.text());
+        },
+        {
+          what: `proxy ${options.podName} to be ready`,
+          timeoutMs: options.readyTimeoutMs ?? 20_000,
+        },
+      );
+    } catch (error) {
+      await stop(2_000);
+      throw error;
+    }
+  };
+  launch();
+  await ready();
+  return {
+    podName: options.podName,
+    port,
+    adminPort,
+    origin,
+    caFile,
+    get pid() {
+      return child.pid ?? -1;
+    },
+    kubeconfig,
+    logFile,
+    running,
+    metrics: async () => (await fetch(`http://127.0.0.1:${adminPort}/metrics`)).text(),
+    readyz: async () => fetch(`http://127.0.0.1:${adminPort}/readyz`).then((r) => r.status),
+    stop,
+    kill: async () => {
+      if (running()) child.kill('SIGKILL');
+      return exited(child);
+    },
+    restart: async () => {
+      launch();
+      await ready();
+    },
+  };
+}
