@@ -68,6 +68,8 @@ export interface MeshProxyOptions {
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   /** Bound on the wait for /readyz (default 20 s). */
   readyTimeoutMs?: number;
+  /** More `ctrlmesh-proxy` flags, after the ones above (e.g. `--webhook-*`). */
+  extraArgs?: string[];
 }
 
 const exited = (child: ChildProcess): Promise<ExitStatus> =>
@@ -171,6 +173,7 @@ export async function startMeshProxy(
     `--token-file=${options.tokenFile}`,
     '--drain-timeout-ms=2000',
     `--log-level=${options.logLevel ?? 'info'}`,
+    ...(options.extraArgs ?? []),
   ];
   let child: ChildProcess;
   const launch = () => {
