@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CoreV1Api } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { canaryVirtualApp } from '../steps/canary-virtual-app.js';
+import { givenVirtualApp } from '../steps/proxy.js';
+import {
+  eventuallyReconciledBy,
+  uniqueWatchValue,
+  watchLabel,
+} from '../steps/sample-controller-replicas.js';
+import { adminKubeConfigOf } from '../support/kas-kube-configs.js';
+import { type RunningKas, startKas, tokenUsers } from '../support/kas-process.js';
+import { grantProxyIdentity, type MeshProxy, startMeshProxy } from '../support/mesh-proxy.js';
+import { createRunNamespace } from '../support/run-namespace.js';
+import { type SampleController, startSampleController } from '../support/sample-controller.js';
+
+/** GET through the proxy with kas's admin token: the status code and the parsed body. */
+const getThroughProxy = (
+  proxy: MeshProxy,
+  token: string,
+  urlPath: string,
+): Promise<{ status: number; body: Record<string, unknown> }> =>
+  new Promise((resolve, reject) => {
+    const req = request(
+      `${proxy.origin}${urlPath}`,
+      { ca: readFileSync(proxy.caFile), headers: { authorization: `Bearer ${token}` } },
+      (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => parts.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: JSON.parse(Buffer.concat(parts).toString('utf8')) as Record<string, unknown>,
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+
+// Its own kas (not the run's): this story kills it.
+describe('The mesh survives the kube-apiserver going away (Go sample behind one proxy)', () => {
+  const watchValue = uniqueWatchValue('kas-restart');
+  let dir: string;
+  let kas: RunningKas;
+  let proxy: MeshProxy;
+  let controller: SampleController;
+  let namespace: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'ctrlmesh-e2e-kas-restart-'));
+    await mkdir(path.join(dir, 'kas'));
+    kas = await startKas({
+      dir: path.join(dir, 'kas'),
+      users: tokenUsers,
+      readyTimeoutMs: 120_000,
+    });
+    const admin = adminKubeConfigOf(kas.info);
+    const runNamespaces = { admin, runId: inject('runId') };
+    const home = await createRunNamespace(runNamespaces, 'mesh-home');
+    namespace = await createRunNamespace(runNamespaces, 'team');
+    const vappFile = path.join(dir, 'virtualapp.yaml');
+    await givenVirtualApp(
+      vappFile,
+      canaryVirtualApp({ name: 'restart-sample', namespace: home, lock: 'restart-sample' }),
+    );
+    proxy = await startMeshProxy(kas.info, {
+      podName: 'restart-v1-0',
+      podNamespace: home,
+      podLabels: { app: 'go-sample', version: 'v1' },
+      virtualAppFile: vappFile,
+      tokenFile: await grantProxyIdentity(admin, kas.info, dir),
+      workDir: dir,
+    });
+    controller = startSampleController({
+      kind: 'go',
+      podName: 'restart-v1-0',
+      podNamespace: home,
+      kubeconfig: proxy.kubeconfig,
+      logDir: dir,
+      version: 'v1',
+      env: { WATCH_VALUE: watchValue },
+    });
+  });
+
+  afterAll(async () => {
+    await controller?.stop();
+    await proxy?.stop();
+    await kas?.stop();
+    if (process.env.CTRLMESH_E2E_KEEP === '1') console.log(`e2e: kept ${dir}`);
+    else if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('the controller reconciles through the proxy', async () => {
+    const core = adminKubeConfigOf(kas.info).makeApiClient(CoreV1Api);
+    await core.createNamespacedConfigMap({
+      namespace,
+      body: { metadata: { name: 'before', labels: watchLabel(watchValue) } },
+    });
+    await eventuallyReconciledBy(core, namespace, 'before', 'restart-v1-0@v1', 60_000);
+  });
+
+  it('with kas killed, the proxy stays up and answers 503 ServiceUnavailable at once', async () => {
+    const token = kas.info.admin.token;
+    process.kill(kas.info.pid, 'SIGKILL');
+    await kas.stop();
+    const started = Date.now();
+    const answer = await getThroughProxy(
+      proxy,
+      token,
+      `/api/v1/namespaces/${namespace}/configmaps/before`,
+    );
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(answer.status).toBe(503);
+    expect(answer.body).toMatchObject({
+      kind: 'Status',
+      status: 'Failure',
+      reason: 'ServiceUnavailable',
+      code: 503,
+      message: expect.stringContaining('the kube-apiserver is unavailable through ctrlmesh-proxy'),
+    });
+    // Routes are still known: the proxy does not turn unready because its upstream is away.
+    expect(proxy.running()).toBe(true);
+    expect(await proxy.readyz()).toBe(200);
+    expect(controller.running()).toBe(true);
+  });
+
+  it('kas started again on the same data dir still holds the objects', async () => {
+    // startKas waits for the ready file to appear: the dead process's file must go first.
+    await rm(path.join(dir, 'kas', 'kas.json'));
+    kas = await startKas({
+      dir: path.join(dir, 'kas'),
+      users: tokenUsers,
+      readyTimeoutMs: 120_000,
+    });
+    const core = adminKubeConfigOf(kas.info).makeApiClient(CoreV1Api);
+    const before = await core.readNamespacedConfigMap({ name: 'before', namespace });
+    expect(before.metadata?.annotations?.['e2e.ctrlmesh.io/reconciled-by']).toBe('restart-v1-0@v1');
+  });
+
+  // Blocked by the harness, not by the mesh: `kas serve` generates a new CA, serving certificate,
+  // service-account key and random tokens on every start (kube-apiserver/credentials.go
+  // writeCredentials), and `startKas` cannot ask for the previous port (kas has --port, but
+  // StartKasOptions has no field for it). A proxy that verified the old CA, and a controller
+  // holding the old token, can therefore never reach the restarted server. A real apiserver keeps
+  // its CA, port and credentials across restarts.
+  it.skip('the controller reconciles a new ConfigMap through the same proxy again', async () => {
+    const core = adminKubeConfigOf(kas.info).makeApiClient(CoreV1Api);
+    await core.createNamespacedConfigMap({
+      namespace,
+      body: { metadata: { name: 'after', labels: watchLabel(watchValue) } },
+    });
+    await eventuallyReconciledBy(core, namespace, 'after', 'restart-v1-0@v1', 120_000);
+  });
+});
