@@ -97,7 +97,10 @@ export const reviewHandler =
       publish(
         'failed',
         owner,
-        json(failed(review, deps.failurePolicy, failure)),
+        incoming.forwardedBy === undefined
+          ? json(failed(review, deps.failurePolicy, failure))
+          : // A 503 lets the forwarding proxy fail over to another pod; it applies the policy at the end.
+            { status: 503, contentType: 'text/plain', body: Buffer.from(failure.message) },
         review.apiVersion,
       );
     const route = await routeReview(deps.routes.current(), deps.namespaces, review.request);
@@ -120,17 +123,6 @@ export const reviewHandler =
     if (route.kind === 'local' || incoming.forwardedBy !== undefined) {
       const outcome = await attempt(deps.controllerOrigin);
       if (outcome.ok) return publish('local', route.owner, outcome.answer, review.apiVersion);
-      if (incoming.forwardedBy !== undefined) {
-        // A 503 lets the forwarding proxy fail over to another pod; it applies the policy at the end.
-        const answer = {
-          status: 503,
-          contentType: 'text/plain',
-          body: Buffer.from(
-            `the webhook of controller pod ${deps.podName} failed: ${outcome.problem}`,
-          ),
-        };
-        return publish('failed', route.owner, answer, review.apiVersion);
-      }
       return fail(route.owner, {
         code: 503,
         reason: 'ServiceUnavailable',

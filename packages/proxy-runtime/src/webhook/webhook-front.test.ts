@@ -106,6 +106,7 @@ describe('webhook front', () => {
     version: string,
     peers: Record<string, string[]>,
     failurePolicy: WebhookFailurePolicy = 'Fail',
+    withRoutes = true,
   ): Promise<Pod> => {
     const certDir = join(dir, name);
     await rm(certDir, { recursive: true, force: true });
@@ -114,7 +115,7 @@ describe('webhook front', () => {
     await writeFile(join(certDir, 'tls.key'), pair.keyPem);
     const controller = await startController(name, calls);
     const routes = new RouteStore();
-    routes.swap(canarySnapshot({ version }));
+    if (withRoutes) routes.swap(canarySnapshot({ version }));
     const front = createWebhookFront(
       {
         host: '127.0.0.1',
@@ -157,6 +158,10 @@ describe('webhook front', () => {
     });
     await startPod('v1-lonely', 'v1', {});
     await startPod('v1-lenient', 'v1', {}, 'Ignore');
+    const unrouted = await startPod('v2-unrouted', 'v2', {}, 'Fail', false);
+    await startPod('v1-behind-unrouted', 'v1', {
+      v2: [`https://127.0.0.1:${unrouted.port}`, `https://127.0.0.1:${a.port}`],
+    });
   });
 
   afterAll(async () => {
@@ -231,6 +236,13 @@ describe('webhook front', () => {
     const answer = await post(pods['v1-0']!.port, Buffer.from('{"kind":"Pod"}'));
     expect(answer.status).toBe(400);
     expect(answer.text).toContain('cannot read this AdmissionReview');
+  });
+
+  it('fails over past a pod that cannot decide a forwarded review (no routes yet)', async () => {
+    for (let i = 0; i < 2; i++) {
+      const answer = await send('v1-behind-unrouted', 'v1-create-configmap');
+      expect(answer.body.response.warnings).toEqual(['admitted-by v2-a']);
+    }
   });
 
   it('fails over to the next pod of the subset when one is gone or its controller fails', async () => {
