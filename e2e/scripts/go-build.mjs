@@ -121,9 +121,10 @@ export async function buildGoBinary(binary, e2eDir, goVersion) {
       return { ok: true, built: false };
     }
   }
-  console.log(
-    `e2e: building ${binary.name}: go ${args.join(' ')} (a cold build of kas takes minutes)`,
-  );
+  const first = existsSync(output)
+    ? ''
+    : ` (first build: ${binary.coldBuild ?? 'a minute or two'})`;
+  console.log(`e2e: building ${binary.name}${first}: go ${args.join(' ')}`);
   const started = Date.now();
   // Build beside the target and rename, so a failed or concurrent build never leaves half a binary.
   const partial = `${output}.partial-${process.pid}`;
