@@ -95,6 +95,30 @@ describe('filterJsonList', () => {
     expect(JSON.parse(text).rows.map((row: { cells: string[] }) => row.cells[0])).toEqual(['a']);
   });
 
+  it("decides on the item's own metadata, wherever it sits and whatever looks like it", async () => {
+    const list = {
+      kind: 'ConfigMapList',
+      metadata: {},
+      items: [
+        // `data` first, with a nested "metadata" key and strings that look like structure.
+        {
+          data: { metadata: '{"namespace":"canary-fake"}', 'a\\"b': '\\' },
+          kind: 'metadata',
+          metadata: { name: 'late', namespace: 'canary-a' },
+        },
+        {
+          metadata: { name: 'nested', namespace: 'other' },
+          data: { metadata: { namespace: 'canary-x' } },
+        },
+      ],
+    };
+    for (const size of [1, 5, 1000]) {
+      const { text, summary } = await run(Buffer.from(JSON.stringify(list)), canaryOnly, size);
+      expect(JSON.parse(text).items).toEqual([list.items[0]]);
+      expect(summary.shownKeys).toEqual(['canary-a/late']);
+    }
+  });
+
   it('waits for an asynchronous verdict and keeps item order', async () => {
     const slow = async (object: KubeObject) => {
       await new Promise((resolve) => setTimeout(resolve, 1));

@@ -42,13 +42,27 @@ const prefixWithoutRemaining = (prefix: Buffer, key: string): Buffer => {
   return Buffer.from(text.slice(0, -2));
 };
 
+/** The index of the quote that ends the string opened at `stringStart`, or -1 if it is not in `buf` yet. */
+const closingQuote = (buf: Buffer, from: number, stringStart: number): number => {
+  for (let q = buf.indexOf(QUOTE, from); q >= 0; q = buf.indexOf(QUOTE, q + 1)) {
+    // A quote after an odd run of backslashes is escaped.
+    let backslashes = 0;
+    while (q - backslashes - 1 > stringStart && buf[q - backslashes - 1] === BACKSLASH)
+      backslashes++;
+    if (backslashes % 2 === 0) return q;
+  }
+  return -1;
+};
+
 /**
  * Filters a JSON list (`{"kind":"...List","metadata":{...},"items":[...]}`) as it streams: finds item
- * boundaries with a byte scanner, parses each item's own bytes to decide, and copies kept items'
- * original bytes (never re-serialising them; performance notes). Memory stays bounded by the largest
- * item, except for a paginated chunk carrying `remainingItemCount`: that one is held whole so the
- * count can be dropped when items were removed (a count of hidden objects would leak, and be wrong).
- * A body without a top-level `items`/`rows` array (a Status) passes unchanged.
+ * boundaries with a byte scanner, parses only each item's own `metadata` to decide (the whole item for
+ * Table rows, whose object sits deeper), and copies kept items' original bytes (never re-serialising
+ * them; performance notes). The scanner jumps over string contents with `indexOf`: strings are most of
+ * a list's bytes and only their closing quote matters. Memory stays bounded by the largest item,
+ * except for a paginated chunk carrying `remainingItemCount`: that one is held whole so the count can
+ * be dropped when items were removed (a count of hidden objects would leak, and be wrong). A body
+ * without a top-level `items`/`rows` array (a Status) passes unchanged.
  */
 export async function* filterJsonList(
   source: AsyncIterable<Uint8Array>,
@@ -59,30 +73,36 @@ export async function* filterJsonList(
   let pos = 0; // next byte to scan in buf
   let depth = 0;
   let inString = false;
-  let escaped = false;
   let stringStart = -1;
-  let lastKey = '';
+  let lastKey = ''; // the last string closed at the list's top level: the key of what opens next
+  let itemKey = ''; // the same at an item's top level
   let phase = 'prefix' as 'prefix' | 'items' | 'suffix';
   let elementKey = '';
   let elementStart = -1;
+  let metadataStart = -1;
+  let metadataEnd = -1;
   let held: Buffer[] | undefined; // output held back while remainingItemCount may need to go
   let prefix = Buffer.alloc(0);
   let emitted = 0; // items written so far (for commas)
-
   const out: Buffer[] = [];
   const emit = (bytes: Buffer) => {
     if (held) held.push(bytes);
     else out.push(bytes);
   };
-
-  const decideElement = async (bytes: Buffer) => {
-    let element: unknown;
+  const parse = (bytes: Buffer): unknown => {
     try {
-      element = JSON.parse(bytes.toString('utf8'));
+      return JSON.parse(bytes.toString('utf8'));
     } catch {
       throw new UpstreamMalformedError('a list item from the kube-apiserver is not valid JSON');
     }
-    const object = objectOf(element, elementKey);
+  };
+  // Only `metadata` decides (object-verdict.ts reads nothing else), so only it is parsed.
+  const objectToDecide = (item: Buffer): KubeObject =>
+    metadataStart >= 0 && elementKey === 'items'
+      ? { metadata: parse(buf.subarray(metadataStart, metadataEnd)) as KubeObject['metadata'] }
+      : objectOf(parse(item), elementKey);
+  const decideElement = async (bytes: Buffer) => {
+    const object = objectToDecide(bytes);
     const verdict = options.keep(object);
     if (verdict === true || (verdict !== false && (await verdict))) {
       if (emitted > 0) emit(COMMA);
@@ -100,21 +120,25 @@ export async function* filterJsonList(
 
   for await (const chunk of source) {
     buf = buf.length === 0 ? Buffer.from(chunk) : Buffer.concat([buf, chunk]);
-    for (; pos < buf.length; pos++) {
-      const byte = buf[pos]!;
+    while (pos < buf.length) {
       if (inString) {
-        if (escaped) escaped = false;
-        else if (byte === BACKSLASH) escaped = true;
-        else if (byte === QUOTE) {
-          inString = false;
-          if (depth === 1 && phase === 'prefix')
-            lastKey = buf.toString('utf8', stringStart + 1, pos);
+        const end = closingQuote(buf, pos, stringStart);
+        if (end < 0) {
+          pos = buf.length; // the string goes on in the next chunk
+          break;
         }
+        inString = false;
+        pos = end + 1;
+        if (depth === 1 && phase === 'prefix') lastKey = buf.toString('utf8', stringStart + 1, end);
+        else if (depth === 3 && phase === 'items')
+          itemKey = buf.toString('utf8', stringStart + 1, end);
         continue;
       }
+      const byte = buf[pos]!;
       if (byte === QUOTE) {
         inString = true;
         stringStart = pos;
+        pos++;
         continue;
       }
       if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
@@ -127,39 +151,52 @@ export async function* filterJsonList(
           if (prefix.includes('"remainingItemCount"')) held = [];
           else emit(prefix);
           buf = buf.subarray(pos + 1);
-          pos = -1;
-        } else if (phase === 'items' && depth === 3) {
-          elementStart = pos;
+          pos = 0;
+          continue;
         }
+        if (phase === 'items' && depth === 3) {
+          elementStart = pos;
+          metadataStart = -1;
+          metadataEnd = -1;
+        } else if (
+          phase === 'items' &&
+          depth === 4 &&
+          itemKey === 'metadata' &&
+          byte === OPEN_OBJECT
+        ) {
+          metadataStart = pos;
+        }
+        pos++;
         continue;
       }
       if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
         depth--;
-        if (phase === 'items' && depth === 2 && elementStart >= 0) {
+        if (phase === 'items' && depth === 3 && metadataStart >= 0 && metadataEnd < metadataStart) {
+          metadataEnd = pos + 1;
+        } else if (phase === 'items' && depth === 2 && elementStart >= 0) {
           await decideElement(buf.subarray(elementStart, pos + 1));
           buf = buf.subarray(pos + 1);
-          pos = -1;
+          pos = 0;
           elementStart = -1;
+          continue;
         } else if (phase === 'items' && depth === 1) {
           phase = 'suffix';
           buf = buf.subarray(pos);
-          pos = -1;
+          pos = 0;
         }
       }
+      pos++;
     }
-    if (
-      phase === 'items' &&
-      elementStart >= 0 &&
-      buf.length - elementStart > options.maxItemBytes
-    ) {
-      throw new FrameTooLargeError(options.maxItemBytes);
-    }
-    if (phase === 'items' && elementStart < 0) {
+    if (phase === 'items' && elementStart < 0 && !inString) {
       // Only whitespace and commas between items remain: nothing to keep.
       buf = buf.subarray(pos);
       pos = 0;
     }
-    if (phase === 'suffix' && held === undefined) {
+    // What is held now is one unfinished item (a string is never cut: its escapes look back).
+    if (phase === 'items' && buf.length - Math.max(elementStart, 0) > options.maxItemBytes) {
+      throw new FrameTooLargeError(options.maxItemBytes);
+    }
+    if (phase === 'suffix' && held === undefined && !inString) {
       emit(buf);
       buf = Buffer.alloc(0);
       pos = 0;
