@@ -6,7 +6,10 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { canaryVirtualApp, namespaceType } from '../steps/canary-virtual-app.js';
-import { givenMutatingWebhook } from '../steps/mutating-webhook.js';
+import {
+  givenMutatingWebhook,
+  type MutatingWebhookRegistration,
+} from '../steps/mutating-webhook.js';
 import { givenProxy, givenProxyIdentity, givenVirtualApp, type MeshProxy } from '../steps/proxy.js';
 import { admittedBy, uniqueWatchValue } from '../steps/sample-controller-replicas.js';
 import { eventually } from '../support/eventually.js';
@@ -25,6 +28,7 @@ describe('Admission webhooks follow the canary (Go sample, v1 x1 + v2 x2)', () =
   const watchValue = uniqueWatchValue('webhooks');
   let workDir: string;
   let unregister: (() => Promise<void>) | undefined;
+  let registration: MutatingWebhookRegistration;
   const pods = [
     { podName: 'wh-v1-0', version: 'v1' },
     { podName: 'wh-v2-0', version: 'v2' },
@@ -92,7 +96,7 @@ describe('Admission webhooks follow the canary (Go sample, v1 x1 + v2 x2)', () =
         env: { WATCH_VALUE: watchValue },
       });
     }
-    unregister = await givenMutatingWebhook(admin, {
+    registration = {
       name: `ctrlmesh-${scope['e2e.ctrlmesh.io/scenario']}`,
       url: `${front('wh-v1-0')}/mutate-configmap`,
       caBundle: Buffer.from(certificate.caPem).toString('base64'),
@@ -105,7 +109,8 @@ describe('Admission webhooks follow the canary (Go sample, v1 x1 + v2 x2)', () =
         },
       ],
       namespaceLabels: scope,
-    });
+    };
+    unregister = await givenMutatingWebhook(admin, registration);
   });
 
   afterAll(async () => {
@@ -169,6 +174,31 @@ describe('Admission webhooks follow the canary (Go sample, v1 x1 + v2 x2)', () =
     }
     expect(await proxies['wh-v1-0']!.metrics()).toMatch(
       /ctrlmesh_proxy_webhook_peer_failures_total\{owner="v2"\} [1-9]/,
+    );
+  });
+
+  it('a webhook registered for AdmissionReview v1beta1 is routed the same way', async () => {
+    await unregister?.();
+    unregister = undefined;
+    unregister = await givenMutatingWebhook(admin, {
+      ...registration,
+      admissionReviewVersions: ['v1beta1'],
+    });
+    const plain = await uniqueNamespace('team', scope);
+    const canary = await uniqueNamespace('canary', scope);
+    // The apiserver swaps configurations through an informer: wait for the v1beta1 one to answer.
+    await eventually(
+      async () => {
+        const name = `beta-${randomBytes(3).toString('hex')}`;
+        expect(await createConfigMap(plain, name)).toBe('wh-v1-0');
+        const metrics = await proxies['wh-v1-0']!.metrics();
+        expect(metrics).toContain('api_version="admission.k8s.io/v1beta1"');
+      },
+      { what: 'a v1beta1 review to reach the v1 proxy', timeoutMs: 60_000 },
+    );
+    expect(await createConfigMap(canary, 'settings')).toBe('wh-v2-1');
+    expect(await proxies['wh-v1-0']!.metrics()).toMatch(
+      /ctrlmesh_proxy_webhook_reviews_total\{decision="forwarded",owner="v2",api_version="admission.k8s.io\/v1beta1",code="200"\} [1-9]/,
     );
   });
 });

@@ -13,6 +13,8 @@ export interface MutatingWebhookRegistration {
   rules: V1RuleWithOperations[];
   /** Scope the webhook to the test's own namespaces so parallel scenarios are not affected. */
   namespaceLabels: Record<string, string>;
+  /** The AdmissionReview versions the webhook accepts, preferred first (default `['v1']`). */
+  admissionReviewVersions?: string[];
 }
 
 /**
@@ -31,7 +33,7 @@ export async function givenMutatingWebhook(
       webhooks: [
         {
           name: `${registration.name}.e2e.ctrlmesh.io`,
-          admissionReviewVersions: ['v1'],
+          admissionReviewVersions: registration.admissionReviewVersions ?? ['v1'],
           sideEffects: 'None',
           failurePolicy: 'Fail',
           timeoutSeconds: 5,
