@@ -1,9 +1,11 @@
 import { createProxy, ProxyConfigSchema } from '@ctrlmesh/proxy-runtime';
 import { z } from 'zod';
 import { parseFlags, USAGE } from './flags.js';
+import { applyHeapDefaults } from './heap-defaults.js';
 
 // flags/env -> config -> start(signal) -> wait for SIGTERM; everything else is in proxy-runtime.
 const main = async (): Promise<number> => {
+  applyHeapDefaults(process.execArgv);
   let flags: ReturnType<typeof parseFlags>;
   try {
     flags = parseFlags(process.argv.slice(2), process.env);
