@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeVarint, readFields, replaceFields } from './protobuf-wire.js';
+import { encodeVarint, readFields, replaceFields, WireFieldCursor } from './protobuf-wire.js';
 import { encodeMessage } from './test-support/protobuf-oracle.js';
 
 const upper = (payload: Uint8Array): Uint8Array =>
@@ -37,10 +37,40 @@ describe('protobuf wire', () => {
     ['a truncated varint', [0x08, 0x80]],
     ['a group', [0x0b, 0x0c]],
     ['field number 0', [0x02, 0x00]],
+    ['a varint longer than 64 bits', [0x08, ...Array(10).fill(0xff), 0x01]],
   ])('rejects %s', (_, message) => {
     expect(readFields(Uint8Array.from(message))).toBeUndefined();
     const bytes = Uint8Array.from(message);
     expect(replaceFields(bytes, 1, upper)).toBe(bytes);
+  });
+
+  it('reads a varint of the full 64 bits', () => {
+    const message = Uint8Array.of(0x08, ...Array(9).fill(0xff), 0x01, 0x12, 0x00);
+    expect(readFields(message)!.map((f) => [f.number, f.end])).toEqual([
+      [1, 11],
+      [2, 13],
+    ]);
+  });
+
+  it('walks the fields in place, and tells the end of a message from malformed bytes', () => {
+    const message = encodeMessage([
+      [1, 'a'],
+      [3, { varint: 300 }],
+      [2, [[1, 'b']]],
+    ]);
+    const cursor = new WireFieldCursor(message);
+    const seen: number[][] = [];
+    while (cursor.next())
+      seen.push([cursor.number, cursor.wireType, cursor.payloadStart, cursor.end]);
+    expect(seen).toEqual(
+      readFields(message)!.map((f) => [f.number, f.wireType, f.payloadStart, f.end]),
+    );
+    expect(cursor.malformed).toBe(false);
+
+    const cut = new WireFieldCursor(Uint8Array.of(0x0a, 0x01, 0x61, 0x0a, 0x05, 0x61));
+    expect(cut.next()).toBe(true);
+    expect([cut.next(), cut.malformed]).toEqual([false, true]);
+    expect(cut.next()).toBe(false);
   });
 
   it('replaces payloads, re-encodes lengths and copies every other byte', () => {

@@ -1,8 +1,8 @@
 /**
- * Just enough of the protobuf wire format to replace length-delimited fields inside nested
- * messages: fields are read as spans, replaced ones get a fresh length varint, and every other byte
- * (unknown fields, field order, non-minimal varints) is copied as it was. Malformed input gives
- * `undefined`, never an exception or a read past the end.
+ * Just enough of the protobuf wire format to read Kubernetes messages and to replace
+ * length-delimited fields inside nested messages: fields are read as spans, replaced ones get a
+ * fresh length varint, and every other byte (unknown fields, field order, non-minimal varints) is
+ * copied as it was. Malformed input stops a read, never throws and never reads past the end.
  */
 
 /** One field of a message: its number, wire type, and where its tag, payload and end are. */
@@ -17,24 +17,97 @@ export interface WireField {
 
 const VARINT = 0;
 const FIXED64 = 1;
-const LENGTH_DELIMITED = 2;
+/** The wire type of strings, bytes, nested messages and packed repeated fields. */
+export const LENGTH_DELIMITED = 2;
 const FIXED32 = 5;
 
-/** The value and the position after a varint, or `undefined` when it is cut off or too long. */
-const readVarint = (
-  bytes: Uint8Array,
-  pos: number,
-): { value: number; next: number } | undefined => {
-  let value = 0;
-  let scale = 1;
-  for (let at = pos; at < bytes.length && at < pos + 10; at += 1) {
-    const byte = bytes[at]!;
-    value += (byte & 0x7f) * scale;
-    scale *= 128;
-    if (byte < 0x80) return { value, next: at + 1 };
+// A varint of up to 64 bits; a longer run of continuation bytes is malformed.
+const MAX_VARINT_BYTES = 10;
+
+/**
+ * Walks the fields of one message in wire order. `next()` moves to the following field and updates
+ * this object in place, so a walk allocates nothing per field: the proxy runs one for every object
+ * of a list or watch. Callers only read the fields; `next()` alone writes them.
+ */
+export class WireFieldCursor implements WireField {
+  number = 0;
+  wireType = 0;
+  start = 0;
+  tagEnd = 0;
+  payloadStart = 0;
+  end = 0;
+  /** Whether the walk stopped at bytes that are no field (cut off, a group, field number 0). */
+  malformed = false;
+  readonly #bytes: Uint8Array;
+  // The value of the last varint read: a second result of #readVarint without an allocation.
+  #varint = 0;
+
+  constructor(bytes: Uint8Array) {
+    this.#bytes = bytes;
   }
-  return undefined;
-};
+
+  /** Moves to the next field: `true` when there is one, `false` at the end or at malformed bytes. */
+  next(): boolean {
+    const bytes = this.#bytes;
+    const start = this.end;
+    if (this.malformed || start >= bytes.length) return false;
+    const tagEnd = this.#readVarint(start);
+    const tag = this.#varint;
+    if (tagEnd < 0 || tag < 8) return this.#stop();
+    const wireType = tag % 8;
+    let payloadStart = tagEnd;
+    let end: number;
+    switch (wireType) {
+      case VARINT:
+        end = this.#readVarint(tagEnd);
+        break;
+      case FIXED64:
+        end = tagEnd + 8;
+        break;
+      case LENGTH_DELIMITED:
+        payloadStart = this.#readVarint(tagEnd);
+        end = payloadStart < 0 ? -1 : payloadStart + this.#varint;
+        break;
+      case FIXED32:
+        end = tagEnd + 4;
+        break;
+      default:
+        // Groups (3, 4) are deprecated and appear in no Kubernetes type.
+        return this.#stop();
+    }
+    if (end < 0 || end > bytes.length) return this.#stop();
+    this.number = Math.floor(tag / 8);
+    this.wireType = wireType;
+    this.start = start;
+    this.tagEnd = tagEnd;
+    this.payloadStart = payloadStart;
+    this.end = end;
+    return true;
+  }
+
+  #stop(): false {
+    this.malformed = true;
+    return false;
+  }
+
+  /** The position after the varint at `pos` (its value in #varint), or -1 when cut off or too long. */
+  #readVarint(pos: number): number {
+    const bytes = this.#bytes;
+    const last = Math.min(bytes.length, pos + MAX_VARINT_BYTES);
+    let value = 0;
+    let scale = 1;
+    for (let at = pos; at < last; at += 1) {
+      const byte = bytes[at]!;
+      value += (byte & 0x7f) * scale;
+      scale *= 128;
+      if (byte < 0x80) {
+        this.#varint = value;
+        return at + 1;
+      }
+    }
+    return -1;
+  }
+}
 
 /** The minimal varint encoding of a non-negative integer (lengths and sizes). */
 export const encodeVarint = (value: number): Uint8Array => {
@@ -48,50 +121,15 @@ export const encodeVarint = (value: number): Uint8Array => {
   return Uint8Array.from(out);
 };
 
-/** Ends of the payload of a field after its tag, by wire type; groups (3, 4) are not supported. */
-const payloadEnd = (
-  bytes: Uint8Array,
-  wireType: number,
-  pos: number,
-): { payloadStart: number; end: number } | undefined => {
-  switch (wireType) {
-    case VARINT: {
-      const varint = readVarint(bytes, pos);
-      return varint && { payloadStart: pos, end: varint.next };
-    }
-    case FIXED64:
-      return { payloadStart: pos, end: pos + 8 };
-    case LENGTH_DELIMITED: {
-      const length = readVarint(bytes, pos);
-      return length && { payloadStart: length.next, end: length.next + length.value };
-    }
-    case FIXED32:
-      return { payloadStart: pos, end: pos + 4 };
-    default:
-      return undefined;
-  }
-};
-
 /** Every field of the message `bytes` in wire order, or `undefined` when it is not a message. */
 export const readFields = (bytes: Uint8Array): WireField[] | undefined => {
   const fields: WireField[] = [];
-  let at = 0;
-  while (at < bytes.length) {
-    const tag = readVarint(bytes, at);
-    if (tag === undefined || tag.value < 8) return undefined;
-    const wireType = tag.value % 8;
-    const payload = payloadEnd(bytes, wireType, tag.next);
-    if (payload === undefined || payload.end > bytes.length) return undefined;
-    fields.push({
-      number: Math.floor(tag.value / 8),
-      wireType,
-      start: at,
-      tagEnd: tag.next,
-      ...payload,
-    });
-    at = payload.end;
+  const cursor = new WireFieldCursor(bytes);
+  while (cursor.next()) {
+    const { number, wireType, start, tagEnd, payloadStart, end } = cursor;
+    fields.push({ number, wireType, start, tagEnd, payloadStart, end });
   }
-  return fields;
+  return cursor.malformed ? undefined : fields;
 };
 
 /** The payload of a length-delimited field. */
