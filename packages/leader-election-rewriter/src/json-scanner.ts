@@ -4,6 +4,16 @@
  * escapes and whitespace included). It needs no recursion, so deep nesting cannot overflow the
  * stack, and every step moves forward, so malformed input ends in `undefined`, never a hang.
  */
+import {
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  COLON,
+  COMMA,
+  closingQuote,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+  QUOTE,
+} from './json-bytes.js';
 
 /** Where a JSON value lies in a body: `bytes.subarray(start, end)` is its text. */
 export interface JsonSpan {
@@ -16,15 +26,6 @@ export interface JsonMember {
   readonly key: string;
   readonly value: JsonSpan;
 }
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -39,12 +40,8 @@ const skipWhitespace = (bytes: Uint8Array, pos: number): number => {
 
 /** End of the string whose opening quote is at `pos`, or `undefined` when it never closes. */
 const scanString = (bytes: Uint8Array, pos: number): number | undefined => {
-  // UTF-8 continuation bytes are >= 0x80, so a quote or backslash byte is always the ASCII one.
-  for (let at = pos + 1; at < bytes.length; at += 1) {
-    if (bytes[at] === BACKSLASH) at += 1;
-    else if (bytes[at] === QUOTE) return at + 1;
-  }
-  return undefined;
+  const close = closingQuote(bytes, pos + 1, pos);
+  return close < 0 ? undefined : close + 1;
 };
 
 const isScalarByte = (byte: number | undefined): boolean =>
