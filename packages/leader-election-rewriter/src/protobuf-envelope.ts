@@ -16,8 +16,12 @@ const TYPE_META_KIND = 2;
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** Whether `bytes` starts with the `k8s\0` magic. */
-export const hasK8sMagic = (bytes: Uint8Array): boolean =>
-  K8S_PROTOBUF_MAGIC.every((byte, index) => bytes[index] === byte);
+export const hasK8sMagic = (bytes: Uint8Array): boolean => {
+  // A loop, not `every`: the proxy asks once per watch event, and a callback would allocate.
+  for (let index = 0; index < K8S_PROTOBUF_MAGIC.length; index += 1)
+    if (bytes[index] !== K8S_PROTOBUF_MAGIC[index]) return false;
+  return true;
+};
 
 /** Decodes a protobuf string payload; `undefined` when it is not UTF-8. */
 export const decodeProtobufString = (payload: Uint8Array): string | undefined => {

@@ -1,0 +1,23 @@
+/**
+ * `@ctrlmesh/leader-election-rewriter/wire`: the byte-level readers under the lock rewriter, for
+ * code that reads the same Kubernetes bodies (the proxy's list and watch filters): protobuf fields,
+ * the `k8s\0` envelope magic, and JSON's structural bytes. Pure and allocation-light; Uint8Array in.
+ */
+export {
+  BACKSLASH,
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  COLON,
+  COMMA,
+  closingQuote,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+  QUOTE,
+} from './json-bytes.js';
+export { hasK8sMagic, K8S_PROTOBUF_MAGIC } from './protobuf-envelope.js';
+export {
+  encodeVarint,
+  LENGTH_DELIMITED,
+  type WireField,
+  WireFieldCursor,
+} from './protobuf-wire.js';
