@@ -1,11 +1,17 @@
+import {
+  encodeVarint,
+  hasK8sMagic,
+  K8S_PROTOBUF_MAGIC,
+  LENGTH_DELIMITED,
+  WireFieldCursor,
+} from '@ctrlmesh/leader-election-rewriter/wire';
 import { UpstreamMalformedError } from '../status/proxy-error.js';
 import type { Status } from '../status/status.js';
 import type { KubeObject } from './kube-object.js';
-import { fields, firstBytes, lengthDelimited, varint } from './protobuf-wire.js';
+import { firstBytes, lengthDelimited, nextField, withoutFields } from './protobuf-wire.js';
 
 // Kubernetes' protobuf serializer: the magic `k8s\0`, then a runtime.Unknown message
 // (1: TypeMeta{1: apiVersion, 2: kind}, 2: raw object bytes, 3: contentEncoding, 4: contentType).
-const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 
 /** A decoded `runtime.Unknown` envelope. */
 export interface Envelope {
@@ -19,20 +25,13 @@ export interface Envelope {
   readonly rest: Buffer;
 }
 
-/** Whether `buf` starts with the Kubernetes protobuf magic. */
-export const isKubeProtobuf = (buf: Buffer): boolean => buf.subarray(0, 4).equals(MAGIC);
-
 /** Opens the envelope of a Kubernetes protobuf body. */
 export const openEnvelope = (buf: Buffer): Envelope => {
-  if (!isKubeProtobuf(buf))
+  if (!hasK8sMagic(buf))
     throw new UpstreamMalformedError('a protobuf body from the kube-apiserver lacks the k8s magic');
-  const body = buf.subarray(4);
+  const body = buf.subarray(K8S_PROTOBUF_MAGIC.length);
   const typeMeta = firstBytes(body, 1) ?? Buffer.alloc(0);
-  const rest = Buffer.concat(
-    [...fields(body)]
-      .filter((f) => f.field !== 1 && f.field !== 2)
-      .map((f) => body.subarray(f.start, f.end)),
-  );
+  const rest = withoutFields(body, [1, 2]);
   return {
     rest,
     typeMeta,
@@ -47,7 +46,8 @@ export const sealEnvelope = (
   typeMeta: Buffer,
   raw: Buffer,
   rest: Buffer = Buffer.alloc(0),
-): Buffer => Buffer.concat([MAGIC, lengthDelimited(1, typeMeta), lengthDelimited(2, raw), rest]);
+): Buffer =>
+  Buffer.concat([K8S_PROTOBUF_MAGIC, lengthDelimited(1, typeMeta), lengthDelimited(2, raw), rest]);
 
 /** A TypeMeta message. */
 export const typeMetaOf = (apiVersion: string, kind: string): Buffer =>
@@ -82,13 +82,16 @@ export const objectOf = (
       firstBytes(value, 2) ?? Buffer.alloc(0),
     );
   };
-  for (const f of fields(meta)) {
-    if (f.wireType !== 2) continue;
-    if (f.field === 1) metadata.name = text(f.value);
-    else if (f.field === 3) metadata.namespace = text(f.value);
-    else if (f.field === 6) metadata.resourceVersion = text(f.value);
-    else if (f.field === 11) entry(labels, f.value);
-    else if (f.field === 12) entry(annotations, f.value);
+  // Runs for every object of a list or watch: the cursor and toString(start, end) slice nothing.
+  const field = new WireFieldCursor(meta);
+  while (nextField(field)) {
+    if (field.wireType !== LENGTH_DELIMITED) continue;
+    const { number, payloadStart, end } = field;
+    if (number === 1) metadata.name = meta.toString('utf8', payloadStart, end);
+    else if (number === 3) metadata.namespace = meta.toString('utf8', payloadStart, end);
+    else if (number === 6) metadata.resourceVersion = meta.toString('utf8', payloadStart, end);
+    else if (number === 11) entry(labels, meta.subarray(payloadStart, end));
+    else if (number === 12) entry(annotations, meta.subarray(payloadStart, end));
   }
   return {
     ...(envelope ? { apiVersion: envelope.apiVersion, kind: envelope.kind } : {}),
@@ -109,7 +112,7 @@ export const statusEnvelope = (status: Status): Buffer =>
       lengthDelimited(2, Buffer.from(status.status)),
       lengthDelimited(3, Buffer.from(status.message)),
       lengthDelimited(4, Buffer.from(status.reason)),
-      varint(6 * 8),
-      varint(status.code),
+      encodeVarint(6 * 8),
+      encodeVarint(status.code),
     ]),
   );

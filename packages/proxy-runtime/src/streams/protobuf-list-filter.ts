@@ -1,8 +1,9 @@
+import { LENGTH_DELIMITED, WireFieldCursor } from '@ctrlmesh/leader-election-rewriter/wire';
 import { FrameTooLargeError } from '../status/proxy-error.js';
 import type { ListFilterSummary } from './json-list-filter.js';
 import type { ObjectVerdict } from './kube-object.js';
 import { objectOf, openEnvelope, sealEnvelope } from './kube-protobuf.js';
-import { fields, firstBytes, lengthDelimited } from './protobuf-wire.js';
+import { firstBytes, lengthDelimited, nextField, withoutFields } from './protobuf-wire.js';
 
 /** Options of {@link filterProtobufList}. */
 export interface ProtobufListFilterOptions {
@@ -45,21 +46,24 @@ export async function* filterProtobufList(
   let listMeta: Buffer | undefined;
   const kept: Buffer[] = [];
   const others: Buffer[] = [];
-  for (const field of fields(envelope.raw)) {
-    const bytes = envelope.raw.subarray(field.start, field.end);
-    if (field.field === LIST_META && field.wireType === 2) {
-      listMeta = field.value;
-      summary.resourceVersion = firstBytes(field.value, 2)?.toString('utf8');
+  const { raw } = envelope;
+  const field = new WireFieldCursor(raw);
+  while (nextField(field)) {
+    const { number, start, payloadStart, end } = field;
+    const lengthDelimitedField = field.wireType === LENGTH_DELIMITED;
+    if (number === LIST_META && lengthDelimitedField) {
+      listMeta = raw.subarray(payloadStart, end);
+      summary.resourceVersion = firstBytes(listMeta, 2)?.toString('utf8');
       continue;
     }
-    if (field.field !== ITEMS || field.wireType !== 2) {
-      others.push(bytes);
+    if (number !== ITEMS || !lengthDelimitedField) {
+      others.push(raw.subarray(start, end));
       continue;
     }
-    const object = objectOf(field.value);
+    const object = objectOf(raw.subarray(payloadStart, end));
     const verdict = options.keep(object);
     if (verdict === true || (verdict !== false && (await verdict))) {
-      kept.push(bytes);
+      kept.push(raw.subarray(start, end));
       summary.kept++;
       const meta = object.metadata ?? {};
       summary.shownKeys.push(
@@ -75,7 +79,7 @@ export async function* filterProtobufList(
       : [
           lengthDelimited(
             LIST_META,
-            summary.dropped > 0 ? withoutField(listMeta, REMAINING_ITEM_COUNT) : listMeta,
+            summary.dropped > 0 ? withoutFields(listMeta, [REMAINING_ITEM_COUNT]) : listMeta,
           ),
         ];
   yield sealEnvelope(
@@ -84,10 +88,3 @@ export async function* filterProtobufList(
     envelope.rest,
   );
 }
-
-const withoutField = (message: Buffer, number: number): Buffer =>
-  Buffer.concat(
-    [...fields(message)]
-      .filter((f) => f.field !== number)
-      .map((f) => message.subarray(f.start, f.end)),
-  );
