@@ -1,3 +1,11 @@
+import {
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  closingQuote,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+  QUOTE,
+} from '@ctrlmesh/leader-election-rewriter/wire';
 import { FrameTooLargeError, UpstreamMalformedError } from '../status/proxy-error.js';
 import type { KubeObject, ObjectVerdict } from './kube-object.js';
 
@@ -20,12 +28,6 @@ export interface JsonListFilterOptions {
   readonly summary: ListFilterSummary;
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
 const COMMA = Buffer.from(',');
 
 // Table rows carry their object under `object` (kubectl's `as=Table`); plain lists under `items`.
@@ -40,18 +42,6 @@ const prefixWithoutRemaining = (prefix: Buffer, key: string): Buffer => {
   if (head.metadata) delete head.metadata.remainingItemCount;
   const text = JSON.stringify({ ...head, [key]: [] });
   return Buffer.from(text.slice(0, -2));
-};
-
-/** The index of the quote that ends the string opened at `stringStart`, or -1 if it is not in `buf` yet. */
-const closingQuote = (buf: Buffer, from: number, stringStart: number): number => {
-  for (let q = buf.indexOf(QUOTE, from); q >= 0; q = buf.indexOf(QUOTE, q + 1)) {
-    // A quote after an odd run of backslashes is escaped.
-    let backslashes = 0;
-    while (q - backslashes - 1 > stringStart && buf[q - backslashes - 1] === BACKSLASH)
-      backslashes++;
-    if (backslashes % 2 === 0) return q;
-  }
-  return -1;
 };
 
 /**
@@ -141,9 +131,14 @@ export async function* filterJsonList(
         pos++;
         continue;
       }
-      if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
+      if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
         depth++;
-        if (phase === 'prefix' && depth === 2 && byte === OPEN_ARRAY && ELEMENT_KEYS.has(lastKey)) {
+        if (
+          phase === 'prefix' &&
+          depth === 2 &&
+          byte === OPEN_BRACKET &&
+          ELEMENT_KEYS.has(lastKey)
+        ) {
           phase = 'items';
           elementKey = lastKey;
           prefix = buf.subarray(0, pos + 1);
@@ -162,14 +157,14 @@ export async function* filterJsonList(
           phase === 'items' &&
           depth === 4 &&
           itemKey === 'metadata' &&
-          byte === OPEN_OBJECT
+          byte === OPEN_BRACE
         ) {
           metadataStart = pos;
         }
         pos++;
         continue;
       }
-      if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
+      if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
         depth--;
         if (phase === 'items' && depth === 3 && metadataStart >= 0 && metadataEnd < metadataStart) {
           metadataEnd = pos + 1;
