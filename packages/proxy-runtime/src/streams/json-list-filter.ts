@@ -7,7 +7,7 @@ import {
   QUOTE,
 } from '@ctrlmesh/leader-election-rewriter/wire';
 import { FrameTooLargeError, UpstreamMalformedError } from '../status/proxy-error.js';
-import type { KubeObject, ObjectVerdict } from './kube-object.js';
+import { type KubeObject, type ObjectVerdict, objectKey } from './kube-object.js';
 
 /** How a list filter ended: what it kept and dropped, and which keys it showed. */
 export interface ListFilterSummary {
@@ -99,10 +99,7 @@ export async function* filterJsonList(
       emit(bytes);
       emitted++;
       summary.kept++;
-      const meta = object.metadata ?? {};
-      summary.shownKeys.push(
-        meta.namespace ? `${meta.namespace}/${meta.name ?? ''}` : (meta.name ?? ''),
-      );
+      summary.shownKeys.push(objectKey(object));
     } else {
       summary.dropped++;
     }

@@ -1,7 +1,7 @@
 import { LENGTH_DELIMITED, WireFieldCursor } from '@ctrlmesh/leader-election-rewriter/wire';
 import { FrameTooLargeError } from '../status/proxy-error.js';
 import type { ListFilterSummary } from './json-list-filter.js';
-import type { ObjectVerdict } from './kube-object.js';
+import { type ObjectVerdict, objectKey } from './kube-object.js';
 import { objectOf, openEnvelope, sealEnvelope } from './kube-protobuf.js';
 import { firstBytes, lengthDelimited, nextField, withoutFields } from './protobuf-wire.js';
 
@@ -65,10 +65,7 @@ export async function* filterProtobufList(
     if (verdict === true || (verdict !== false && (await verdict))) {
       kept.push(raw.subarray(start, end));
       summary.kept++;
-      const meta = object.metadata ?? {};
-      summary.shownKeys.push(
-        meta.namespace ? `${meta.namespace}/${meta.name ?? ''}` : (meta.name ?? ''),
-      );
+      summary.shownKeys.push(objectKey(object));
     } else {
       summary.dropped++;
     }
