@@ -3,8 +3,13 @@ package main
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,6 +34,7 @@ type tokenUser struct {
 // credentials are the paths of everything the apiserver and its clients need.
 type credentials struct {
 	caCert            string
+	caKey             string
 	servingCert       string
 	servingKey        string
 	serviceAccountKey string
@@ -36,6 +42,15 @@ type credentials struct {
 	auditPolicy       string
 	auditLog          string
 	users             []tokenUser
+	// notes say, per file, whether it was reused from an earlier start, created or replaced.
+	notes []credentialNote
+}
+
+// credentialNote records what prepareCredentials did with one file, for the log.
+type credentialNote struct {
+	File   string
+	Action string // "reused", "created" or "replaced"
+	Reason string // why it was replaced; empty otherwise
 }
 
 // auditPolicy records who did what (user, verb, URI, response code) for every request, which is
@@ -47,12 +62,15 @@ rules:
 - level: Metadata
 `
 
-// writeCredentials creates the CA, serving certificate, service-account key, token file,
-// audit policy and one kubeconfig per user (admin first) in dir.
-func writeCredentials(dir, serverURL string, userNames []string) (credentials, error) {
-	now := time.Now()
+// prepareCredentials makes sure dir holds a CA, a serving certificate, a service-account key, a
+// token file, the audit policy and one kubeconfig per user (admin first) for serverURL. What an
+// earlier start left there is reused when it parses and still fits, so a restart on the same dir
+// looks like a real apiserver restart: clients that trusted its CA and held its tokens, including
+// service-account tokens it signed, keep working. Only what is missing or invalid is made anew.
+func prepareCredentials(dir, serverURL string, userNames []string, now time.Time) (credentials, error) {
 	creds := credentials{
 		caCert:            filepath.Join(dir, "ca.crt"),
+		caKey:             filepath.Join(dir, "ca.key"),
 		servingCert:       filepath.Join(dir, "apiserver.crt"),
 		servingKey:        filepath.Join(dir, "apiserver.key"),
 		serviceAccountKey: filepath.Join(dir, "service-account.key"),
@@ -60,35 +78,6 @@ func writeCredentials(dir, serverURL string, userNames []string) (credentials, e
 		auditPolicy:       filepath.Join(dir, "audit-policy.yaml"),
 		auditLog:          filepath.Join(dir, "audit.log"),
 	}
-	ca, err := newCertificateAuthority(now, "kas-ca")
-	if err != nil {
-		return credentials{}, err
-	}
-	caPEM := certificatePEM(ca.cert.Raw)
-	servingCert, servingKey, err := ca.issueServing(now, "kube-apiserver", apiserverNames, apiserverIPs)
-	if err != nil {
-		return credentials{}, err
-	}
-	saKey, err := newKey()
-	if err != nil {
-		return credentials{}, err
-	}
-	saKeyPEM, err := privateKeyPEM(saKey)
-	if err != nil {
-		return credentials{}, err
-	}
-	for path, data := range map[string][]byte{
-		creds.caCert:            caPEM,
-		creds.servingCert:       servingCert,
-		creds.servingKey:        servingKey,
-		creds.serviceAccountKey: saKeyPEM,
-		creds.auditPolicy:       []byte(auditPolicy),
-	} {
-		if err := writeSecret(path, data); err != nil {
-			return credentials{}, err
-		}
-	}
-
 	users := []tokenUser{{Name: adminUser, Groups: []string{"system:masters"}}}
 	for _, name := range userNames {
 		if name == adminUser {
@@ -96,25 +85,141 @@ func writeCredentials(dir, serverURL string, userNames []string) (credentials, e
 		}
 		users = append(users, tokenUser{Name: name, Groups: []string{"e2e:users"}})
 	}
-	var tokenLines strings.Builder
-	for i := range users {
-		token, err := randomToken()
+
+	ca, err := loadCertificateAuthority(creds.caCert, creds.caKey, now)
+	if err != nil {
+		creds.note(err, creds.caCert, creds.caKey)
+		if ca, err = newCertificateAuthority(now, "kas-ca"); err != nil {
+			return credentials{}, err
+		}
+		keyPEM, err := privateKeyPEM(ca.key)
 		if err != nil {
 			return credentials{}, err
 		}
-		users[i].Token = token
-		users[i].Kubeconfig = filepath.Join(dir, users[i].Name+".kubeconfig")
-		// Static token file format: token,user,uid,"group1,group2".
-		fmt.Fprintf(&tokenLines, "%s,%s,uid-%s,\"%s\"\n", token, users[i].Name, users[i].Name, strings.Join(users[i].Groups, ","))
-		if err := writeKubeconfig(users[i], serverURL, caPEM); err != nil {
+		if err := writeSecrets(map[string][]byte{creds.caCert: certificatePEM(ca.cert.Raw), creds.caKey: keyPEM}); err != nil {
 			return credentials{}, err
 		}
+	} else {
+		creds.note(nil, creds.caCert, creds.caKey)
 	}
-	if err := writeSecret(creds.tokenFile, []byte(tokenLines.String())); err != nil {
+	caPEM := certificatePEM(ca.cert.Raw)
+
+	if err := checkServing(creds.servingCert, creds.servingKey, ca, now); err != nil {
+		creds.note(err, creds.servingCert, creds.servingKey)
+		certPEM, keyPEM, err := ca.issueServing(now, "kube-apiserver", apiserverNames, apiserverIPs)
+		if err != nil {
+			return credentials{}, err
+		}
+		if err := writeSecrets(map[string][]byte{creds.servingCert: certPEM, creds.servingKey: keyPEM}); err != nil {
+			return credentials{}, err
+		}
+	} else {
+		creds.note(nil, creds.servingCert, creds.servingKey)
+	}
+
+	if _, err := loadPrivateKey(creds.serviceAccountKey); err != nil {
+		creds.note(err, creds.serviceAccountKey)
+		saKey, err := newKey()
+		if err != nil {
+			return credentials{}, err
+		}
+		saKeyPEM, err := privateKeyPEM(saKey)
+		if err != nil {
+			return credentials{}, err
+		}
+		if err := writeSecret(creds.serviceAccountKey, saKeyPEM); err != nil {
+			return credentials{}, err
+		}
+	} else {
+		creds.note(nil, creds.serviceAccountKey)
+	}
+
+	if err := creds.prepareTokens(users); err != nil {
+		return credentials{}, err
+	}
+	for i := range users {
+		users[i].Kubeconfig = filepath.Join(dir, users[i].Name+".kubeconfig")
+		if err := checkKubeconfig(users[i], serverURL, caPEM); err != nil {
+			creds.note(err, users[i].Kubeconfig)
+			if err := writeKubeconfig(users[i], serverURL, caPEM); err != nil {
+				return credentials{}, err
+			}
+		} else {
+			creds.note(nil, users[i].Kubeconfig)
+		}
+	}
+	// The policy is ours, not state: always the current one.
+	if err := writeSecret(creds.auditPolicy, []byte(auditPolicy)); err != nil {
 		return credentials{}, err
 	}
 	creds.users = users
 	return creds, nil
+}
+
+// note records, for each file (a path), "reused" when err is nil, "created" when the file is
+// missing, and "replaced" with the reason otherwise. Call it before writing the files.
+func (c *credentials) note(err error, files ...string) {
+	for _, file := range files {
+		name := filepath.Base(file)
+		_, statErr := os.Stat(file)
+		switch {
+		case err == nil:
+			c.notes = append(c.notes, credentialNote{File: name, Action: "reused"})
+		case errors.Is(statErr, fs.ErrNotExist):
+			c.notes = append(c.notes, credentialNote{File: name, Action: "created"})
+		default:
+			c.notes = append(c.notes, credentialNote{File: name, Action: "replaced", Reason: err.Error()})
+		}
+	}
+}
+
+// prepareTokens keeps each user's token from an earlier token file and gives new users a random
+// one. A token file that does not parse is replaced as a whole.
+func (c *credentials) prepareTokens(users []tokenUser) error {
+	previous, err := readTokenFile(c.tokenFile)
+	if err != nil {
+		c.note(err, c.tokenFile)
+		previous = map[string]string{}
+	}
+	fresh := 0
+	var lines strings.Builder
+	for i := range users {
+		token, ok := previous[users[i].Name]
+		if !ok {
+			if token, err = randomToken(); err != nil {
+				return err
+			}
+			fresh++
+		}
+		users[i].Token = token
+		// Static token file format: token,user,uid,"group1,group2".
+		fmt.Fprintf(&lines, "%s,%s,uid-%s,\"%s\"\n", token, users[i].Name, users[i].Name, strings.Join(users[i].Groups, ","))
+	}
+	if err == nil {
+		if fresh == 0 {
+			c.note(nil, c.tokenFile)
+		} else {
+			c.note(fmt.Errorf("%d user(s) had no token yet", fresh), c.tokenFile)
+		}
+	}
+	return writeSecret(c.tokenFile, []byte(lines.String()))
+}
+
+// readTokenFile returns the token of every user in a static token file that kas wrote.
+func readTokenFile(path string) (map[string]string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	tokens := map[string]string{}
+	for number, line := range strings.Split(strings.TrimRight(string(data), "\n"), "\n") {
+		fields := strings.SplitN(line, ",", 4)
+		if len(fields) < 3 || fields[0] == "" || fields[1] == "" {
+			return nil, fmt.Errorf("line %d is not token,user,uid,groups", number+1)
+		}
+		tokens[fields[1]] = fields[0]
+	}
+	return tokens, nil
 }
 
 func randomToken() (string, error) {
@@ -125,11 +230,68 @@ func randomToken() (string, error) {
 	return hex.EncodeToString(b), nil
 }
 
-func writeKubeconfig(user tokenUser, serverURL string, caPEM []byte) error {
+func kubeconfigFor(user tokenUser, serverURL string, caPEM []byte) *clientcmdapi.Config {
 	config := clientcmdapi.NewConfig()
 	config.Clusters["kas"] = &clientcmdapi.Cluster{Server: serverURL, CertificateAuthorityData: caPEM}
 	config.AuthInfos[user.Name] = &clientcmdapi.AuthInfo{Token: user.Token}
 	config.Contexts[user.Name] = &clientcmdapi.Context{Cluster: "kas", AuthInfo: user.Name, Namespace: "default"}
 	config.CurrentContext = user.Name
-	return clientcmd.WriteToFile(*config, user.Kubeconfig)
+	return config
+}
+
+func writeKubeconfig(user tokenUser, serverURL string, caPEM []byte) error {
+	return clientcmd.WriteToFile(*kubeconfigFor(user, serverURL, caPEM), user.Kubeconfig)
+}
+
+// checkKubeconfig says why the user's kubeconfig would not reach serverURL as that user, if it
+// would not: the port may have changed since the last start, or the CA or token.
+func checkKubeconfig(user tokenUser, serverURL string, caPEM []byte) error {
+	config, err := clientcmd.LoadFromFile(user.Kubeconfig)
+	if err != nil {
+		return err
+	}
+	context := config.Contexts[config.CurrentContext]
+	if context == nil {
+		return fmt.Errorf("no current context")
+	}
+	cluster, auth := config.Clusters[context.Cluster], config.AuthInfos[context.AuthInfo]
+	switch {
+	case cluster == nil || auth == nil:
+		return fmt.Errorf("current context has no cluster or user")
+	case cluster.Server != serverURL:
+		return fmt.Errorf("server is %s, not %s", cluster.Server, serverURL)
+	case !slices.Equal(cluster.CertificateAuthorityData, caPEM):
+		return fmt.Errorf("CA is not ca.crt")
+	case auth.Token != user.Token:
+		return fmt.Errorf("token is not the one in tokens.csv")
+	}
+	return nil
+}
+
+// writeSecrets writes each file with mode 0600.
+func writeSecrets(files map[string][]byte) error {
+	for path, data := range files {
+		if err := writeSecret(path, data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// logCredentialNotes prints one line for what was reused and one per file made anew.
+func logCredentialNotes(w io.Writer, notes []credentialNote) {
+	var reused []string
+	for _, n := range notes {
+		switch n.Action {
+		case "reused":
+			reused = append(reused, n.File)
+		case "created":
+			fmt.Fprintf(w, "kas: created %s\n", n.File)
+		default:
+			fmt.Fprintf(w, "kas: replaced %s: %s\n", n.File, n.Reason)
+		}
+	}
+	if len(reused) > 0 {
+		fmt.Fprintf(w, "kas: reused from an earlier start: %s\n", strings.Join(reused, ", "))
+	}
 }

@@ -88,11 +88,17 @@ func parseOptions(args []string) (options, error) {
 	return opts, nil
 }
 
-// run starts etcd, prepares credentials, then runs kube-apiserver until it stops. The
-// apiserver command owns the process's SIGTERM/SIGINT handling (it may only be installed once
+// run removes a stale ready file, starts etcd, prepares credentials (reusing an earlier
+// start's), then runs kube-apiserver until it stops. The apiserver command owns the process's SIGTERM/SIGINT handling (it may only be installed once
 // per process), so etcd is closed after the command returns rather than from our own handler.
 func run(opts options) int {
 	if err := os.MkdirAll(opts.dir, 0o700); err != nil {
+		fmt.Fprintf(os.Stderr, "kas: %v\n", err)
+		return 1
+	}
+	// A ready file left by a start that was killed would announce a server that is not there
+	// (yet): remove it before anything else, so a reader that finds one knows it is ours.
+	if err := removeStaleReadyFile(opts.readyFile); err != nil {
 		fmt.Fprintf(os.Stderr, "kas: %v\n", err)
 		return 1
 	}
@@ -107,11 +113,12 @@ func run(opts options) int {
 	}
 	serverURL := fmt.Sprintf("https://127.0.0.1:%d", port)
 
-	creds, err := writeCredentials(opts.dir, serverURL, opts.users)
+	creds, err := prepareCredentials(opts.dir, serverURL, opts.users, time.Now())
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "kas: writing credentials: %v\n", err)
+		fmt.Fprintf(os.Stderr, "kas: preparing credentials: %v\n", err)
 		return 1
 	}
+	logCredentialNotes(os.Stderr, creds.notes)
 
 	etcd, err := startEtcd(filepath.Join(opts.dir, "etcd"))
 	if err != nil {

@@ -1,23 +1,25 @@
 package main
 
 import (
-	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"fmt"
 	"math/big"
 	"net"
 	"os"
+	"path/filepath"
+	"slices"
 	"time"
 )
 
 // certificateAuthority signs the serving certificate; its certificate is also the client CA.
 type certificateAuthority struct {
 	cert *x509.Certificate
-	key  crypto.Signer
+	key  *ecdsa.PrivateKey
 }
 
 // apiserverNames are the names a client may use for the apiserver: loopback, plus the in-cluster
@@ -110,4 +112,105 @@ func privateKeyPEM(key *ecdsa.PrivateKey) ([]byte, error) {
 
 func writeSecret(path string, data []byte) error {
 	return os.WriteFile(path, data, 0o600)
+}
+
+// freshAt says why cert cannot be used at now, if it cannot: not yet valid, or expiring within
+// the hour (a run rarely lasts longer, and a replaced certificate is cheaper than a failed run).
+func freshAt(cert *x509.Certificate, now time.Time) error {
+	if now.Before(cert.NotBefore) {
+		return fmt.Errorf("not valid before %s", cert.NotBefore.UTC().Format(time.RFC3339))
+	}
+	if now.Add(time.Hour).After(cert.NotAfter) {
+		return fmt.Errorf("expires %s", cert.NotAfter.UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
+// loadCertificate parses the first PEM certificate in path.
+func loadCertificate(path string) (*x509.Certificate, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	block, _ := pem.Decode(data)
+	if block == nil || block.Type != "CERTIFICATE" {
+		return nil, fmt.Errorf("%s holds no PEM certificate", filepath.Base(path))
+	}
+	return x509.ParseCertificate(block.Bytes)
+}
+
+// loadPrivateKey parses a SEC1 ECDSA key, the form privateKeyPEM writes.
+func loadPrivateKey(path string) (*ecdsa.PrivateKey, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	block, _ := pem.Decode(data)
+	if block == nil || block.Type != "EC PRIVATE KEY" {
+		return nil, fmt.Errorf("%s holds no PEM EC private key", filepath.Base(path))
+	}
+	return x509.ParseECPrivateKey(block.Bytes)
+}
+
+// loadKeyPair reads a certificate and its key and checks that they belong together.
+func loadKeyPair(certPath, keyPath string) (*x509.Certificate, *ecdsa.PrivateKey, error) {
+	cert, err := loadCertificate(certPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	key, err := loadPrivateKey(keyPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !key.PublicKey.Equal(cert.PublicKey) {
+		return nil, nil, fmt.Errorf("%s is not the key of %s", filepath.Base(keyPath), filepath.Base(certPath))
+	}
+	return cert, key, nil
+}
+
+// loadCertificateAuthority reads a CA written by an earlier start and says why it cannot sign
+// any more, if it cannot.
+func loadCertificateAuthority(certPath, keyPath string, now time.Time) (*certificateAuthority, error) {
+	cert, key, err := loadKeyPair(certPath, keyPath)
+	if err != nil {
+		return nil, err
+	}
+	if !cert.IsCA || cert.KeyUsage&x509.KeyUsageCertSign == 0 {
+		return nil, fmt.Errorf("%s is not a CA certificate", filepath.Base(certPath))
+	}
+	if err := freshAt(cert, now); err != nil {
+		return nil, fmt.Errorf("%s %w", filepath.Base(certPath), err)
+	}
+	return &certificateAuthority{cert: cert, key: key}, nil
+}
+
+// checkServing says why the serving pair cannot be served at now, if it cannot: it must chain
+// to ca and name every host a client may dial (apiserverNames and apiserverIPs). Certificates
+// do not name ports, so a new port never invalidates one.
+func checkServing(certPath, keyPath string, ca *certificateAuthority, now time.Time) error {
+	cert, _, err := loadKeyPair(certPath, keyPath)
+	if err != nil {
+		return err
+	}
+	if err := freshAt(cert, now); err != nil {
+		return fmt.Errorf("%s %w", filepath.Base(certPath), err)
+	}
+	roots := x509.NewCertPool()
+	roots.AddCert(ca.cert)
+	hosts := slices.Clone(apiserverNames)
+	for _, ip := range apiserverIPs {
+		hosts = append(hosts, ip.String())
+	}
+	for _, host := range hosts {
+		_, err := cert.Verify(x509.VerifyOptions{
+			DNSName:     host,
+			Roots:       roots,
+			CurrentTime: now,
+			KeyUsages:   []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		})
+		if err != nil {
+			return fmt.Errorf("not valid for %s under ca.crt: %w", host, err)
+		}
+	}
+	return nil
 }

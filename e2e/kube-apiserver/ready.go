@@ -5,7 +5,9 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -99,6 +101,14 @@ func readyz(ctx context.Context, client *http.Client, serverURL, token string) b
 	}
 	resp.Body.Close()
 	return resp.StatusCode == http.StatusOK
+}
+
+// removeStaleReadyFile deletes the ready file of an earlier start, if there is one.
+func removeStaleReadyFile(path string) error {
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("removing stale ready file: %w", err)
+	}
+	return nil
 }
 
 // writeReadyFile writes via a temporary file and rename so readers never see half a file.

@@ -10,7 +10,7 @@ import { goEnv, localGoVersion } from './go-build.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** Go modules with unit tests of their own (relative to the repository root). */
-const modules = ['e2e/controllers/go-sample'];
+const modules = ['e2e/kube-apiserver', 'e2e/controllers/go-sample'];
 
 const go = localGoVersion();
 if (!go.ok) {
