@@ -130,26 +130,20 @@ describe('The mesh survives the kube-apiserver going away (Go sample behind one 
     expect(controller.running()).toBe(true);
   });
 
-  it('kas started again on the same data dir still holds the objects', async () => {
-    // startKas waits for the ready file to appear: the dead process's file must go first.
-    await rm(path.join(dir, 'kas', 'kas.json'));
+  it('kas started again on the same data dir and port still holds the objects', async () => {
+    // Same dir and port: kas keeps its CA, certificates and tokens, as a real apiserver does.
     kas = await startKas({
       dir: path.join(dir, 'kas'),
       users: tokenUsers,
       readyTimeoutMs: 120_000,
+      port: Number(new URL(kas.info.url).port),
     });
     const core = adminKubeConfigOf(kas.info).makeApiClient(CoreV1Api);
     const before = await core.readNamespacedConfigMap({ name: 'before', namespace });
     expect(before.metadata?.annotations?.['e2e.ctrlmesh.io/reconciled-by']).toBe('restart-v1-0@v1');
   });
 
-  // Blocked by the harness, not by the mesh: `kas serve` generates a new CA, serving certificate,
-  // service-account key and random tokens on every start (kube-apiserver/credentials.go
-  // writeCredentials), and `startKas` cannot ask for the previous port (kas has --port, but
-  // StartKasOptions has no field for it). A proxy that verified the old CA, and a controller
-  // holding the old token, can therefore never reach the restarted server. A real apiserver keeps
-  // its CA, port and credentials across restarts.
-  it.skip('the controller reconciles a new ConfigMap through the same proxy again', async () => {
+  it('the controller reconciles a new ConfigMap through the same proxy again', async () => {
     const core = adminKubeConfigOf(kas.info).makeApiClient(CoreV1Api);
     await core.createNamespacedConfigMap({
       namespace,

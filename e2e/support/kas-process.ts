@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -22,6 +22,12 @@ export interface StartKasOptions {
   users: string[];
   /** Bound on start-up, until the ready file appears. */
   readyTimeoutMs: number;
+  /**
+   * Secure port on 127.0.0.1; a free one when absent. Pass the port of an earlier start on the
+   * same `dir` to restart "the same" apiserver: kas then also reuses its CA, serving certificate,
+   * service-account key and tokens, so clients configured for the first start keep working.
+   */
+  port?: number;
   binary?: string;
   /** Extra kube-apiserver flags. */
   apiserverArgs?: string[];
@@ -68,10 +74,13 @@ export async function startKas(options: StartKasOptions): Promise<RunningKas> {
   }
   const logFile = path.join(options.dir, 'kas.log');
   const readyFile = path.join(options.dir, 'kas.json');
+  // A ready file left by an earlier start would announce a server that is not up yet.
+  rmSync(readyFile, { force: true });
   const log = openSync(logFile, 'a');
   const args = [
     'serve',
     `--dir=${options.dir}`,
+    ...(options.port === undefined ? [] : [`--port=${options.port}`]),
     `--ready-file=${readyFile}`,
     `--users=${options.users.join(',')}`,
     `--ready-timeout=${Math.ceil(options.readyTimeoutMs / 1000)}s`,
