@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defineProxyConfig } from './config.js';
 import { StaticNamespaceLabels } from './namespaces/namespace-labels.js';
 import { createProxy, type ProxyRuntime } from './proxy.js';
@@ -23,10 +23,14 @@ const closeServer = (server: Server) =>
   });
 
 // A stand-in apiserver: answers every request with a watch that stays open, or a small object.
+// `openWatches` counts the watches whose request is still open on its side.
 const apiserver = async (port = 0) => {
+  const openWatches = { count: 0 };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     if (req.url?.includes('watch=true')) {
+      openWatches.count++;
+      res.on('close', () => openWatches.count--);
       res.write(
         `${JSON.stringify({ type: 'ADDED', object: { metadata: { name: 'a', namespace: 'plain', resourceVersion: '2' } } })}\n`,
       );
@@ -35,7 +39,7 @@ const apiserver = async (port = 0) => {
     res.end('{"kind":"ConfigMap","metadata":{"name":"x","namespace":"plain"}}');
   });
   const address = await listen(server, '127.0.0.1', port);
-  return { server, port: address.port };
+  return { server, port: address.port, openWatches };
 };
 
 const startProxy = async (upstreamPort: number, virtualApp = vapp) => {
@@ -64,6 +68,7 @@ const startProxy = async (upstreamPort: number, virtualApp = vapp) => {
   return {
     proxy,
     shutdown,
+    vappFile: join(dir, 'vapp.yaml'),
     base: `http://127.0.0.1:${addresses.proxy.port}`,
     admin: `http://127.0.0.1:${addresses.admin.port}`,
     port: addresses.proxy.port,
@@ -133,5 +138,26 @@ describe('createProxy', () => {
         for (;;) if ((await reader.read()).done) return 'ended';
       })(),
     ).resolves.toBe('ended');
+  });
+
+  it('closes the upstream watch of a watch it ended for a route change, and stops at once', async () => {
+    const upstream = await apiserver();
+    cleanups.push(() => closeServer(upstream.server));
+    const { base, shutdown, vappFile } = await startProxy(upstream.port);
+    const watch = await fetch(`${base}/api/v1/configmaps?watch=true`);
+    const reader = watch.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain('"ADDED"');
+    expect(upstream.openWatches.count).toBe(1);
+    // A wider canary: the proxy ends the watch with 410 so the client re-lists.
+    writeFileSync(vappFile, vapp.replace('^canary-', '^canary'));
+    let rest = '';
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
+      rest += new TextDecoder().decode(chunk.value);
+    expect(rest).toContain('"code":410');
+    // The stand-in never sends another event: only the proxy can close its side.
+    await vi.waitFor(() => expect(upstream.openWatches.count).toBe(0), { timeout: 2_000 });
+    const started = Date.now();
+    await shutdown();
+    expect(Date.now() - started).toBeLessThan(2_000);
   });
 });

@@ -93,9 +93,13 @@ const onRequest = async (
   const bucket = isLongRunning(request) ? inFlight.long : inFlight.short;
   const entry: InFlightRequest = { stop: () => controller.abort() };
   bucket.add(entry);
+  // The exchange ends with the controller's response, however it ends: a watch the proxy itself
+  // ended (410 after a route change) must not leave its upstream watch open, holding a pooled
+  // connection until the apiserver's next event. Aborting a request undici already finished is a
+  // no-op.
   res.on('close', () => {
     bucket.delete(entry);
-    if (!res.writableFinished) controller.abort();
+    controller.abort();
   });
   const exchange = newExchange(request, controller);
   let response: ProxyResponse;

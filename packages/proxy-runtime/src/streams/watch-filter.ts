@@ -58,8 +58,9 @@ export async function* filterWatch(
   } catch (error) {
     yield codec.error(error);
   } finally {
-    // Not awaited: a source blocked in a read settles its return() only after that read (a Readable's
-    // iterator destroys the stream at once, which is what releases the upstream connection).
+    // Not awaited: a source blocked in a read settles its return() only after that read, which
+    // on a quiet watch may be a minute away. The upstream request is released by the exchange's
+    // abort when the controller's response closes (server/serve-proxy.ts).
     iterator.return?.()?.catch(() => undefined);
   }
 }
