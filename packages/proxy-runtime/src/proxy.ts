@@ -89,6 +89,12 @@ const createFront = async (listen: Readonly<ProxyConfig['listen']>): Promise<Ser
   return createHttpsServer({ cert: certPem, key: keyPem });
 };
 
+/**
+ * After the drain nothing of ours should still talk to the apiserver (every exchange and watch is
+ * aborted by then); this is only the bound on what was missed.
+ */
+const UPSTREAM_CLOSE_GRACE_MS = 1_000;
+
 const log = (level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown> = {}) =>
   logRecord.publish({ level, msg, ...fields });
 
@@ -279,7 +285,12 @@ export const createProxy = (
       stopSwap();
       stopNamespaces();
       signal.removeEventListener('abort', stopOwn);
-      await upstream.close();
+      const { cut } = await upstream.close(UPSTREAM_CLOSE_GRACE_MS);
+      if (cut > 0)
+        log('warn', 'upstream requests still running at shutdown were cut', {
+          requests: cut,
+          graceMs: UPSTREAM_CLOSE_GRACE_MS,
+        });
       metrics.close();
       log('info', 'stopped');
       stopLog();

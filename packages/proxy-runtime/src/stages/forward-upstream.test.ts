@@ -52,7 +52,7 @@ const startProxy = async (apiserver: AddressInfo, bodyTimeoutMs = 60_000): Promi
   const server = createServer();
   serveProxy(server, forwardUpstream(upstream));
   const address = await listen(server, '127.0.0.1', 0);
-  cleanups.push(() => upstream.close());
+  cleanups.push(async () => void (await upstream.close(1_000)));
   cleanups.push(() => closeServer(server));
   return `http://127.0.0.1:${address.port}`;
 };

@@ -8,8 +8,30 @@ export interface Upstream {
   readonly pool: Pool;
   /** The config slice the forwarder needs per request. */
   readonly timeouts: { readonly headersMs: number; readonly bodyMs: number };
-  close(): Promise<void>;
+  /**
+   * Closes the pool: waits up to `graceMs` for requests still running to finish, then destroys
+   * every connection. Says how many requests were cut (0 when all finished in time).
+   */
+  close(graceMs: number): Promise<{ cut: number }>;
 }
+
+/**
+ * `pool.close()` waits for every running request, however long: one upstream watch nobody reads
+ * any more would hold shutdown until the apiserver's next event. Past the grace, destroy.
+ */
+const closeWithin = async (pool: Pool, graceMs: number): Promise<{ cut: number }> => {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), graceMs);
+  });
+  const closed = pool.close().then(() => 'closed' as const);
+  const outcome = await Promise.race([closed, late]);
+  clearTimeout(timer);
+  if (outcome === 'closed') return { cut: 0 };
+  const cut = pool.stats.running + pool.stats.pending;
+  await pool.destroy();
+  return { cut };
+};
 
 /**
  * Opens a keep-alive pool to the apiserver. Its certificate is verified against `caFile` (or the
@@ -35,6 +57,6 @@ export const createUpstream = async (
     origin: url.origin,
     pool,
     timeouts: { headersMs: config.headersTimeoutMs, bodyMs: config.bodyTimeoutMs },
-    close: () => pool.close(),
+    close: (graceMs) => closeWithin(pool, graceMs),
   };
 };

@@ -1,0 +1,50 @@
+import { createServer, type Server } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { listen } from '../server/listen.js';
+import { createUpstream } from './upstream.js';
+
+const servers: Server[] = [];
+afterEach(() => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
+// Sends headers and the start of a body, then nothing more: a quiet watch.
+const quietWatchServer = async (): Promise<number> => {
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('{"type":"ADDED"}\n');
+  });
+  servers.push(server);
+  return (await listen(server, '127.0.0.1', 0)).port;
+};
+
+const upstreamTo = (port: number) =>
+  createUpstream({
+    url: `http://127.0.0.1:${port}`,
+    insecureSkipTlsVerify: false,
+    connections: 4,
+    keepAliveTimeoutMs: 1_000,
+    headersTimeoutMs: 2_000,
+    bodyTimeoutMs: 0,
+  });
+
+describe('Upstream.close', () => {
+  it('closes at once when nothing runs', async () => {
+    const upstream = await upstreamTo(await quietWatchServer());
+    expect(await upstream.close(5_000)).toEqual({ cut: 0 });
+  });
+
+  it('cuts a request nobody reads any more once the grace is over, rather than wait for it', async () => {
+    const upstream = await upstreamTo(await quietWatchServer());
+    const response = await upstream.pool.request({ method: 'GET', path: '/watch' });
+    response.body.on('error', () => undefined);
+    const started = Date.now();
+    expect(await upstream.close(200)).toEqual({ cut: 1 });
+    const took = Date.now() - started;
+    expect(took).toBeGreaterThanOrEqual(190);
+    expect(took).toBeLessThan(2_000);
+  });
+});
