@@ -81,6 +81,9 @@ const run = async (handler: Handler, exchange: Exchange): Promise<ProxyResponse>
   }
 };
 
+/** Why an exchange is aborted once its response has closed (one instance: it carries no stack). */
+const RESPONSE_CLOSED = Object.freeze(new Error('the response to the controller has closed'));
+
 const onRequest = async (
   handler: Handler,
   inFlight: InFlight,
@@ -96,10 +99,10 @@ const onRequest = async (
   // The exchange ends with the controller's response, however it ends: a watch the proxy itself
   // ended (410 after a route change) must not leave its upstream watch open, holding a pooled
   // connection until the apiserver's next event. Aborting a request undici already finished is a
-  // no-op.
+  // no-op; the shared reason spares a DOMException (and its stack) per request.
   res.on('close', () => {
     bucket.delete(entry);
-    controller.abort();
+    controller.abort(RESPONSE_CLOSED);
   });
   const exchange = newExchange(request, controller);
   let response: ProxyResponse;
