@@ -27,8 +27,7 @@ export const objectVerdict = (
 ): ObjectVerdict => {
   const { routes, subset } = snapshot;
   const base = { group: scope.group, resource: scope.resource, userAgent: scope.userAgent };
-  const inNamespace = (object: KubeObject, name: string, labels: Labels | undefined): boolean =>
-    labels !== undefined &&
+  const withObjectLabels = (object: KubeObject, name: string, labels: Labels): boolean =>
     allowed(
       decide(
         routes,
@@ -36,9 +35,29 @@ export const objectVerdict = (
         subset,
       ),
     );
+  // Per namespace, the decision made without the object's labels. Unless an objectSelector applies,
+  // it holds for every object there, so a list of thousands decides once per namespace. Keyed by
+  // the labels object as well: a relabelled namespace comes with a new one.
+  const byNamespace = new Map<string, { labels: Labels; decision: Decision }>();
+  const inNamespace = (object: KubeObject, name: string, labels: Labels | undefined): boolean => {
+    if (labels === undefined) return false;
+    let known = byNamespace.get(name);
+    if (known?.labels !== labels) {
+      known = {
+        labels,
+        decision: decide(routes, { ...base, namespace: { name, labels } }, subset),
+      };
+      byNamespace.set(name, known);
+    }
+    return known.decision.kind === 'dependsOnObject'
+      ? withObjectLabels(object, name, labels)
+      : allowed(known.decision);
+  };
   return (object) => {
     const meta = object.metadata ?? {};
-    if (isNamespaceResource(scope)) return inNamespace(object, meta.name ?? '', meta.labels ?? {});
+    // A Namespace lives in itself: its labels are the object's own, new for every object.
+    if (isNamespaceResource(scope))
+      return withObjectLabels(object, meta.name ?? '', meta.labels ?? {});
     const namespace = meta.namespace;
     if (namespace === undefined || namespace === '') {
       return allowed(decide(routes, { ...base, objectLabels: meta.labels ?? {} }, subset));
