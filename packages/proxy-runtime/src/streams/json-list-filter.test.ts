@@ -55,6 +55,43 @@ describe('filterJsonList', () => {
     expect(text).toBe(original);
   });
 
+  it('decides without managedFields when they close the metadata, and sends them on', async () => {
+    const managed = '[{"manager":"kubectl","fieldsV1":{"f:data":{}},"x":[["]"]]}]';
+    const item = (name: string, namespace: string, tail: string) =>
+      `{"metadata":{"name":"${name}","namespace":"${namespace}"${tail}},"data":{"k":"v"}}`;
+    const list = Buffer.from(
+      `{"kind":"ConfigMapList","metadata":{"resourceVersion":"9"},"items":[${[
+        item('last', 'canary-a', `,"ownerReferences":[],"managedFields":${managed}`),
+        // Not last: parsed whole, so the labels after it still decide.
+        item('middle', 'canary-a', `,"managedFields":${managed},"labels":{"keep":"no"}`),
+        // A label value that reads like the key is inside a string: its quotes are escaped.
+        item('quoted', 'canary-b', `,"labels":{"a":",\\"managedFields\\":["}`),
+      ].join(',')}]}`,
+    );
+    const seen: KubeObject[] = [];
+    const keep = (object: KubeObject) => {
+      seen.push(object);
+      return object.metadata?.labels?.keep !== 'no';
+    };
+    for (const size of [1, 5, 100_000]) {
+      seen.length = 0;
+      const { text } = await run(list, keep, size);
+      expect(seen.map((object) => object.metadata)).toEqual([
+        { name: 'last', namespace: 'canary-a', ownerReferences: [] },
+        {
+          name: 'middle',
+          namespace: 'canary-a',
+          managedFields: JSON.parse(managed),
+          labels: { keep: 'no' },
+        },
+        { name: 'quoted', namespace: 'canary-b', labels: { a: ',"managedFields":[' } },
+      ]);
+      const items = JSON.parse(text).items as KubeObject[];
+      expect(items.map((object) => object.metadata?.name)).toEqual(['last', 'quoted']);
+      expect(items[0]?.metadata).toHaveProperty('managedFields', JSON.parse(managed));
+    }
+  });
+
   it('drops remainingItemCount only when items were removed', async () => {
     const removed = JSON.parse((await run(fixture('configmap-list-page.json'))).text);
     expect(removed.metadata).toEqual({

@@ -29,6 +29,7 @@ export interface JsonListFilterOptions {
 }
 
 const COMMA = Buffer.from(',');
+const MANAGED_FIELDS_KEY = Buffer.from(',"managedFields":');
 
 // Table rows carry their object under `object` (kubectl's `as=Table`); plain lists under `items`.
 const ELEMENT_KEYS = new Set(['items', 'rows']);
@@ -59,7 +60,7 @@ export async function* filterJsonList(
   options: JsonListFilterOptions,
 ): AsyncGenerator<Buffer> {
   const { summary } = options;
-  let buf = Buffer.alloc(0);
+  let buf: Buffer = Buffer.alloc(0);
   let pos = 0; // next byte to scan in buf
   let depth = 0;
   let inString = false;
@@ -71,25 +72,45 @@ export async function* filterJsonList(
   let elementStart = -1;
   let metadataStart = -1;
   let metadataEnd = -1;
+  // The last array opened and closed at the top level of an item's metadata, to leave managedFields
+  // out of what is parsed (see metadataText).
+  let metadataArrayOpen = -1;
+  let metadataArrayClose = -1;
   let held: Buffer[] | undefined; // output held back while remainingItemCount may need to go
-  let prefix = Buffer.alloc(0);
+  let prefix: Buffer = Buffer.alloc(0);
   let emitted = 0; // items written so far (for commas)
   const out: Buffer[] = [];
+  const inMetadata = () => metadataStart >= 0 && metadataEnd < metadataStart;
   const emit = (bytes: Buffer) => {
     if (held) held.push(bytes);
     else out.push(bytes);
   };
-  const parse = (bytes: Buffer): unknown => {
+  const parseText = (text: string): unknown => {
     try {
-      return JSON.parse(bytes.toString('utf8'));
+      return JSON.parse(text);
     } catch {
       throw new UpstreamMalformedError('a list item from the kube-apiserver is not valid JSON');
     }
   };
-  // Only `metadata` decides (object-verdict.ts reads nothing else), so only it is parsed.
+  const parse = (bytes: Buffer): unknown => parseText(bytes.toString('utf8'));
+  // Only `metadata` decides (object-verdict.ts reads nothing else), so only it is parsed, and
+  // without managedFields, often its largest part, when it is the last field (as the apiserver
+  // writes it): `,"managedFields":[...]` then closes the metadata, and the text before it is
+  // the metadata without it. The bytes sent to the client are untouched.
+  const metadataText = (): string => {
+    const keyStart = metadataArrayOpen - MANAGED_FIELDS_KEY.length;
+    const last =
+      metadataArrayOpen >= 0 &&
+      metadataArrayClose === metadataEnd - 2 &&
+      keyStart > metadataStart &&
+      buf.subarray(keyStart, metadataArrayOpen).equals(MANAGED_FIELDS_KEY);
+    return last
+      ? `${buf.toString('utf8', metadataStart, keyStart)}}`
+      : buf.toString('utf8', metadataStart, metadataEnd);
+  };
   const objectToDecide = (item: Buffer): KubeObject =>
     metadataStart >= 0 && elementKey === 'items'
-      ? { metadata: parse(buf.subarray(metadataStart, metadataEnd)) as KubeObject['metadata'] }
+      ? { metadata: parseText(metadataText()) as KubeObject['metadata'] }
       : objectOf(parse(item), elementKey);
   const decideElement = async (bytes: Buffer) => {
     const object = objectToDecide(bytes);
@@ -106,7 +127,11 @@ export async function* filterJsonList(
   };
 
   for await (const chunk of source) {
-    buf = buf.length === 0 ? Buffer.from(chunk) : Buffer.concat([buf, chunk]);
+    // A view, not a copy, when nothing is left over: every byte of a list passes through here.
+    buf =
+      buf.length === 0
+        ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+        : Buffer.concat([buf, chunk]);
     while (pos < buf.length) {
       if (inString) {
         const end = closingQuote(buf, pos, stringStart);
@@ -150,6 +175,8 @@ export async function* filterJsonList(
           elementStart = pos;
           metadataStart = -1;
           metadataEnd = -1;
+          metadataArrayOpen = -1;
+          metadataArrayClose = -1;
         } else if (
           phase === 'items' &&
           depth === 4 &&
@@ -157,13 +184,17 @@ export async function* filterJsonList(
           byte === OPEN_BRACE
         ) {
           metadataStart = pos;
+        } else if (phase === 'items' && depth === 5 && byte === OPEN_BRACKET && inMetadata()) {
+          metadataArrayOpen = pos;
         }
         pos++;
         continue;
       }
       if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
         depth--;
-        if (phase === 'items' && depth === 3 && metadataStart >= 0 && metadataEnd < metadataStart) {
+        if (phase === 'items' && depth === 4 && byte === CLOSE_BRACKET && inMetadata()) {
+          metadataArrayClose = pos;
+        } else if (phase === 'items' && depth === 3 && inMetadata()) {
           metadataEnd = pos + 1;
         } else if (phase === 'items' && depth === 2 && elementStart >= 0) {
           await decideElement(buf.subarray(elementStart, pos + 1));
