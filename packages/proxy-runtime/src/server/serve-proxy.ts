@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { Duplex } from 'node:stream';
+import { type Duplex, Readable } from 'node:stream';
 import { logRecord, requestEnd } from '../observe/channels.js';
 import type { Exchange, ProxyRequest, ProxyResponse } from '../pipeline/exchange.js';
 import type { Handler } from '../pipeline/stage.js';
@@ -93,16 +93,20 @@ const onRequest = async (
   const started = performance.now();
   const controller = new AbortController();
   const request = toRequest(req);
-  const bucket = isLongRunning(request) ? inFlight.long : inFlight.short;
+  const long = isLongRunning(request);
+  const bucket = long ? inFlight.long : inFlight.short;
   const entry: InFlightRequest = { stop: () => controller.abort() };
   bucket.add(entry);
-  // The exchange ends with the controller's response, however it ends: a watch the proxy itself
-  // ended (410 after a route change) must not leave its upstream watch open, holding a pooled
-  // connection until the apiserver's next event. Aborting a request undici already finished is a
-  // no-op; the shared reason spares a DOMException (and its stack) per request.
+  let closed = false;
   res.on('close', () => {
+    closed = true;
     bucket.delete(entry);
-    controller.abort(RESPONSE_CLOSED);
+    // A long-running exchange ends with the controller's response, however it ends: a watch the
+    // proxy ended itself (410 after a route change) must not leave its upstream watch open,
+    // holding a pooled connection until the apiserver's next event. Short ones end their upstream
+    // by destroying its body (below); their signal only tells stages the controller has gone. The
+    // shared reason spares a DOMException (and its stack) per request.
+    if (long || !res.writableFinished) controller.abort(RESPONSE_CLOSED);
   });
   const exchange = newExchange(request, controller);
   let response: ProxyResponse;
@@ -118,6 +122,8 @@ const onRequest = async (
   // sends them with its first bytes (a separate write per response cost measurable CPU in the bench).
   if (bucket === inFlight.long) res.flushHeaders();
   const { body } = response;
+  // The controller left while the apiserver answered: release the upstream request now.
+  if (closed && body instanceof Readable) return void body.destroy();
   if (body === null) return void res.end();
   if (body instanceof Uint8Array) return void res.end(body);
   // Each chunk of a filtered watch is one whole event, so a stop between chunks ends the answer

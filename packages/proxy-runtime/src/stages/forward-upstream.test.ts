@@ -131,6 +131,27 @@ describe('forwardUpstream', () => {
     );
   });
 
+  it('releases the upstream request of a client that left before the answer came', async () => {
+    let released: () => void = () => undefined;
+    const upstreamClosed = new Promise<void>((resolve) => {
+      released = resolve;
+    });
+    const apiserver = await startApiserver((_req, res) => {
+      res.on('close', released);
+      // Headers after the client has gone, then a body that never ends.
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"kind":"ConfigMap"');
+      }, 200);
+    });
+    const proxy = await startProxy(apiserver);
+    const gone = new AbortController();
+    const asked = fetch(`${proxy}/api/v1/namespaces/a/configmaps/x`, { signal: gone.signal });
+    setTimeout(() => gone.abort(), 50);
+    await expect(asked).rejects.toThrow();
+    await expect(upstreamClosed).resolves.toBeUndefined();
+  });
+
   it('answers 503 ServiceUnavailable as a metav1.Status when the apiserver is down', async () => {
     const apiserver = await startApiserver(() => undefined);
     const proxy = await startProxy({ ...apiserver, port: 1 });
