@@ -1,5 +1,6 @@
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { isIP } from 'node:net';
+import { bits, explicit, integer, octets, oid, sequence, set, TRUE, time, tlv } from './der.js';
 
 /** A serving certificate and its key, PEM; the certificate is its own CA (trust it as `ca.crt`). */
 export interface SelfSignedCertificate {
@@ -7,38 +8,6 @@ export interface SelfSignedCertificate {
   readonly keyPem: string;
 }
 
-// Minimal DER (X.690) encoding: just what an X.509 v3 certificate needs.
-const tlv = (tag: number, content: Buffer): Buffer => {
-  if (content.length < 0x80) return Buffer.concat([Buffer.from([tag, content.length]), content]);
-  const length: number[] = [];
-  for (let n = content.length; n > 0; n >>= 8) length.unshift(n & 0xff);
-  return Buffer.concat([Buffer.from([tag, 0x80 | length.length, ...length]), content]);
-};
-const sequence = (...parts: Buffer[]) => tlv(0x30, Buffer.concat(parts));
-const set = (...parts: Buffer[]) => tlv(0x31, Buffer.concat(parts));
-const explicit = (n: number, content: Buffer) => tlv(0xa0 + n, content);
-const integer = (bytes: Buffer) =>
-  tlv(0x02, (bytes[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
-const octets = (bytes: Buffer) => tlv(0x04, bytes);
-const bits = (bytes: Buffer) => tlv(0x03, Buffer.concat([Buffer.from([0]), bytes]));
-const TRUE = tlv(0x01, Buffer.from([0xff]));
-const oid = (dotted: string): Buffer => {
-  const [a = 0, b = 0, ...rest] = dotted.split('.').map(Number);
-  const out = [40 * a + b];
-  for (const arc of rest) {
-    const base128: number[] = [arc & 0x7f];
-    for (let n = arc >> 7; n > 0; n >>= 7) base128.unshift((n & 0x7f) | 0x80);
-    out.push(...base128);
-  }
-  return tlv(0x06, Buffer.from(out));
-};
-// RFC 5280 §4.1.2.5: UTCTime through 2049, GeneralizedTime after.
-const time = (date: Date): Buffer => {
-  const iso = date.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-  return date.getUTCFullYear() < 2050
-    ? tlv(0x17, Buffer.from(`${iso.slice(2)}Z`))
-    : tlv(0x18, Buffer.from(`${iso}Z`));
-};
 const ipBytes = (ip: string): Buffer =>
   isIP(ip) === 4
     ? Buffer.from(ip.split('.').map(Number))
@@ -77,8 +46,9 @@ export const selfSignedCertificate = (
   );
   const notBefore = new Date(now.getTime() - 3_600_000);
   const notAfter = new Date(now.getTime() + days * 86_400_000);
+  // Positive, and 16 bytes long in its minimal DER form (RFC 5280 §4.1.2.2).
   const serial = randomBytes(16);
-  serial[0] = (serial[0] ?? 0) & 0x7f;
+  serial[0] = ((serial[0] ?? 0) & 0x7f) | 0x40;
   const tbs = sequence(
     explicit(0, integer(Buffer.from([2]))),
     integer(serial),
