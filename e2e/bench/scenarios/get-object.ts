@@ -21,7 +21,11 @@ export interface GetObjectResult {
   readonly requestsPerSecond: number;
 }
 
-const round = async (
+/**
+ * One closed-loop round: `clients` clients GET random ConfigMaps of the measured half back to back
+ * for `ms`; latencies go to `latencies` when given (none during a warm-up).
+ */
+export const getRound = async (
   side: Side,
   dataset: Dataset,
   clients: number,
@@ -53,7 +57,8 @@ export async function runGetObject(
   dataset: Dataset,
   options: { clients: number; seconds: number },
 ): Promise<Record<'direct' | 'proxy', GetObjectResult>> {
-  for (const side of [direct, proxy]) await round(side, dataset, options.clients, 1_000, undefined);
+  for (const side of [direct, proxy])
+    await getRound(side, dataset, options.clients, 1_000, undefined);
   const rounds = 4;
   const totals = new Map<
     Side,
@@ -62,7 +67,7 @@ export async function runGetObject(
   for (const order of alternatingRounds(direct, proxy, rounds)) {
     for (const side of order) {
       const total = totals.get(side)!;
-      const result = await round(
+      const result = await getRound(
         side,
         dataset,
         options.clients,

@@ -1,0 +1,46 @@
+// The least a Node.js proxy in front of the kube-apiserver can do: terminate HTTPS, forward the
+// request with undici over a keep-alive pool (certificate verified), pipe the answer back. No
+// routing, filtering, metrics or logs. pass-through-floor.bench.ts measures it beside the real
+// proxy, so the proxy's overhead can be read against what any Node.js proxy costs here.
+//
+// Usage: node bare-pass-through.mjs <apiserver URL> <apiserver CA file> <cert file> <key file> <port file>
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:https';
+import { Pool } from 'undici';
+
+const [apiserver, caFile, certFile, keyFile, portFile] = process.argv.slice(2);
+const upstream = new Pool(apiserver, {
+  connections: 64,
+  connect: { ca: readFileSync(caFile, 'utf8') },
+});
+// Per RFC 9110 §7.6.1, plus `host`, which undici sets for the apiserver.
+const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'te', 'host'];
+
+const server = createServer(
+  { cert: readFileSync(certFile), key: readFileSync(keyFile) },
+  async (req, res) => {
+    const headers = { ...req.headers };
+    for (const name of HOP_BY_HOP) delete headers[name];
+    try {
+      const answer = await upstream.request({
+        method: req.method,
+        path: req.url,
+        headers,
+        body: req,
+      });
+      const out = { ...answer.headers };
+      for (const name of HOP_BY_HOP) delete out[name];
+      res.writeHead(answer.statusCode, out);
+      answer.body.pipe(res);
+      res.on('close', () => answer.body.destroy());
+    } catch (error) {
+      res.writeHead(502).end(String(error));
+    }
+  },
+);
+server.listen(0, '127.0.0.1', () => writeFileSync(portFile, String(server.address().port)));
+process.on('SIGTERM', () => {
+  server.close();
+  server.closeAllConnections();
+  void upstream.close();
+});

@@ -1,0 +1,166 @@
+/**
+ * Pass-through floor: what the proxy costs next to the least any Node.js proxy costs here.
+ *
+ * The GET target of issue #5 (p50 within 1.15x of direct) is held against a machine where the load
+ * generator, the apiserver and the proxy share 2 cores. This run puts a third side beside direct
+ * and the ControllerMesh proxy: `floor/bare-pass-through.mjs`, a Node.js HTTPS server that forwards
+ * with undici and pipes the answer back, nothing else. The same 16-client GET load as
+ * proxy-overhead.bench.ts runs against the three in rotating order (A B C, B C A, C A B, ...), and
+ * the CPU the middle process spends per request is read from /proc. The floor's ratio is what no
+ * Node.js proxy can beat on this machine; the gap between the floor and the proxy is ours.
+ *
+ * Run after `npm run build`: `npm run -w @ctrlmesh/bench bench:floor [-- --seconds=12]`.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { issueWebhookCertificate } from '../support/webhook-certificate.js';
+import { startBenchEnvironment } from './bench-environment.js';
+import { summarize } from './latency.js';
+import { cpuMs } from './process-cpu.js';
+import { writeResult } from './report.js';
+import { getRound } from './scenarios/get-object.js';
+import { openSide, type Side } from './side.js';
+
+const { values: flags } = parseArgs({
+  options: { seconds: { type: 'string', default: '12' }, rounds: { type: 'string', default: '6' } },
+});
+const clients = 16;
+const log = (line: string) => console.log(`bench: ${line}`);
+
+/** Starts the bare pass-through in front of kas; resolves once it listens. */
+const startFloor = async (
+  apiserver: string,
+  apiserverCaFile: string,
+  dir: string,
+): Promise<{ child: ChildProcess; origin: string; caPem: string }> => {
+  const certificate = await issueWebhookCertificate(dir, ['127.0.0.1']);
+  const portFile = path.join(dir, 'floor.port');
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(import.meta.dirname, 'floor/bare-pass-through.mjs'),
+      apiserver,
+      apiserverCaFile,
+      path.join(dir, 'tls.crt'),
+      path.join(dir, 'tls.key'),
+      portFile,
+    ],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  const deadline = Date.now() + 10_000;
+  while (!existsSync(portFile)) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error('the bare pass-through did not start');
+    }
+    await sleep(50);
+  }
+  return {
+    child,
+    origin: `https://127.0.0.1:${readFileSync(portFile, 'utf8')}`,
+    caPem: certificate.caPem,
+  };
+};
+
+interface SideTotals {
+  readonly side: Side;
+  /** The process between client and apiserver, whose CPU is counted; none for direct. */
+  readonly middlePid: number | undefined;
+  latencies: number[];
+  requests: number;
+  ms: number;
+  cpuMs: number;
+}
+
+const main = async () => {
+  const startedAt = new Date().toISOString();
+  const loadBefore = loadavg();
+  const env = await startBenchEnvironment(
+    { namespaces: 20, configMapsPerNamespace: 250, payloadBytes: 400, connections: clients },
+    log,
+  );
+  const dir = await mkdtemp(path.join(tmpdir(), 'ctrlmesh-bench-floor-'));
+  let floor: Awaited<ReturnType<typeof startFloor>> | undefined;
+  let floorSide: Side | undefined;
+  try {
+    floor = await startFloor(env.kas.info.url, env.kas.info.caFile, dir);
+    floorSide = openSide('proxy', floor.origin, floor.caPem, env.kas.info.admin.token, clients);
+    const sides: SideTotals[] = [
+      { side: env.direct, middlePid: undefined },
+      { side: floorSide, middlePid: floor.child.pid },
+      { side: env.through, middlePid: env.proxy.pid },
+    ].map((s) => ({ ...s, latencies: [], requests: 0, ms: 0, cpuMs: 0 }));
+    const rounds = Number(flags.rounds);
+    const roundMs = (Number(flags.seconds) * 1000) / rounds;
+    log(`GET: ${clients} clients, ${flags.seconds} s per side, direct / bare pass-through / proxy`);
+    for (const s of sides) await getRound(s.side, env.dataset, clients, 1_000, undefined);
+    for (let round = 0; round < rounds; round++) {
+      for (let i = 0; i < sides.length; i++) {
+        const s = sides[(round + i) % sides.length]!;
+        const cpuBefore = s.middlePid === undefined ? 0 : cpuMs(s.middlePid);
+        const result = await getRound(s.side, env.dataset, clients, roundMs, s.latencies);
+        if (s.middlePid !== undefined) s.cpuMs += cpuMs(s.middlePid) - cpuBefore;
+        s.requests += result.requests;
+        s.ms += result.ms;
+        await sleep(200);
+      }
+    }
+    const names = ['direct', 'bare pass-through', 'ControllerMesh proxy'];
+    const direct = summarize(sides[0]!.latencies);
+    const figures = sides.map((s, i) => {
+      const latency = summarize(s.latencies);
+      return {
+        side: names[i]!,
+        requestsPerSecond: Math.round((s.requests / s.ms) * 1000),
+        p50Ms: latency.p50,
+        p99Ms: latency.p99,
+        p50Ratio: latency.p50 / direct.p50,
+        middleCpuUsPerRequest:
+          s.middlePid === undefined ? undefined : (s.cpuMs * 1000) / s.requests,
+      };
+    });
+    console.log('');
+    console.log(
+      '| side                 | req/s | p50 ms | p99 ms | p50 / direct | CPU per GET in the middle |',
+    );
+    console.log(
+      '|----------------------|-------|--------|--------|--------------|---------------------------|',
+    );
+    for (const f of figures) {
+      const cpu =
+        f.middleCpuUsPerRequest === undefined ? '-' : `${f.middleCpuUsPerRequest.toFixed(0)} us`;
+      console.log(
+        `| ${f.side.padEnd(20)} | ${String(f.requestsPerSecond).padStart(5)} | ${f.p50Ms.toFixed(2).padStart(6)} | ${f.p99Ms.toFixed(1).padStart(6)} | ${f.p50Ratio.toFixed(2).padStart(12)} | ${cpu.padStart(25)} |`,
+      );
+    }
+    console.log('');
+    console.log(
+      `machine: load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')} before, ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} after; client, kas and the middle process share the cores`,
+    );
+    const file = await writeResult(
+      path.join(import.meta.dirname, 'bench-results'),
+      'pass-through-floor',
+      {
+        startedAt,
+        clients,
+        secondsPerSide: Number(flags.seconds),
+        figures,
+      },
+    );
+    log(`wrote ${file}`);
+  } finally {
+    await floorSide?.pool.close();
+    floor?.child.kill('SIGTERM');
+    await rm(dir, { recursive: true, force: true });
+    await env.stop();
+  }
+};
+
+await main();
