@@ -1,7 +1,6 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { upstreamResponse } from '../observe/channels.js';
-import type { Exchange, ProxyResponse, ResponseHeaders } from '../pipeline/exchange.js';
+import type { Exchange, ProxyResponse } from '../pipeline/exchange.js';
 import type { Handler } from '../pipeline/stage.js';
 import { UpstreamTimeoutError, UpstreamUnavailableError } from '../status/proxy-error.js';
 import { withoutHopByHop } from '../upstream/hop-by-hop.js';
@@ -34,12 +33,6 @@ const translate = (error: unknown, signal: AbortSignal): unknown => {
   return error;
 };
 
-const responseHeaders = (headers: IncomingHttpHeaders): ResponseHeaders => {
-  const out: ResponseHeaders = {};
-  for (const [name, value] of Object.entries(withoutHopByHop(headers))) out[name] = value;
-  return out;
-};
-
 /**
  * The terminal handler: the only part of the proxy that talks to the kube-apiserver. Sends the
  * request as the controller made it (its own Authorization, minus hop-by-hop headers) over the
@@ -64,7 +57,7 @@ export const forwardUpstream =
         });
         return {
           status: 101,
-          headers: responseHeaders(upgraded.headers),
+          headers: withoutHopByHop(upgraded.headers),
           body: null,
           upgraded: upgraded.socket,
         };
@@ -91,7 +84,7 @@ export const forwardUpstream =
       });
       return {
         status: response.statusCode,
-        headers: responseHeaders(response.headers),
+        headers: withoutHopByHop(response.headers),
         body: response.body,
       };
     } catch (error) {

@@ -15,6 +15,13 @@ describe('withoutHopByHop', () => {
     ).toEqual({ accept: 'application/json' });
   });
 
+  it('drops Connection itself whatever its usual value', () => {
+    for (const connection of ['keep-alive', 'Keep-Alive', 'close'])
+      expect(withoutHopByHop({ connection, accept: 'application/json' })).toEqual({
+        accept: 'application/json',
+      });
+  });
+
   it("forwards the client's own Authorization unchanged", () => {
     expect(withoutHopByHop({ authorization: 'Bearer abc' })).toEqual({
       authorization: 'Bearer abc',

@@ -24,17 +24,28 @@ export type HeaderMap = Record<string, string | string[]>;
  * `Authorization` is end-to-end and passes unchanged: the apiserver must see the controller's identity.
  */
 export const withoutHopByHop = (headers: Readonly<IncomingHttpHeaders>): HeaderMap => {
-  const named = new Set(
-    String(headers.connection ?? '')
-      .split(',')
-      .map((token) => token.trim().toLowerCase())
-      .filter((token) => token !== ''),
-  );
+  const named = namedInConnection(headers.connection);
   const out: HeaderMap = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     const lower = name.toLowerCase();
-    if (value === undefined || HOP_BY_HOP.has(lower) || named.has(lower)) continue;
+    if (value === undefined || HOP_BY_HOP.has(lower) || named?.has(lower)) continue;
     out[lower] = value;
   }
   return out;
+};
+
+// `keep-alive` and `close`, by far the usual values, name nothing else: no set to build per request.
+const namedInConnection = (
+  connection: string | string[] | undefined,
+): ReadonlySet<string> | undefined => {
+  if (connection === undefined) return undefined;
+  const value = String(connection).toLowerCase();
+  if (value === 'keep-alive' || value === 'close') return undefined;
+  return new Set(
+    value
+      .split(',')
+      .map((token) => token.trim())
+      .filter((token) => token !== ''),
+  );
 };

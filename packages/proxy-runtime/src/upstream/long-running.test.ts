@@ -13,6 +13,10 @@ describe('isLongRunning', () => {
     ['/api/v1/namespaces/a/pods/p/log', '', false],
     ['/api/v1/configmaps', 'watch=false', false],
     ['/api/v1/namespaces/watch/configmaps', '', false],
+    // The apiserver decodes parameter names, so an encoded one counts.
+    ['/api/v1/configmaps', 'w%61tch=true', true],
+    ['/api/v1/namespaces/a/pods/p/log', 'f%6Fllow=true', true],
+    ['/api/v1/configmaps', 'labelSelector=app%3Dwatch', false],
   ])('%s?%s -> %s', (path, query, expected) => {
     expect(isLongRunning({ path, query })).toBe(expected);
   });
