@@ -126,30 +126,36 @@ func freshAt(cert *x509.Certificate, now time.Time) error {
 	return nil
 }
 
-// loadCertificate parses the first PEM certificate in path.
-func loadCertificate(path string) (*x509.Certificate, error) {
+// readPEM returns the DER of the first PEM block in path, which must be of type blockType
+// (described as what in the error).
+func readPEM(path, blockType, what string) ([]byte, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
 	block, _ := pem.Decode(data)
-	if block == nil || block.Type != "CERTIFICATE" {
-		return nil, fmt.Errorf("%s holds no PEM certificate", filepath.Base(path))
+	if block == nil || block.Type != blockType {
+		return nil, fmt.Errorf("%s holds no PEM %s", filepath.Base(path), what)
 	}
-	return x509.ParseCertificate(block.Bytes)
+	return block.Bytes, nil
+}
+
+// loadCertificate parses the first PEM certificate in path.
+func loadCertificate(path string) (*x509.Certificate, error) {
+	der, err := readPEM(path, "CERTIFICATE", "certificate")
+	if err != nil {
+		return nil, err
+	}
+	return x509.ParseCertificate(der)
 }
 
 // loadPrivateKey parses a SEC1 ECDSA key, the form privateKeyPEM writes.
 func loadPrivateKey(path string) (*ecdsa.PrivateKey, error) {
-	data, err := os.ReadFile(path)
+	der, err := readPEM(path, "EC PRIVATE KEY", "EC private key")
 	if err != nil {
 		return nil, err
 	}
-	block, _ := pem.Decode(data)
-	if block == nil || block.Type != "EC PRIVATE KEY" {
-		return nil, fmt.Errorf("%s holds no PEM EC private key", filepath.Base(path))
-	}
-	return x509.ParseECPrivateKey(block.Bytes)
+	return x509.ParseECPrivateKey(der)
 }
 
 // loadKeyPair reads a certificate and its key and checks that they belong together.
