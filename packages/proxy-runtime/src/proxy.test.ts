@@ -140,6 +140,28 @@ describe('createProxy', () => {
     ).resolves.toBe('ended');
   });
 
+  it('releases a stalled upstream list when its client leaves', async () => {
+    let released: () => void = () => undefined;
+    const upstreamClosed = new Promise<void>((resolve) => {
+      released = resolve;
+    });
+    const stalled = createServer((_req, res) => {
+      res.on('close', released);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      // The start of a list, then nothing: the apiserver is slow, not gone.
+      res.write('{"kind":"ConfigMapList","metadata":{"resourceVersion":"3"},"items":[');
+    });
+    const { port } = await listen(stalled, '127.0.0.1', 0);
+    cleanups.push(() => closeServer(stalled));
+    const { base } = await startProxy(port);
+    const gone = new AbortController();
+    const list = await fetch(`${base}/api/v1/configmaps`, { signal: gone.signal });
+    const reading = list.body!.getReader().read();
+    gone.abort();
+    await expect(reading).rejects.toThrow();
+    await expect(upstreamClosed).resolves.toBeUndefined();
+  });
+
   it('closes the upstream watch of a watch it ended for a route change, and stops at once', async () => {
     const upstream = await apiserver();
     cleanups.push(() => closeServer(upstream.server));

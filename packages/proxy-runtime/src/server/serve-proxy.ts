@@ -101,11 +101,11 @@ const onRequest = async (
   res.on('close', () => {
     closed = true;
     bucket.delete(entry);
-    // A long-running exchange ends with the controller's response, however it ends: a watch the
-    // proxy ended itself (410 after a route change) must not leave its upstream watch open,
-    // holding a pooled connection until the apiserver's next event. Short ones end their upstream
-    // by destroying its body (below); their signal only tells stages the controller has gone. The
-    // shared reason spares a DOMException (and its stack) per request.
+    // A long-running exchange ends with the controller's response, however it ends, and takes
+    // its upstream request along (undici has its signal): a watch, exec or follow-log must not
+    // outlive its answer. Short ones end their upstream by destroying its body (below); their
+    // signal only tells stages the controller has gone. The shared reason spares a DOMException
+    // (and its stack) per request.
     if (long || !res.writableFinished) controller.abort(RESPONSE_CLOSED);
   });
   const exchange = newExchange(request, controller);

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { isNamespaceResource, type ResourceRequest } from '@ctrlmesh/route-engine';
 import { filterableRequestHeaders, readableFormat } from '../http/filterable-request.js';
@@ -50,7 +50,8 @@ const filteredHeaders = (headers: ResponseHeaders): ResponseHeaders => {
 const decoded = (response: ProxyResponse): AsyncIterable<Uint8Array> => {
   const body = response.body as Readable;
   if (String(response.headers['content-encoding'] ?? '').toLowerCase() !== 'gzip') return body;
-  return body.pipe(createGunzip());
+  // pipeline, not pipe: the gunzip must end, with the error, when the upstream answer is destroyed.
+  return pipeline(body, createGunzip(), () => undefined);
 };
 
 const readable = (response: ProxyResponse): response is ProxyResponse & { body: Readable } =>
@@ -61,6 +62,17 @@ const refuseUnreadable = (response: ProxyResponse & { body: Readable }): never =
   throw new UpstreamMalformedError(
     `ctrlmesh-proxy cannot filter a ${String(response.headers['content-type'])} response; ask for JSON`,
   );
+};
+
+/**
+ * Destroys the apiserver's answer when the controller goes. A short request's upstream does not
+ * listen to the exchange's signal (serve-proxy), and destroying the filtered answer does not reach
+ * it either while the filter waits on a stalled upstream read: Readable.from's destroy awaits that
+ * read.
+ */
+const releaseOnAbort = (signal: AbortSignal, upstream: Readable): void => {
+  if (signal.aborted) upstream.destroy();
+  else signal.addEventListener('abort', () => upstream.destroy(), { once: true });
 };
 
 async function* thenRun<T>(source: AsyncIterable<T>, done: () => void): AsyncGenerator<T> {
@@ -82,6 +94,7 @@ const filterListResponse = async (
   if (!readable(response)) return response;
   const format = readableFormat(response.headers['content-type']);
   if (format === undefined) refuseUnreadable(response);
+  releaseOnAbort(exchange.signal, response.body);
   const summary: ListFilterSummary = {
     kept: 0,
     dropped: 0,

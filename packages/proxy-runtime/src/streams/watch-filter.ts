@@ -59,8 +59,8 @@ export async function* filterWatch(
     yield codec.error(error);
   } finally {
     // Not awaited: a source blocked in a read settles its return() only after that read, which
-    // on a quiet watch may be a minute away. The upstream request is released by the exchange's
-    // abort when the controller's response closes (server/serve-proxy.ts).
+    // on a quiet watch may be a minute away. The upstream answer is destroyed when the filtered
+    // one closes (stages/filter-response.ts).
     iterator.return?.()?.catch(() => undefined);
   }
 }
