@@ -2,6 +2,7 @@ import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { isNamespaceResource, type ResourceRequest } from '@ctrlmesh/route-engine';
 import { filterableRequestHeaders, readableFormat } from '../http/filterable-request.js';
+import { releaseOnAbort } from '../http/release-on-abort.js';
 import type { NamespaceLabels } from '../namespaces/namespace-labels.js';
 import { objectsFiltered, watchCount } from '../observe/channels.js';
 import { objectVerdict } from '../ownership/object-verdict.js';
@@ -62,17 +63,6 @@ const refuseUnreadable = (response: ProxyResponse & { body: Readable }): never =
   throw new UpstreamMalformedError(
     `ctrlmesh-proxy cannot filter a ${String(response.headers['content-type'])} response; ask for JSON`,
   );
-};
-
-/**
- * Destroys the apiserver's answer when the controller goes. A short request's upstream does not
- * listen to the exchange's signal (serve-proxy), and destroying the filtered answer does not reach
- * it either while the filter waits on a stalled upstream read: Readable.from's destroy awaits that
- * read.
- */
-const releaseOnAbort = (signal: AbortSignal, upstream: Readable): void => {
-  if (signal.aborted) upstream.destroy();
-  else signal.addEventListener('abort', () => upstream.destroy(), { once: true });
 };
 
 async function* thenRun<T>(source: AsyncIterable<T>, done: () => void): AsyncGenerator<T> {
