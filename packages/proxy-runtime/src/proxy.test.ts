@@ -140,6 +140,43 @@ describe('createProxy', () => {
     ).resolves.toBe('ended');
   });
 
+  it('holds a bounded amount for a client that stops reading, and releases it when it leaves', async () => {
+    // A watch that sends events as fast as it may: only backpressure through the proxy stops it.
+    let sent = 0;
+    let released: () => void = () => undefined;
+    const upstreamClosed = new Promise<void>((resolve) => {
+      released = resolve;
+    });
+    const firehose = createServer((_req, res) => {
+      res.on('close', released);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const event = Buffer.from(
+        `${JSON.stringify({ type: 'ADDED', object: { metadata: { name: 'x'.repeat(4000), namespace: 'plain', resourceVersion: '2' } } })}\n`,
+      );
+      const pump = () => {
+        while (!res.destroyed) {
+          sent += event.length;
+          if (!res.write(event)) return void res.once('drain', pump);
+        }
+      };
+      pump();
+    });
+    const { port } = await listen(firehose, '127.0.0.1', 0);
+    cleanups.push(() => closeServer(firehose));
+    const { port: proxyPort } = await startProxy(port);
+    const client = connect(proxyPort, '127.0.0.1');
+    client.write('GET /api/v1/configmaps?watch=true HTTP/1.1\r\nhost: proxy\r\n\r\n');
+    client.pause(); // and never reads
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const afterOneSecond = sent;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // Socket buffers on both loopback hops and the streams' high-water marks, then nothing more.
+    expect(sent - afterOneSecond).toBeLessThan(1 << 20);
+    expect(sent).toBeLessThan(64 << 20);
+    client.destroy();
+    await expect(upstreamClosed).resolves.toBeUndefined();
+  });
+
   it('releases a stalled upstream list when its client leaves', async () => {
     let released: () => void = () => undefined;
     const upstreamClosed = new Promise<void>((resolve) => {
