@@ -17,6 +17,23 @@ export interface ProxyMetrics {
   close(): void;
 }
 
+/**
+ * prom-client hashes the label object (sorting its keys) on every `inc` and `observe`, which every
+ * request pays twice; the child of each label combination is looked up once and kept instead.
+ */
+const childrenOf = <Child>(make: (values: string[]) => Child) => {
+  const children = new Map<string, Child>();
+  return (...values: string[]): Child => {
+    const key = values.join('\0');
+    let child = children.get(key);
+    if (child === undefined) {
+      child = make(values);
+      children.set(key, child);
+    }
+    return child;
+  };
+};
+
 /** Creates the registry and subscribes it to the proxy's channels. */
 export const createProxyMetrics = (): ProxyMetrics => {
   const registry = new Registry();
@@ -75,6 +92,8 @@ export const createProxyMetrics = (): ProxyMetrics => {
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
+  const requestsBy = childrenOf((values) => requests.labels(...values));
+  const latencyBy = childrenOf((values) => latency.labels(...values));
   const unsubscribe = [
     webhookReview.subscribe((m) => {
       reviews.inc({
@@ -87,14 +106,8 @@ export const createProxyMetrics = (): ProxyMetrics => {
     }),
     webhookFailover.subscribe((m) => failovers.inc({ owner: m.owner })),
     webhookCertificate.subscribe((m) => certificates.inc({ outcome: m.outcome })),
-    requestEnd.subscribe((m) =>
-      requests.inc({
-        verb: m.verb,
-        resource: m.resource,
-        code: String(m.code),
-        decision: m.decision,
-      }),
-    ),
+    // Label values in labelNames order.
+    requestEnd.subscribe((m) => requestsBy(m.verb, m.resource, String(m.code), m.decision).inc()),
     objectsFiltered.subscribe((m) => {
       filtered.inc({ resource: m.resource, source: m.source, outcome: 'kept' }, m.kept);
       filtered.inc({ resource: m.resource, source: m.source, outcome: 'dropped' }, m.dropped);
@@ -105,7 +118,7 @@ export const createProxyMetrics = (): ProxyMetrics => {
       routes.set({ version: m.version }, 1);
     }),
     upstreamResponse.subscribe((m) =>
-      latency.observe({ verb: m.verb, code: String(m.code) }, m.durationMs / 1000),
+      latencyBy(m.verb, String(m.code)).observe(m.durationMs / 1000),
     ),
   ];
   const close = () => {
