@@ -42,6 +42,24 @@ const apiserver = async (port = 0) => {
   return { server, port: address.port, openWatches };
 };
 
+/**
+ * A stand-in apiserver that answers with `answer`; `upstreamClosed` resolves once the (first)
+ * request's response has closed on its side, which only the proxy can make happen early.
+ */
+const answeringApiserver = async (answer: (res: ServerResponse) => void) => {
+  let released: () => void = () => undefined;
+  const upstreamClosed = new Promise<void>((resolve) => {
+    released = resolve;
+  });
+  const server = createServer((_req, res) => {
+    res.on('close', released);
+    answer(res);
+  });
+  const { port } = await listen(server, '127.0.0.1', 0);
+  cleanups.push(() => closeServer(server));
+  return { port, upstreamClosed };
+};
+
 const startProxy = async (upstreamPort: number, virtualApp = vapp) => {
   const dir = mkdtempSync(join(tmpdir(), 'proxy-'));
   writeFileSync(join(dir, 'vapp.yaml'), virtualApp);
@@ -143,12 +161,7 @@ describe('createProxy', () => {
   it('holds a bounded amount for a client that stops reading, and releases it when it leaves', async () => {
     // A watch that sends events as fast as it may: only backpressure through the proxy stops it.
     let sent = 0;
-    let released: () => void = () => undefined;
-    const upstreamClosed = new Promise<void>((resolve) => {
-      released = resolve;
-    });
-    const firehose = createServer((_req, res) => {
-      res.on('close', released);
+    const { port, upstreamClosed } = await answeringApiserver((res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       const event = Buffer.from(
         `${JSON.stringify({ type: 'ADDED', object: { metadata: { name: 'x'.repeat(4000), namespace: 'plain', resourceVersion: '2' } } })}\n`,
@@ -161,8 +174,6 @@ describe('createProxy', () => {
       };
       pump();
     });
-    const { port } = await listen(firehose, '127.0.0.1', 0);
-    cleanups.push(() => closeServer(firehose));
     const { port: proxyPort } = await startProxy(port);
     const client = connect(proxyPort, '127.0.0.1');
     client.write('GET /api/v1/configmaps?watch=true HTTP/1.1\r\nhost: proxy\r\n\r\n');
@@ -178,18 +189,11 @@ describe('createProxy', () => {
   });
 
   it('releases a stalled upstream list when its client leaves', async () => {
-    let released: () => void = () => undefined;
-    const upstreamClosed = new Promise<void>((resolve) => {
-      released = resolve;
-    });
-    const stalled = createServer((_req, res) => {
-      res.on('close', released);
+    const { port, upstreamClosed } = await answeringApiserver((res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       // The start of a list, then nothing: the apiserver is slow, not gone.
       res.write('{"kind":"ConfigMapList","metadata":{"resourceVersion":"3"},"items":[');
     });
-    const { port } = await listen(stalled, '127.0.0.1', 0);
-    cleanups.push(() => closeServer(stalled));
     const { base } = await startProxy(port);
     const gone = new AbortController();
     const list = await fetch(`${base}/api/v1/configmaps`, { signal: gone.signal });
