@@ -1,4 +1,6 @@
-import { LENGTH_DELIMITED, WireFieldCursor } from '@ctrlmesh/leader-election-rewriter/wire';
+import { wire } from '@ctrlmesh/leader-election-rewriter';
+
+const { LENGTH_DELIMITED, WireFieldCursor } = wire;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

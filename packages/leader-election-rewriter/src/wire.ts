@@ -1,5 +1,5 @@
 /**
- * `@ctrlmesh/leader-election-rewriter/wire`: the byte-level readers under the lock rewriter, for
+ * `wire` (exported from the package's entry as a namespace): the byte-level readers under the lock rewriter, for
  * code that reads the same Kubernetes bodies (the proxy's list and watch filters): protobuf fields,
  * the `k8s\0` envelope magic, and JSON's structural bytes. Pure and allocation-light; Uint8Array in.
  */

@@ -1,13 +1,8 @@
-import {
-  CLOSE_BRACE,
-  CLOSE_BRACKET,
-  closingQuote,
-  OPEN_BRACE,
-  OPEN_BRACKET,
-  QUOTE,
-} from '@ctrlmesh/leader-election-rewriter/wire';
+import { wire } from '@ctrlmesh/leader-election-rewriter';
 import { FrameTooLargeError, UpstreamMalformedError } from '../status/proxy-error.js';
 import { type KubeObject, type ObjectVerdict, objectKey } from './kube-object.js';
+
+const { CLOSE_BRACE, CLOSE_BRACKET, closingQuote, OPEN_BRACE, OPEN_BRACKET, QUOTE } = wire;
 
 /** How a list filter ended: what it kept and dropped, and which keys it showed. */
 export interface ListFilterSummary {

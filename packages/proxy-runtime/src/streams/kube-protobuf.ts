@@ -1,14 +1,10 @@
-import {
-  encodeVarint,
-  hasK8sMagic,
-  K8S_PROTOBUF_MAGIC,
-  LENGTH_DELIMITED,
-  WireFieldCursor,
-} from '@ctrlmesh/leader-election-rewriter/wire';
+import { wire } from '@ctrlmesh/leader-election-rewriter';
 import { UpstreamMalformedError } from '../status/proxy-error.js';
 import type { Status } from '../status/status.js';
 import type { KubeObject } from './kube-object.js';
 import { firstBytes, lengthDelimited, nextField, withoutFields } from './protobuf-wire.js';
+
+const { encodeVarint, hasK8sMagic, K8S_PROTOBUF_MAGIC, LENGTH_DELIMITED, WireFieldCursor } = wire;
 
 // Kubernetes' protobuf serializer: the magic `k8s\0`, then a runtime.Unknown message
 // (1: TypeMeta{1: apiVersion, 2: kind}, 2: raw object bytes, 3: contentEncoding, 4: contentType).

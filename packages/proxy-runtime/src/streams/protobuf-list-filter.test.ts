@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { WireFieldCursor } from '@ctrlmesh/leader-election-rewriter/wire';
+import { wire } from '@ctrlmesh/leader-election-rewriter';
 import { describe, expect, it } from 'vitest';
 import type { ListFilterSummary } from './json-list-filter.js';
 import type { KubeObject } from './kube-object.js';
 import { objectOf, openEnvelope } from './kube-protobuf.js';
 import { filterProtobufList } from './protobuf-list-filter.js';
 import { firstBytes, nextField } from './protobuf-wire.js';
+
+const { WireFieldCursor } = wire;
 
 // Recorded from a kube-apiserver v1.36 (`Accept: application/vnd.kubernetes.protobuf`): four
 // ConfigMaps in canary-a and team-b; the page is a list of every ConfigMap with limit=3.

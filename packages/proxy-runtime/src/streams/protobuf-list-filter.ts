@@ -1,9 +1,11 @@
-import { LENGTH_DELIMITED, WireFieldCursor } from '@ctrlmesh/leader-election-rewriter/wire';
+import { wire } from '@ctrlmesh/leader-election-rewriter';
 import { FrameTooLargeError } from '../status/proxy-error.js';
 import type { ListFilterSummary } from './json-list-filter.js';
 import { type ObjectVerdict, objectKey } from './kube-object.js';
 import { objectOf, openEnvelope, sealEnvelope } from './kube-protobuf.js';
 import { firstBytes, lengthDelimited, nextField, withoutFields } from './protobuf-wire.js';
+
+const { LENGTH_DELIMITED, WireFieldCursor } = wire;
 
 /** Options of {@link filterProtobufList}. */
 export interface ProtobufListFilterOptions {

@@ -3,15 +3,13 @@
  * kube-apiserver's bytes are malformed. The reading itself is leader-election-rewriter's
  * WireFieldCursor, one walker for both packages.
  */
-import {
-  encodeVarint,
-  LENGTH_DELIMITED,
-  WireFieldCursor,
-} from '@ctrlmesh/leader-election-rewriter/wire';
+import { wire } from '@ctrlmesh/leader-election-rewriter';
 import { UpstreamMalformedError } from '../status/proxy-error.js';
 
+const { encodeVarint, LENGTH_DELIMITED, WireFieldCursor } = wire;
+
 /** Moves `field` to the next field of its message: `false` at the end; throws on malformed bytes. */
-export const nextField = (field: WireFieldCursor): boolean => {
+export const nextField = (field: wire.WireFieldCursor): boolean => {
   if (field.next()) return true;
   if (field.malformed)
     throw new UpstreamMalformedError('a protobuf message from the kube-apiserver is malformed');
