@@ -38,6 +38,13 @@ export interface Exchange {
   readonly signal: AbortSignal;
   /** A short id for logs and metrics correlation. */
   readonly id: string;
+  /**
+   * Ties an answer of the apiserver to the controller's connection: the answer is destroyed at once
+   * if the controller has gone, or when it goes before its response is finished, whichever stage
+   * is reading the answer then. Set by serve-proxy; forward-upstream uses it for the requests whose
+   * signal undici does not get.
+   */
+  readonly holdUpstream?: (answer: Readable) => void;
   /** Filled in by stages as they learn things; published once when the request ends. */
   readonly report: RequestReport;
 }

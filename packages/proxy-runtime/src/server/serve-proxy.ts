@@ -54,9 +54,14 @@ const statusResponse = (error: unknown, id: string): ProxyResponse => {
   return { status: status.code, headers, body };
 };
 
-const newExchange = (request: ProxyRequest, controller: AbortController): Exchange => ({
+const newExchange = (
+  request: ProxyRequest,
+  controller: AbortController,
+  holdUpstream?: Exchange['holdUpstream'],
+): Exchange => ({
   request,
   signal: controller.signal,
+  ...(holdUpstream === undefined ? {} : { holdUpstream }),
   id: randomUUID().slice(0, 8),
   report: { verb: request.method.toLowerCase(), resource: '', decision: 'unknown' },
 });
@@ -97,18 +102,24 @@ const onRequest = async (
   const bucket = long ? inFlight.long : inFlight.short;
   const entry: InFlightRequest = { stop: () => controller.abort() };
   bucket.add(entry);
-  let closed = false;
+  // The exchange is over for the apiserver once the controller's response closes, however it
+  // closes for a long-running one (a watch the proxy ended itself with 410 included), and when the
+  // controller left before the end for a short one. Long ones take their upstream request along
+  // through the signal, which undici has; short ones through the answers they hold (holdUpstream),
+  // which costs less than undici's listener. The shared reason spares a DOMException per request.
+  const held: Readable[] = [];
+  let gone = false;
   res.on('close', () => {
-    closed = true;
     bucket.delete(entry);
-    // A long-running exchange ends with the controller's response, however it ends, and takes
-    // its upstream request along (undici has its signal): a watch, exec or follow-log must not
-    // outlive its answer. Short ones end their upstream by destroying its body (below); their
-    // signal only tells stages the controller has gone. The shared reason spares a DOMException
-    // (and its stack) per request.
-    if (long || !res.writableFinished) controller.abort(RESPONSE_CLOSED);
+    if (!long && res.writableFinished) return;
+    gone = true;
+    controller.abort(RESPONSE_CLOSED);
+    for (const answer of held) answer.destroy();
   });
-  const exchange = newExchange(request, controller);
+  const exchange = newExchange(request, controller, (answer) => {
+    if (gone) answer.destroy();
+    else held.push(answer);
+  });
   let response: ProxyResponse;
   try {
     response = await run(handler, exchange);
@@ -122,8 +133,8 @@ const onRequest = async (
   // sends them with its first bytes (a separate write per response cost measurable CPU in the bench).
   if (bucket === inFlight.long) res.flushHeaders();
   const { body } = response;
-  // The controller left while the apiserver answered: release the upstream request now.
-  if (closed && body instanceof Readable) return void body.destroy();
+  // The controller left while the apiserver answered: nobody to answer.
+  if (gone && body instanceof Readable) return void body.destroy();
   if (body === null) return void res.end();
   if (body instanceof Uint8Array) return void res.end(body);
   // Each chunk of a filtered watch is one whole event, so a stop between chunks ends the answer

@@ -8,7 +8,6 @@ import {
 } from '@ctrlmesh/route-engine';
 import { filterableRequestHeaders, readableFormat } from '../http/filterable-request.js';
 import { readBody } from '../http/read-body.js';
-import { releaseOnAbort } from '../http/release-on-abort.js';
 import type { NamespaceLabels } from '../namespaces/namespace-labels.js';
 import type { ProxyResponse } from '../pipeline/exchange.js';
 import type { Handler, Stage } from '../pipeline/stage.js';
@@ -114,7 +113,6 @@ const readCurrent = async (
     ...exchange,
     request: { method: 'GET', path, query: '', headers, body: null },
   });
-  if (response.body instanceof Readable) releaseOnAbort(exchange.signal, response.body);
   const body =
     response.body instanceof Readable ? await readBody(response.body, maxBytes) : undefined;
   if (response.status !== 200 || body === undefined) return undefined;
@@ -177,7 +175,6 @@ export const checkObject =
             },
           });
           if (response.status !== 200 || !(response.body instanceof Readable)) return response;
-          releaseOnAbort(exchange.signal, response.body);
           const bytes = await readBody(response.body, deps.maxFrameBytes);
           await check(parseObject(bytes));
           const {

@@ -2,7 +2,6 @@ import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { isNamespaceResource, type ResourceRequest } from '@ctrlmesh/route-engine';
 import { filterableRequestHeaders, readableFormat } from '../http/filterable-request.js';
-import { releaseOnAbort } from '../http/release-on-abort.js';
 import type { NamespaceLabels } from '../namespaces/namespace-labels.js';
 import { objectsFiltered, watchCount } from '../observe/channels.js';
 import { objectVerdict } from '../ownership/object-verdict.js';
@@ -84,7 +83,6 @@ const filterListResponse = async (
   if (!readable(response)) return response;
   const format = readableFormat(response.headers['content-type']);
   if (format === undefined) refuseUnreadable(response);
-  releaseOnAbort(exchange.signal, response.body);
   const summary: ListFilterSummary = {
     kept: 0,
     dropped: 0,

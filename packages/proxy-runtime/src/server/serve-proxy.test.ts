@@ -1,0 +1,75 @@
+import { createServer, type Server } from 'node:http';
+import { Readable } from 'node:stream';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Exchange } from '../pipeline/exchange.js';
+import { listen } from './listen.js';
+import { serveProxy } from './serve-proxy.js';
+
+const servers: Server[] = [];
+afterEach(() => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
+/** A stand-in for an apiserver answer that never ends. */
+const stalled = () => new Readable({ read: () => undefined });
+
+const serving = async (handler: (exchange: Exchange) => Promise<Readable>): Promise<string> => {
+  const server = createServer();
+  servers.push(server);
+  serveProxy(server, async (exchange) => ({
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    body: await handler(exchange),
+  }));
+  return `http://127.0.0.1:${(await listen(server, '127.0.0.1', 0)).port}`;
+};
+
+describe('serveProxy holdUpstream', () => {
+  it('destroys a held answer when the controller goes before its response ends, and not before', async () => {
+    const answer = stalled();
+    const origin = await serving(async (exchange) => {
+      exchange.holdUpstream?.(answer);
+      const body = stalled();
+      body.push('{"kind":"ConfigMapList","items":[');
+      return body;
+    });
+    const gone = new AbortController();
+    const response = await fetch(`${origin}/api/v1/configmaps`, { signal: gone.signal });
+    await response.body!.getReader().read();
+    expect(answer.destroyed).toBe(false);
+    gone.abort();
+    await vi.waitFor(() => expect(answer.destroyed).toBe(true), { timeout: 2_000 });
+  });
+
+  it('destroys it at once when the controller has already gone', async () => {
+    const answer = stalled();
+    let destroyedOnHold: boolean | undefined;
+    const origin = await serving(async (exchange) => {
+      await new Promise((resolve) => exchange.signal.addEventListener('abort', resolve));
+      exchange.holdUpstream?.(answer);
+      destroyedOnHold = answer.destroyed;
+      return stalled();
+    });
+    const gone = new AbortController();
+    const asked = fetch(`${origin}/api/v1/configmaps`, { signal: gone.signal });
+    setTimeout(() => gone.abort(), 50);
+    await expect(asked).rejects.toThrow();
+    await vi.waitFor(() => expect(destroyedOnHold).toBe(true), { timeout: 2_000 });
+  });
+
+  it('leaves a held answer alone once the response has ended', async () => {
+    const answer = stalled();
+    const origin = await serving(async (exchange) => {
+      exchange.holdUpstream?.(answer);
+      return Readable.from(['{"kind":"ConfigMap"}']);
+    });
+    expect(await (await fetch(`${origin}/api/v1/namespaces/a/configmaps/x`)).text()).toBe(
+      '{"kind":"ConfigMap"}',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(answer.destroyed).toBe(false);
+  });
+});
