@@ -68,6 +68,8 @@ const startFloor = async (
 };
 
 interface SideTotals {
+  /** How the report names it. */
+  readonly label: string;
   readonly side: Side;
   /** The process between client and apiserver, whose CPU is counted; none for direct. */
   readonly middlePid: number | undefined;
@@ -89,11 +91,11 @@ const main = async () => {
   let floorSide: Side | undefined;
   try {
     floor = await startFloor(env.kas.info.url, env.kas.info.caFile, dir);
-    floorSide = openSide('proxy', floor.origin, floor.caPem, env.kas.info.admin.token, clients);
+    floorSide = openSide('floor', floor.origin, floor.caPem, env.kas.info.admin.token, clients);
     const sides: SideTotals[] = [
-      { side: env.direct, middlePid: undefined },
-      { side: floorSide, middlePid: floor.child.pid },
-      { side: env.through, middlePid: env.proxy.pid },
+      { label: 'direct', side: env.direct, middlePid: undefined },
+      { label: 'bare pass-through', side: floorSide, middlePid: floor.child.pid },
+      { label: 'ControllerMesh proxy', side: env.through, middlePid: env.proxy.pid },
     ].map((s) => ({ ...s, latencies: [], requests: 0, ms: 0, cpuMs: 0 }));
     const rounds = Number(flags.rounds);
     const roundMs = (Number(flags.seconds) * 1000) / rounds;
@@ -110,12 +112,12 @@ const main = async () => {
         await sleep(200);
       }
     }
-    const names = ['direct', 'bare pass-through', 'ControllerMesh proxy'];
-    const direct = summarize(sides[0]!.latencies);
+    const latencies = sides.map((s) => summarize(s.latencies));
+    const direct = latencies[0]!;
     const figures = sides.map((s, i) => {
-      const latency = summarize(s.latencies);
+      const latency = latencies[i]!;
       return {
-        side: names[i]!,
+        side: s.label,
         requestsPerSecond: Math.round((s.requests / s.ms) * 1000),
         p50Ms: latency.p50,
         p99Ms: latency.p99,

@@ -1,7 +1,7 @@
 import { Pool } from 'undici';
 
-/** Which way a request reaches the kube-apiserver. */
-export type SideName = 'direct' | 'proxy';
+/** Which way a request reaches the kube-apiserver: `floor` is the bare pass-through (pass-through-floor.bench.ts). */
+export type SideName = 'direct' | 'proxy' | 'floor';
 
 /** One way to reach the apiserver: an HTTPS origin, its CA, and the token every request carries. */
 export interface Side {

@@ -4,7 +4,7 @@
 // proxy, so the proxy's overhead can be read against what any Node.js proxy costs here.
 //
 // Usage: node bare-pass-through.mjs <apiserver URL> <apiserver CA file> <cert file> <key file> <port file>
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { Pool } from 'undici';
 
@@ -38,7 +38,11 @@ const server = createServer(
     }
   },
 );
-server.listen(0, '127.0.0.1', () => writeFileSync(portFile, String(server.address().port)));
+// Written aside and renamed, so the port file never exists half-written.
+server.listen(0, '127.0.0.1', () => {
+  writeFileSync(`${portFile}.partial`, String(server.address().port));
+  renameSync(`${portFile}.partial`, portFile);
+});
 process.on('SIGTERM', () => {
   server.close();
   server.closeAllConnections();
