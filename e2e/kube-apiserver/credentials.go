@@ -176,9 +176,9 @@ func (c *credentials) note(err error, files ...string) {
 // prepareTokens keeps each user's token from an earlier token file and gives new users a random
 // one. A token file that does not parse is replaced as a whole.
 func (c *credentials) prepareTokens(users []tokenUser) error {
-	previous, err := readTokenFile(c.tokenFile)
-	if err != nil {
-		c.note(err, c.tokenFile)
+	previous, readErr := readTokenFile(c.tokenFile)
+	if readErr != nil {
+		c.note(readErr, c.tokenFile)
 		previous = map[string]string{}
 	}
 	fresh := 0
@@ -186,6 +186,7 @@ func (c *credentials) prepareTokens(users []tokenUser) error {
 	for i := range users {
 		token, ok := previous[users[i].Name]
 		if !ok {
+			var err error
 			if token, err = randomToken(); err != nil {
 				return err
 			}
@@ -195,7 +196,7 @@ func (c *credentials) prepareTokens(users []tokenUser) error {
 		// Static token file format: token,user,uid,"group1,group2".
 		fmt.Fprintf(&lines, "%s,%s,uid-%s,\"%s\"\n", token, users[i].Name, users[i].Name, strings.Join(users[i].Groups, ","))
 	}
-	if err == nil {
+	if readErr == nil {
 		if fresh == 0 {
 			c.note(nil, c.tokenFile)
 		} else {

@@ -72,6 +72,25 @@ func TestFirstStartCreatesEveryFile(t *testing.T) {
 	}
 }
 
+func TestEachFileIsNotedOnce(t *testing.T) {
+	dir := t.TempDir()
+	first := prepare(t, dir, testURL, []string{"alice"}, testNow)
+	if err := os.WriteFile(first.tokenFile, []byte("not a token line\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, creds := range []credentials{first, prepare(t, dir, testURL, []string{"alice"}, testNow)} {
+		seen := map[string]int{}
+		for _, n := range creds.notes {
+			seen[n.File]++
+		}
+		for file, count := range seen {
+			if count != 1 {
+				t.Errorf("%s noted %d times: %+v", file, count, creds.notes)
+			}
+		}
+	}
+}
+
 func TestRestartOnTheSameDirReusesEverything(t *testing.T) {
 	dir := t.TempDir()
 	first := prepare(t, dir, testURL, []string{"alice"}, testNow)
