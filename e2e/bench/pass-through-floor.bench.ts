@@ -23,11 +23,17 @@ import { startBenchEnvironment } from './bench-environment.js';
 import { summarize } from './latency.js';
 import { cpuMs } from './process-cpu.js';
 import { writeResult } from './report.js';
+import { RssSampler } from './rss-sampler.js';
 import { getRound } from './scenarios/get-object.js';
 import { openSide, type Side } from './side.js';
 
 const { values: flags } = parseArgs({
-  options: { seconds: { type: 'string', default: '12' }, rounds: { type: 'string', default: '6' } },
+  options: {
+    seconds: { type: 'string', default: '12' },
+    rounds: { type: 'string', default: '6' },
+    // Node flags for the bare pass-through, e.g. the heap settings apps/proxy applies to itself.
+    'floor-node-arg': { type: 'string', multiple: true, default: [] },
+  },
 });
 const clients = 16;
 const log = (line: string) => console.log(`bench: ${line}`);
@@ -43,6 +49,7 @@ const startFloor = async (
   const child = spawn(
     process.execPath,
     [
+      ...flags['floor-node-arg'],
       path.join(import.meta.dirname, 'floor/bare-pass-through.mjs'),
       apiserver,
       apiserverCaFile,
@@ -71,8 +78,9 @@ interface SideTotals {
   /** How the report names it. */
   readonly label: string;
   readonly side: Side;
-  /** The process between client and apiserver, whose CPU is counted; none for direct. */
+  /** The process between client and apiserver, whose CPU and memory are read; none for direct. */
   readonly middlePid: number | undefined;
+  readonly rss: RssSampler | undefined;
   latencies: number[];
   requests: number;
   ms: number;
@@ -96,7 +104,14 @@ const main = async () => {
       { label: 'direct', side: env.direct, middlePid: undefined },
       { label: 'bare pass-through', side: floorSide, middlePid: floor.child.pid },
       { label: 'ControllerMesh proxy', side: env.through, middlePid: env.proxy.pid },
-    ].map((s) => ({ ...s, latencies: [], requests: 0, ms: 0, cpuMs: 0 }));
+    ].map((s) => ({
+      ...s,
+      rss: s.middlePid === undefined ? undefined : new RssSampler(s.middlePid),
+      latencies: [],
+      requests: 0,
+      ms: 0,
+      cpuMs: 0,
+    }));
     const rounds = Number(flags.rounds);
     const roundMs = (Number(flags.seconds) * 1000) / rounds;
     log(`GET: ${clients} clients, ${flags.seconds} s per side, direct / bare pass-through / proxy`);
@@ -124,20 +139,23 @@ const main = async () => {
         p50Ratio: latency.p50 / direct.p50,
         middleCpuUsPerRequest:
           s.middlePid === undefined ? undefined : (s.cpuMs * 1000) / s.requests,
+        // Sampled over the whole run; each middle process idles while the others are measured.
+        middleRssPeakMiB: s.rss?.stop().start?.peakMiB,
       };
     });
     console.log('');
     console.log(
-      '| side                 | req/s | p50 ms | p99 ms | p50 / direct | CPU per GET in the middle |',
+      '| side                 | req/s | p50 ms | p99 ms | p50 / direct | CPU per GET in the middle | RSS peak |',
     );
     console.log(
-      '|----------------------|-------|--------|--------|--------------|---------------------------|',
+      '|----------------------|-------|--------|--------|--------------|---------------------------|----------|',
     );
     for (const f of figures) {
       const cpu =
         f.middleCpuUsPerRequest === undefined ? '-' : `${f.middleCpuUsPerRequest.toFixed(0)} us`;
+      const rss = f.middleRssPeakMiB === undefined ? '-' : `${f.middleRssPeakMiB.toFixed(0)} MiB`;
       console.log(
-        `| ${f.side.padEnd(20)} | ${String(f.requestsPerSecond).padStart(5)} | ${f.p50Ms.toFixed(2).padStart(6)} | ${f.p99Ms.toFixed(1).padStart(6)} | ${f.p50Ratio.toFixed(2).padStart(12)} | ${cpu.padStart(25)} |`,
+        `| ${f.side.padEnd(20)} | ${String(f.requestsPerSecond).padStart(5)} | ${f.p50Ms.toFixed(2).padStart(6)} | ${f.p99Ms.toFixed(1).padStart(6)} | ${f.p50Ratio.toFixed(2).padStart(12)} | ${cpu.padStart(25)} | ${rss.padStart(8)} |`,
       );
     }
     console.log('');
