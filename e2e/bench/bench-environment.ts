@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { adminKubeConfigOf } from '../support/kas-kube-configs.js';
 import { type RunningKas, startKas, tokenUsers } from '../support/kas-process.js';
-import { grantProxyIdentity, type MeshProxy, startMeshProxy } from '../support/mesh-proxy.js';
+import {
+  grantProxyIdentity,
+  type MeshProxy,
+  type MeshProxyOptions,
+  startMeshProxy,
+} from '../support/mesh-proxy.js';
 import { writeVirtualApp } from '../support/virtual-app-file.js';
 import { mustSendJson, openSide, type Side } from './side.js';
 
@@ -28,6 +33,15 @@ export interface BenchEnvironment {
   readonly direct: Side;
   readonly through: Side;
   readonly dataset: Dataset;
+  /**
+   * Starts one more proxy for a pod of subset `measured` with the given listener, and a side for it;
+   * `stop` ends both.
+   */
+  openProxySide(
+    name: Side['name'],
+    podName: string,
+    tls: MeshProxyOptions['tls'],
+  ): Promise<{ proxy: MeshProxy; side: Side }>;
   stop(): Promise<void>;
 }
 
@@ -101,10 +115,13 @@ export async function startBenchEnvironment(
   log(`kas ${kas.info.version} ready at ${kas.info.url} in ${Date.now() - started} ms`);
   const caPem = await readFile(kas.info.caFile, 'utf8');
   const direct = openSide('direct', kas.info.url, caPem, kas.info.admin.token, options.connections);
-  let proxy: MeshProxy | undefined;
+  const opened: { proxy: MeshProxy; side?: Side }[] = [];
   const stop = async () => {
     await direct.pool.close();
-    await proxy?.stop();
+    for (const { proxy, side } of opened) {
+      await side?.pool.close();
+      await proxy.stop();
+    }
     await kas.stop();
     if (process.env.CTRLMESH_BENCH_KEEP === '1') log(`kept ${workDir}`);
     else await rm(workDir, { recursive: true, force: true });
@@ -136,35 +153,29 @@ export async function startBenchEnvironment(
         subsets: [{ name: 'measured', labels: { role: 'measured' }, routeRules: ['half'] }],
       },
     });
-    proxy = await startMeshProxy(kas.info, {
-      podName: 'bench-0',
-      podNamespace: 'bench-home',
-      podLabels: { app: 'bench', role: 'measured' },
-      virtualAppFile,
-      tokenFile,
-      workDir,
-      nodeArgs: options.proxyNodeArgs ?? [],
-      logLevel: 'warn',
-      readyTimeoutMs: 30_000,
-    });
-    const through = openSide(
-      'proxy',
-      proxy.origin,
-      await readFile(proxy.caFile, 'utf8'),
-      kas.info.admin.token,
-      options.connections,
-    );
-    return {
-      kas,
-      proxy,
-      direct,
-      through,
-      dataset,
-      stop: async () => {
-        await through.pool.close();
-        await stop();
-      },
+    const openProxySide: BenchEnvironment['openProxySide'] = async (name, podName, tls) => {
+      const entry: (typeof opened)[number] = {
+        proxy: await startMeshProxy(kas.info, {
+          podName,
+          podNamespace: 'bench-home',
+          podLabels: { app: 'bench', role: 'measured' },
+          virtualAppFile,
+          tokenFile,
+          workDir,
+          tls,
+          nodeArgs: options.proxyNodeArgs ?? [],
+          logLevel: 'warn',
+          readyTimeoutMs: 30_000,
+        }),
+      };
+      opened.push(entry);
+      const { caFile, origin } = entry.proxy;
+      const proxyCaPem = caFile === undefined ? undefined : await readFile(caFile, 'utf8');
+      entry.side = openSide(name, origin, proxyCaPem, kas.info.admin.token, options.connections);
+      return { proxy: entry.proxy, side: entry.side };
     };
+    const { proxy, side: through } = await openProxySide('proxy', 'bench-0', 'given');
+    return { kas, proxy, direct, through, dataset, openProxySide, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -2,12 +2,13 @@
  * Pass-through floor: what the proxy costs next to the least any Node.js proxy costs here.
  *
  * The GET target of issue #5 (p50 within 1.15x of direct) is held against a machine where the load
- * generator, the apiserver and the proxy share 2 cores. This run puts a third side beside direct
- * and the ControllerMesh proxy: `floor/bare-pass-through.mjs`, a Node.js HTTPS server that forwards
- * with undici and pipes the answer back, nothing else. The same 16-client GET load as
- * proxy-overhead.bench.ts runs against the three in rotating order (A B C, B C A, C A B, ...), and
- * the CPU the middle process spends per request is read from /proc. The floor's ratio is what no
- * Node.js proxy can beat on this machine; the gap between the floor and the proxy is ours.
+ * generator, the apiserver and the proxy share 2 cores. This run puts the ControllerMesh proxy beside
+ * direct and `floor/bare-pass-through.mjs`, a Node.js server that forwards with undici and pipes the
+ * answer back, nothing else; both serve HTTPS (as for in-cluster config) and, in a second process
+ * each, plain HTTP on loopback (the proxy's default listener). The same 16-client GET load runs
+ * against every side in rotating order (A B C D E, B C D E A, ...), and the CPU and peak RSS of each
+ * middle process are read from /proc. The floor's figures are what no Node.js proxy can beat on
+ * this machine; the gap between the floor and the proxy is ours.
  *
  * Run after `npm run build`: `npm run -w @ctrlmesh/bench bench:floor [-- --seconds=12]`.
  */
@@ -38,14 +39,15 @@ const { values: flags } = parseArgs({
 const clients = 16;
 const log = (line: string) => console.log(`bench: ${line}`);
 
-/** Starts the bare pass-through in front of kas; resolves once it listens. */
+/** Starts the bare pass-through in front of kas, over HTTPS or plain HTTP; resolves once it listens. */
 const startFloor = async (
   apiserver: string,
   apiserverCaFile: string,
   dir: string,
-): Promise<{ child: ChildProcess; origin: string; caPem: string }> => {
-  const certificate = await issueWebhookCertificate(dir, ['127.0.0.1']);
-  const portFile = path.join(dir, 'floor.port');
+  plain: boolean,
+): Promise<{ child: ChildProcess; origin: string; caPem: string | undefined }> => {
+  const certificate = plain ? undefined : await issueWebhookCertificate(dir, ['127.0.0.1']);
+  const portFile = path.join(dir, plain ? 'floor-plain.port' : 'floor.port');
   const child = spawn(
     process.execPath,
     [
@@ -53,9 +55,8 @@ const startFloor = async (
       path.join(import.meta.dirname, 'floor/bare-pass-through.mjs'),
       apiserver,
       apiserverCaFile,
-      path.join(dir, 'tls.crt'),
-      path.join(dir, 'tls.key'),
       portFile,
+      ...(plain ? [] : [path.join(dir, 'tls.crt'), path.join(dir, 'tls.key')]),
     ],
     { stdio: ['ignore', 'inherit', 'inherit'] },
   );
@@ -69,8 +70,8 @@ const startFloor = async (
   }
   return {
     child,
-    origin: `https://127.0.0.1:${readFileSync(portFile, 'utf8')}`,
-    caPem: certificate.caPem,
+    origin: `${plain ? 'http' : 'https'}://127.0.0.1:${readFileSync(portFile, 'utf8')}`,
+    caPem: certificate?.caPem,
   };
 };
 
@@ -95,15 +96,24 @@ const main = async () => {
     log,
   );
   const dir = await mkdtemp(path.join(tmpdir(), 'ctrlmesh-bench-floor-'));
-  let floor: Awaited<ReturnType<typeof startFloor>> | undefined;
-  let floorSide: Side | undefined;
+  const floors: Awaited<ReturnType<typeof startFloor>>[] = [];
+  const floorSides: Side[] = [];
   try {
-    floor = await startFloor(env.kas.info.url, env.kas.info.caFile, dir);
-    floorSide = openSide('floor', floor.origin, floor.caPem, env.kas.info.admin.token, clients);
+    const openFloor = async (name: Side['name'], plain: boolean) => {
+      const floor = await startFloor(env.kas.info.url, env.kas.info.caFile, dir, plain);
+      floors.push(floor);
+      const side = openSide(name, floor.origin, floor.caPem, env.kas.info.admin.token, clients);
+      floorSides.push(side);
+      return { side, middlePid: floor.child.pid };
+    };
+    const plainProxy = await env.openProxySide('proxy over HTTP', 'bench-plain', 'plain-http');
     const sides: SideTotals[] = [
       { label: 'direct', side: env.direct, middlePid: undefined },
-      { label: 'bare pass-through', side: floorSide, middlePid: floor.child.pid },
+      { label: 'bare pass-through', ...(await openFloor('floor', false)) },
       { label: 'ControllerMesh proxy', side: env.through, middlePid: env.proxy.pid },
+      // The proxy's default listener (plain HTTP on loopback), and the floor served the same way.
+      { label: 'bare, plain HTTP', ...(await openFloor('floor over HTTP', true)) },
+      { label: 'proxy, plain HTTP', side: plainProxy.side, middlePid: plainProxy.proxy.pid },
     ].map((s) => ({
       ...s,
       rss: s.middlePid === undefined ? undefined : new RssSampler(s.middlePid),
@@ -114,7 +124,9 @@ const main = async () => {
     }));
     const rounds = Number(flags.rounds);
     const roundMs = (Number(flags.seconds) * 1000) / rounds;
-    log(`GET: ${clients} clients, ${flags.seconds} s per side, direct / bare pass-through / proxy`);
+    log(
+      `GET: ${clients} clients, ${flags.seconds} s per side: ${sides.map((s) => s.label).join(' / ')}`,
+    );
     for (const s of sides) await getRound(s.side, env.dataset, clients, 1_000, undefined);
     for (let round = 0; round < rounds; round++) {
       for (let i = 0; i < sides.length; i++) {
@@ -176,8 +188,8 @@ const main = async () => {
     );
     log(`wrote ${file}`);
   } finally {
-    await floorSide?.pool.close();
-    floor?.child.kill('SIGTERM');
+    for (const side of floorSides) await side.pool.close();
+    for (const floor of floors) floor.child.kill('SIGTERM');
     await rm(dir, { recursive: true, force: true });
     await env.stop();
   }

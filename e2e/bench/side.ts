@@ -1,24 +1,24 @@
 import { Pool } from 'undici';
 
 /** Which way a request reaches the kube-apiserver: `floor` is the bare pass-through (pass-through-floor.bench.ts). */
-export type SideName = 'direct' | 'proxy' | 'floor';
+export type SideName = 'direct' | 'proxy' | 'floor' | 'proxy over HTTP' | 'floor over HTTP';
 
-/** One way to reach the apiserver: an HTTPS origin, its CA, and the token every request carries. */
+/** One way to reach the apiserver: an origin, its CA (none over plain HTTP), and the token every request carries. */
 export interface Side {
   readonly name: SideName;
   readonly origin: string;
-  readonly caPem: string;
+  readonly caPem: string | undefined;
   /** `authorization` and `accept` for every request; the proxy forwards them unchanged. */
   readonly headers: Record<string, string>;
   /** Keep-alive pool with one connection per concurrent client. */
   readonly pool: Pool;
 }
 
-/** Opens a side with `connections` keep-alive HTTPS connections (the CA is verified, as client-go does). */
+/** Opens a side with `connections` keep-alive connections (over HTTPS the CA is verified, as client-go does). */
 export const openSide = (
   name: SideName,
   origin: string,
-  caPem: string,
+  caPem: string | undefined,
   token: string,
   connections: number,
 ): Side => ({
@@ -26,7 +26,11 @@ export const openSide = (
   origin,
   caPem,
   headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
-  pool: new Pool(origin, { connections, pipelining: 1, connect: { ca: caPem } }),
+  pool: new Pool(origin, {
+    connections,
+    pipelining: 1,
+    connect: caPem === undefined ? {} : { ca: caPem },
+  }),
 });
 
 /** What a fully read response came to. */

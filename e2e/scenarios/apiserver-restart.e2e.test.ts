@@ -27,7 +27,10 @@ const getThroughProxy = (
   new Promise((resolve, reject) => {
     const req = request(
       `${proxy.origin}${urlPath}`,
-      { ca: readFileSync(proxy.caFile), headers: { authorization: `Bearer ${token}` } },
+      {
+        ca: proxy.caFile && readFileSync(proxy.caFile),
+        headers: { authorization: `Bearer ${token}` },
+      },
       (res) => {
         const parts: Buffer[] = [];
         res.on('data', (chunk: Buffer) => parts.push(chunk));

@@ -19,10 +19,10 @@ export interface MeshProxy {
   readonly podName: string;
   readonly port: number;
   readonly adminPort: number;
-  /** `https://127.0.0.1:<port>`, where the pod's controller reaches it. */
+  /** `https://127.0.0.1:<port>` (`http://` in `plain-http` mode), where the pod's controller reaches it. */
   readonly origin: string;
-  /** The CA of the proxy's serving certificate (PEM file), for clients to verify it. */
-  readonly caFile: string;
+  /** The CA of the proxy's serving certificate (PEM file), for clients to verify it; none in `plain-http` mode. */
+  readonly caFile: string | undefined;
   /** The current process id (it changes on `restart`). */
   readonly pid: number;
   /**
@@ -60,8 +60,12 @@ export interface MeshProxyOptions {
   stateFile?: string;
   /** Wait for /readyz (default); false for a proxy that is expected to fail closed. */
   waitReady?: boolean;
-  /** `given` (default): a certificate issued by kas; `self-signed`: one the proxy makes at start. */
-  tls?: 'given' | 'self-signed';
+  /**
+   * `given` (default): a certificate issued by kas; `self-signed`: one the proxy makes at start;
+   * `plain-http`: the proxy's own default listener, plain HTTP on loopback (for clients that send
+   * their token over HTTP, as undici does; client-go sends bearer tokens only over TLS).
+   */
+  tls?: 'given' | 'self-signed' | 'plain-http';
   /** Node flags for the proxy process, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
   /** `--log-level` (default `info`). */
@@ -141,14 +145,15 @@ export async function startMeshProxy(
     throw new Error(`${proxyBinary} is missing: run npm run build first`);
   const port = await freePort();
   const adminPort = await freePort();
-  const origin = `https://127.0.0.1:${port}`;
+  const plain = options.tls === 'plain-http';
+  const origin = `${plain ? 'http' : 'https'}://127.0.0.1:${port}`;
   const logFile = path.join(options.workDir, `${options.podName}.proxy.log`);
   const kubeconfig = path.join(options.workDir, `${options.podName}.kubeconfig`);
   const tlsDir = path.join(options.workDir, `${options.podName}-tls`);
   const caFile = path.join(tlsDir, 'ca.crt');
   await mkdir(tlsDir, { recursive: true });
   const selfSigned = options.tls === 'self-signed';
-  if (!selfSigned) await issueWebhookCertificate(tlsDir);
+  if (options.tls === undefined || options.tls === 'given') await issueWebhookCertificate(tlsDir);
   await writeFile(kubeconfig, controllerKubeconfig(origin, caFile, kas.admin.token));
   const args = [
     ...(options.nodeArgs ?? []),
@@ -161,12 +166,14 @@ export async function startMeshProxy(
       .map(([k, v]) => `${k}=${v}`)
       .join(',')}`,
     `--listen-port=${port}`,
-    ...(selfSigned
-      ? ['--tls-self-signed', `--tls-ca-out=${caFile}`]
-      : [
-          `--tls-cert-file=${path.join(tlsDir, 'tls.crt')}`,
-          `--tls-key-file=${path.join(tlsDir, 'tls.key')}`,
-        ]),
+    ...(plain
+      ? []
+      : selfSigned
+        ? ['--tls-self-signed', `--tls-ca-out=${caFile}`]
+        : [
+            `--tls-cert-file=${path.join(tlsDir, 'tls.crt')}`,
+            `--tls-key-file=${path.join(tlsDir, 'tls.key')}`,
+          ]),
     `--admin-port=${adminPort}`,
     `--upstream=${kas.url}`,
     `--upstream-ca-file=${kas.caFile}`,
@@ -222,7 +229,7 @@ export async function startMeshProxy(
     port,
     adminPort,
     origin,
-    caFile,
+    caFile: plain ? undefined : caFile,
     get pid() {
       return child.pid ?? -1;
     },

@@ -1,14 +1,16 @@
-// The least a Node.js proxy in front of the kube-apiserver can do: terminate HTTPS, forward the
-// request with undici over a keep-alive pool (certificate verified), pipe the answer back. No
-// routing, filtering, metrics or logs. pass-through-floor.bench.ts measures it beside the real
-// proxy, so the proxy's overhead can be read against what any Node.js proxy costs here.
+// The least a Node.js proxy in front of the kube-apiserver can do: terminate HTTPS (or serve plain
+// HTTP when given no certificate), forward the request with undici over a keep-alive pool
+// (certificate verified), pipe the answer back. No routing, filtering, metrics or logs.
+// pass-through-floor.bench.ts measures it beside the real proxy, so the proxy's overhead can be
+// read against what any Node.js proxy costs here.
 //
-// Usage: node bare-pass-through.mjs <apiserver URL> <apiserver CA file> <cert file> <key file> <port file>
+// Usage: node bare-pass-through.mjs <apiserver URL> <apiserver CA file> <port file> [<cert file> <key file>]
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:https';
+import * as http from 'node:http';
+import * as https from 'node:https';
 import { Pool } from 'undici';
 
-const [apiserver, caFile, certFile, keyFile, portFile] = process.argv.slice(2);
+const [apiserver, caFile, portFile, certFile, keyFile] = process.argv.slice(2);
 const upstream = new Pool(apiserver, {
   connections: 64,
   connect: { ca: readFileSync(caFile, 'utf8') },
@@ -16,28 +18,27 @@ const upstream = new Pool(apiserver, {
 // Per RFC 9110 §7.6.1, plus `host`, which undici sets for the apiserver.
 const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'te', 'host'];
 
-const server = createServer(
-  { cert: readFileSync(certFile), key: readFileSync(keyFile) },
-  async (req, res) => {
-    const headers = { ...req.headers };
-    for (const name of HOP_BY_HOP) delete headers[name];
-    try {
-      const answer = await upstream.request({
-        method: req.method,
-        path: req.url,
-        headers,
-        body: req,
-      });
-      const out = { ...answer.headers };
-      for (const name of HOP_BY_HOP) delete out[name];
-      res.writeHead(answer.statusCode, out);
-      answer.body.pipe(res);
-      res.on('close', () => answer.body.destroy());
-    } catch (error) {
-      res.writeHead(502).end(String(error));
-    }
-  },
-);
+const tls =
+  certFile === undefined ? undefined : { cert: readFileSync(certFile), key: readFileSync(keyFile) };
+const server = (tls === undefined ? http : https).createServer(tls ?? {}, async (req, res) => {
+  const headers = { ...req.headers };
+  for (const name of HOP_BY_HOP) delete headers[name];
+  try {
+    const answer = await upstream.request({
+      method: req.method,
+      path: req.url,
+      headers,
+      body: req,
+    });
+    const out = { ...answer.headers };
+    for (const name of HOP_BY_HOP) delete out[name];
+    res.writeHead(answer.statusCode, out);
+    answer.body.pipe(res);
+    res.on('close', () => answer.body.destroy());
+  } catch (error) {
+    res.writeHead(502).end(String(error));
+  }
+});
 // Written aside and renamed, so the port file never exists half-written.
 server.listen(0, '127.0.0.1', () => {
   writeFileSync(`${portFile}.partial`, String(server.address().port));
