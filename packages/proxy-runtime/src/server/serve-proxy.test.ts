@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Exchange } from '../pipeline/exchange.js';
 import { listen } from './listen.js';
-import { serveProxy } from './serve-proxy.js';
+import { SMALL_ANSWER_BYTES, serveProxy } from './serve-proxy.js';
 
 const servers: Server[] = [];
 afterEach(() => {
@@ -16,12 +16,15 @@ afterEach(() => {
 /** A stand-in for an apiserver answer that never ends. */
 const stalled = () => new Readable({ read: () => undefined });
 
-const serving = async (handler: (exchange: Exchange) => Promise<Readable>): Promise<string> => {
+const serving = async (
+  handler: (exchange: Exchange) => Promise<Readable>,
+  headers: Record<string, string> = {},
+): Promise<string> => {
   const server = createServer();
   servers.push(server);
   serveProxy(server, async (exchange) => ({
     status: 200,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: await handler(exchange),
   }));
   return `http://127.0.0.1:${(await listen(server, '127.0.0.1', 0)).port}`;
@@ -71,5 +74,58 @@ describe('serveProxy holdUpstream', () => {
     );
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(answer.destroyed).toBe(false);
+  });
+});
+
+describe('serveProxy answers', () => {
+  const object = '{"kind":"ConfigMap","metadata":{"name":"x"}}';
+  const inParts = (text: string) =>
+    Readable.from(text.match(/.{1,10}/g)!.map((p) => Buffer.from(p)));
+
+  it('sends a short answer of announced small size whole, with its length', async () => {
+    const origin = await serving(async () => inParts(object), {
+      'content-length': String(object.length),
+    });
+    const response = await fetch(`${origin}/api/v1/namespaces/a/configmaps/x`);
+    expect(response.headers.get('content-length')).toBe(String(object.length));
+    expect(response.headers.get('transfer-encoding')).toBeNull();
+    expect(await response.text()).toBe(object);
+  });
+
+  it('cuts the connection when a small answer fails while read, and keeps serving', async () => {
+    let fail = true;
+    const origin = await serving(
+      async () =>
+        fail
+          ? new Readable({
+              read() {
+                this.destroy(new Error('upstream reset'));
+              },
+            })
+          : Readable.from([Buffer.from(object)]),
+      { 'content-length': String(object.length) },
+    );
+    await expect(
+      fetch(`${origin}/api/v1/namespaces/a/configmaps/x`).then((r) => r.text()),
+    ).rejects.toThrow();
+    fail = false;
+    expect(await (await fetch(`${origin}/api/v1/namespaces/a/configmaps/x`)).text()).toBe(object);
+  });
+
+  it('streams an answer above the small size, or of unknown size, as it comes', async () => {
+    const sizes: Record<string, string>[] = [
+      { 'content-length': String(SMALL_ANSWER_BYTES + 1) },
+      {},
+    ];
+    for (const headers of sizes) {
+      const body = stalled();
+      body.push('{"kind":"ConfigMapList","items":[');
+      const origin = await serving(async () => body, headers);
+      const gone = new AbortController();
+      const response = await fetch(`${origin}/api/v1/configmaps`, { signal: gone.signal });
+      const first = await response.body!.getReader().read();
+      expect(Buffer.from(first.value!).toString()).toBe('{"kind":"ConfigMapList","items":[');
+      gone.abort();
+    }
   });
 });

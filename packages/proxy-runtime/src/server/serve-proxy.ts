@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { type Duplex, Readable } from 'node:stream';
+import { readBody } from '../http/read-body.js';
 import { logRecord, requestEnd } from '../observe/channels.js';
 import type { Exchange, ProxyRequest, ProxyResponse } from '../pipeline/exchange.js';
 import type { Handler } from '../pipeline/stage.js';
@@ -86,6 +87,16 @@ const run = async (handler: Handler, exchange: Exchange): Promise<ProxyResponse>
   }
 };
 
+/**
+ * Up to this size an answer the apiserver announced with its length is read whole and sent with one
+ * `end` (headers and body in one write, none of `pipe`'s listeners): most GETs are a few KiB, and
+ * this spares ~10 us of CPU each (bench:floor).
+ */
+export const SMALL_ANSWER_BYTES = 64 * 1024;
+
+const isSmall = (response: ProxyResponse): boolean =>
+  Number(response.headers['content-length']) <= SMALL_ANSWER_BYTES;
+
 /** Why an exchange is aborted once its response has closed (one instance: it carries no stack). */
 const RESPONSE_CLOSED = Object.freeze(new Error('the response to the controller has closed'));
 
@@ -128,11 +139,17 @@ const onRequest = async (
     return;
   }
   publishEnd(exchange, response.status, started);
+  const { body } = response;
+  if (!long && body instanceof Readable && isSmall(response)) {
+    // A failed read is a cut answer, as a failed pipe below: the client sees the connection close.
+    const bytes = await readBody(body, SMALL_ANSWER_BYTES).catch(() => undefined);
+    if (bytes === undefined) return void res.destroy();
+    return void res.writeHead(response.status, response.headers).end(bytes);
+  }
   res.writeHead(response.status, response.headers);
   // A watch may not produce its first event for a long time: send its headers at once. Anything else
   // sends them with its first bytes (a separate write per response cost measurable CPU in the bench).
   if (bucket === inFlight.long) res.flushHeaders();
-  const { body } = response;
   // The controller left while the apiserver answered: nobody to answer.
   if (gone && body instanceof Readable) return void body.destroy();
   if (body === null) return void res.end();
