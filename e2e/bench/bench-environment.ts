@@ -13,6 +13,9 @@ import {
 import { writeVirtualApp } from '../support/virtual-app-file.js';
 import { mustSendJson, openSide, type Side } from './side.js';
 
+/** The environment apps/proxy's README asks deployments to give the proxy (its "Memory" section). */
+export const PROXY_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' };
+
 /** Label on every namespace the benchmark makes; its value says which half it is in. */
 export const halfLabel = 'bench.ctrlmesh.io/half';
 
@@ -164,6 +167,7 @@ export async function startBenchEnvironment(
           workDir,
           tls,
           nodeArgs: options.proxyNodeArgs ?? [],
+          env: PROXY_ENV,
           logLevel: 'warn',
           readyTimeoutMs: 30_000,
         }),

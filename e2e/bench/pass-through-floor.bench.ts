@@ -20,7 +20,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { issueWebhookCertificate } from '../support/webhook-certificate.js';
-import { startBenchEnvironment } from './bench-environment.js';
+import { PROXY_ENV, startBenchEnvironment } from './bench-environment.js';
 import { summarize } from './latency.js';
 import { cpuMs } from './process-cpu.js';
 import { writeResult } from './report.js';
@@ -58,7 +58,8 @@ const startFloor = async (
       portFile,
       ...(plain ? [] : [path.join(dir, 'tls.crt'), path.join(dir, 'tls.key')]),
     ],
-    { stdio: ['ignore', 'inherit', 'inherit'] },
+    // The proxy's recommended environment, so both sides' memory is read under the same malloc.
+    { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...PROXY_ENV } },
   );
   const deadline = Date.now() + 10_000;
   while (!existsSync(portFile)) {

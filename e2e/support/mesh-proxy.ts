@@ -68,6 +68,8 @@ export interface MeshProxyOptions {
   tls?: 'given' | 'self-signed' | 'plain-http';
   /** Node flags for the proxy process, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
+  /** Environment for the proxy process on top of this process's own. */
+  env?: Record<string, string>;
   /** `--log-level` (default `info`). */
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   /** Bound on the wait for /readyz (default 20 s). */
@@ -185,7 +187,10 @@ export async function startMeshProxy(
   let child: ChildProcess;
   const launch = () => {
     const log = openSync(logFile, 'a');
-    child = spawn(process.execPath, args, { stdio: ['ignore', log, log] });
+    child = spawn(process.execPath, args, {
+      stdio: ['ignore', log, log],
+      env: { ...process.env, ...options.env },
+    });
     closeSync(log);
     // 'exit' handlers must be synchronous: a last resort when nobody called stop.
     const killOnExit = () => child.kill('SIGKILL');
