@@ -1,0 +1,147 @@
+/**
+ * Pipeline cost: the CPU the proxy spends per GET beyond what a bare pass-through spends, without
+ * kas, TLS or other processes' noise in the figure.
+ *
+ * The kas benchmarks share 2 cores between the load generator, kas and the proxy, so their CPU
+ * figures move by ±10% from run to run, more than most single changes to the proxy are worth. Here
+ * `pipeline/stand-in-apiserver.mjs` answers every GET at once with the same ~1.1 KB ConfigMap, and
+ * two processes stand in front of it over plain HTTP: `floor/bare-pass-through.mjs` (forward and
+ * pipe back, nothing else) and `pipeline/static-proxy.mjs` (proxy-runtime as apps/proxy builds it,
+ * with namespace labels given instead of watched). The same 16-client GET load runs against the
+ * stand-in directly and through each, in rotating rounds, and each middle process's CPU per GET is
+ * read from /proc. The proxy's figure minus the floor's is what the proxy's own pipeline costs.
+ *
+ * Run after `npm run build`: `npm run -w @ctrlmesh/bench bench:pipeline [-- --seconds=15]`.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import type { Dataset } from './bench-environment.js';
+import { cpuMs } from './process-cpu.js';
+import { writeResult } from './report.js';
+import { getRound } from './scenarios/get-object.js';
+import { openSide, type Side } from './side.js';
+
+const { values: flags } = parseArgs({
+  options: { seconds: { type: 'string', default: '15' }, rounds: { type: 'string', default: '5' } },
+});
+const clients = 16;
+// The stand-in answers any name; these keep the GETs in the measured slice.
+const dataset: Dataset = { measured: ['bench-in-00'], other: [], names: ['cm-0000', 'cm-0001'] };
+
+/** Starts `script` with `args` and the path of a port file it writes once it listens. */
+const startChild = async (
+  script: string,
+  args: string[],
+  portFile: string,
+): Promise<{ child: ChildProcess; origin: string }> => {
+  const child = spawn(
+    process.execPath,
+    [path.join(import.meta.dirname, script), ...args, portFile],
+    {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+  const deadline = Date.now() + 15_000;
+  while (!existsSync(portFile)) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${script} did not start`);
+    }
+    await sleep(50);
+  }
+  return { child, origin: `http://127.0.0.1:${readFileSync(portFile, 'utf8')}` };
+};
+
+interface Totals {
+  readonly label: string;
+  readonly side: Side;
+  readonly pid: number | undefined;
+  requests: number;
+  ms: number;
+  cpuMs: number;
+}
+
+const main = async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'ctrlmesh-bench-pipeline-'));
+  const children: ChildProcess[] = [];
+  const sides: Totals[] = [];
+  try {
+    const start = async (script: string, args: string[], name: string) => {
+      const started = await startChild(script, args, path.join(dir, `${name}.port`));
+      children.push(started.child);
+      return started;
+    };
+    const apiserver = await start('pipeline/stand-in-apiserver.mjs', [], 'apiserver');
+    const floor = await start(
+      'floor/bare-pass-through.mjs',
+      [apiserver.origin, '/dev/null'],
+      'floor',
+    );
+    const proxy = await start('pipeline/static-proxy.mjs', [apiserver.origin, dir], 'proxy');
+    const open = (label: string, name: Side['name'], origin: string, pid: number | undefined) =>
+      sides.push({
+        label,
+        side: openSide(name, origin, undefined, 'bench-token', clients),
+        pid,
+        requests: 0,
+        ms: 0,
+        cpuMs: 0,
+      });
+    open('direct', 'direct', apiserver.origin, undefined);
+    open('bare pass-through', 'floor over HTTP', floor.origin, floor.child.pid);
+    open('ControllerMesh proxy', 'proxy over HTTP', proxy.origin, proxy.child.pid);
+    const rounds = Number(flags.rounds);
+    const roundMs = (Number(flags.seconds) * 1000) / rounds;
+    console.log(`bench: GET, ${clients} clients, ${flags.seconds} s per side, stand-in apiserver`);
+    for (const s of sides) await getRound(s.side, dataset, clients, 1_000, undefined);
+    for (let round = 0; round < rounds; round++) {
+      for (let i = 0; i < sides.length; i++) {
+        const s = sides[(round + i) % sides.length]!;
+        const before = s.pid === undefined ? 0 : cpuMs(s.pid);
+        const result = await getRound(s.side, dataset, clients, roundMs, undefined);
+        if (result.errors > 0) throw new Error(`${s.label}: ${result.errors} GETs failed`);
+        if (s.pid !== undefined) s.cpuMs += cpuMs(s.pid) - before;
+        s.requests += result.requests;
+        s.ms += result.ms;
+      }
+    }
+    const figures = sides.map((s) => ({
+      side: s.label,
+      requestsPerSecond: Math.round((s.requests / s.ms) * 1000),
+      cpuUsPerGet: s.pid === undefined ? undefined : (s.cpuMs * 1000) / s.requests,
+    }));
+    const [, floorCpu, proxyCpu] = figures.map((f) => f.cpuUsPerGet ?? 0);
+    console.log('\n| side                 | req/s | CPU per GET in the middle |');
+    console.log('|----------------------|-------|---------------------------|');
+    for (const f of figures) {
+      const cpu = f.cpuUsPerGet === undefined ? '-' : `${f.cpuUsPerGet.toFixed(1)} us`;
+      console.log(
+        `| ${f.side.padEnd(20)} | ${String(f.requestsPerSecond).padStart(5)} | ${cpu.padStart(25)} |`,
+      );
+    }
+    console.log(`\nthe proxy's own pipeline: ${(proxyCpu! - floorCpu!).toFixed(1)} us per GET`);
+    const file = await writeResult(
+      path.join(import.meta.dirname, 'bench-results'),
+      'pipeline-cost',
+      {
+        startedAt: new Date().toISOString(),
+        clients,
+        secondsPerSide: Number(flags.seconds),
+        figures,
+        pipelineUsPerGet: proxyCpu! - floorCpu!,
+      },
+    );
+    console.log(`bench: wrote ${file}`);
+  } finally {
+    for (const s of sides) await s.side.pool.close();
+    for (const child of children) child.kill('SIGTERM');
+    await rm(dir, { recursive: true, force: true });
+  }
+};
+
+await main();
