@@ -11,7 +11,8 @@
  * stand-in directly and through each, in rotating rounds, and each middle process's CPU per GET is
  * read from /proc. The proxy's figure minus the floor's is what the proxy's own pipeline costs.
  *
- * Run after `npm run build`: `npm run -w @ctrlmesh/bench bench:pipeline [-- --seconds=15]`.
+ * Run after `npm run build`: `npm run -w @ctrlmesh/bench bench:pipeline [-- --seconds=15]`;
+ * `--proxy-node-arg=--cpu-prof` (repeatable) passes a flag to the proxy's node.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -27,7 +28,11 @@ import { getRound } from './scenarios/get-object.js';
 import { openSide, type Side } from './side.js';
 
 const { values: flags } = parseArgs({
-  options: { seconds: { type: 'string', default: '15' }, rounds: { type: 'string', default: '5' } },
+  options: {
+    seconds: { type: 'string', default: '15' },
+    rounds: { type: 'string', default: '5' },
+    'proxy-node-arg': { type: 'string', multiple: true, default: [] },
+  },
 });
 const clients = 16;
 // The stand-in answers any name; these keep the GETs in the measured slice.
@@ -38,13 +43,12 @@ const startChild = async (
   script: string,
   args: string[],
   portFile: string,
+  nodeArgs: string[] = [],
 ): Promise<{ child: ChildProcess; origin: string }> => {
   const child = spawn(
     process.execPath,
-    [path.join(import.meta.dirname, script), ...args, portFile],
-    {
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
+    [...nodeArgs, path.join(import.meta.dirname, script), ...args, portFile],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
   );
   const deadline = Date.now() + 15_000;
   while (!existsSync(portFile)) {
@@ -71,8 +75,8 @@ const main = async () => {
   const children: ChildProcess[] = [];
   const sides: Totals[] = [];
   try {
-    const start = async (script: string, args: string[], name: string) => {
-      const started = await startChild(script, args, path.join(dir, `${name}.port`));
+    const start = async (script: string, args: string[], name: string, nodeArgs?: string[]) => {
+      const started = await startChild(script, args, path.join(dir, `${name}.port`), nodeArgs);
       children.push(started.child);
       return started;
     };
@@ -82,7 +86,12 @@ const main = async () => {
       [apiserver.origin, '/dev/null'],
       'floor',
     );
-    const proxy = await start('pipeline/static-proxy.mjs', [apiserver.origin, dir], 'proxy');
+    const proxy = await start(
+      'pipeline/static-proxy.mjs',
+      [apiserver.origin, dir],
+      'proxy',
+      flags['proxy-node-arg'],
+    );
     const open = (label: string, name: Side['name'], origin: string, pid: number | undefined) =>
       sides.push({
         label,
