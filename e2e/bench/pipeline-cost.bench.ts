@@ -10,6 +10,8 @@
  * with namespace labels given instead of watched). The same 16-client GET load runs against the
  * stand-in directly and through each, in rotating rounds, and each middle process's CPU per GET is
  * read from /proc. The proxy's figure minus the floor's is what the proxy's own pipeline costs.
+ * Both run with V8's default heap sizing; `--proxy-node-arg=--semi-space-growth-factor=1` adds the
+ * heap flag apps/proxy sets for itself (about 5 us per GET).
  *
  * Run after `npm run build`: `npm run -w @ctrlmesh/bench bench:pipeline [-- --seconds=15]`;
  * `--proxy-node-arg=--cpu-prof` (repeatable) passes a flag to the proxy's node.

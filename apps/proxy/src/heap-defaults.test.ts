@@ -17,5 +17,8 @@ describe('applyHeapDefaults', () => {
     const { set, setFlags } = recorder();
     applyHeapDefaults(['--heap_growing_percent=50'], setFlags);
     expect(set).toEqual(['--semi-space-growth-factor=1']);
+    expect(applyHeapDefaults(['--semi-space-growth-factor=2'], setFlags)).toEqual([
+      '--heap-growing-percent=100',
+    ]);
   });
 });
