@@ -27,7 +27,8 @@ export interface MeshProxy {
   readonly pid: number;
   /**
    * A kubeconfig for the pod's controller: the proxy as an HTTPS server (client-go sends bearer
-   * tokens only over TLS), its CA, and the admin's own token, which the proxy forwards unchanged.
+   * tokens only over TLS), its CA, and the admin's own token, which the proxy forwards unchanged;
+   * the plain `http://` origin and no CA in `plain-http` mode.
    */
   readonly kubeconfig: string;
   readonly logFile: string;
@@ -123,13 +124,18 @@ export async function grantProxyIdentity(
   return tokenFile;
 }
 
-/** A kubeconfig that reaches `server` over TLS verified with `caFile`, as `token`. */
-const controllerKubeconfig = (server: string, caFile: string, token: string): string =>
+/** A kubeconfig that reaches `server` as `token`, over TLS verified with `caFile` when given. */
+const controllerKubeconfig = (server: string, caFile: string | undefined, token: string): string =>
   stringify({
     apiVersion: 'v1',
     kind: 'Config',
     'current-context': 'mesh',
-    clusters: [{ name: 'mesh', cluster: { server, 'certificate-authority': caFile } }],
+    clusters: [
+      {
+        name: 'mesh',
+        cluster: caFile === undefined ? { server } : { server, 'certificate-authority': caFile },
+      },
+    ],
     users: [{ name: 'controller', user: { token } }],
     contexts: [{ name: 'mesh', context: { cluster: 'mesh', user: 'controller' } }],
   });
@@ -152,9 +158,10 @@ export async function startMeshProxy(
   const logFile = path.join(options.workDir, `${options.podName}.proxy.log`);
   const kubeconfig = path.join(options.workDir, `${options.podName}.kubeconfig`);
   const tlsDir = path.join(options.workDir, `${options.podName}-tls`);
-  const caFile = path.join(tlsDir, 'ca.crt');
-  await mkdir(tlsDir, { recursive: true });
+  const caPath = path.join(tlsDir, 'ca.crt');
+  const caFile = plain ? undefined : caPath;
   const selfSigned = options.tls === 'self-signed';
+  if (!plain) await mkdir(tlsDir, { recursive: true });
   if (options.tls === undefined || options.tls === 'given') await issueWebhookCertificate(tlsDir);
   await writeFile(kubeconfig, controllerKubeconfig(origin, caFile, kas.admin.token));
   const args = [
@@ -171,7 +178,7 @@ export async function startMeshProxy(
     ...(plain
       ? []
       : selfSigned
-        ? ['--tls-self-signed', `--tls-ca-out=${caFile}`]
+        ? ['--tls-self-signed', `--tls-ca-out=${caPath}`]
         : [
             `--tls-cert-file=${path.join(tlsDir, 'tls.crt')}`,
             `--tls-key-file=${path.join(tlsDir, 'tls.key')}`,
@@ -234,7 +241,7 @@ export async function startMeshProxy(
     port,
     adminPort,
     origin,
-    caFile: plain ? undefined : caFile,
+    caFile,
     get pid() {
       return child.pid ?? -1;
     },

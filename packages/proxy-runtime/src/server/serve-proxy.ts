@@ -90,7 +90,7 @@ const run = async (handler: Handler, exchange: Exchange): Promise<ProxyResponse>
 /**
  * Up to this size an answer the apiserver announced with its length is read whole and sent with one
  * `end` (headers and body in one write, none of `pipe`'s listeners): most GETs are a few KiB, and
- * this spares ~10 us of CPU each (bench:floor).
+ * this spares ~10 us of CPU each (measured on serve-proxy alone, 16 clients on loopback).
  */
 export const SMALL_ANSWER_BYTES = 64 * 1024;
 
