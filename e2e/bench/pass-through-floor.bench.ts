@@ -5,9 +5,9 @@
  * generator, the apiserver and the proxy share 2 cores. This run puts the ControllerMesh proxy beside
  * direct and `floor/bare-pass-through.mjs`, a Node.js server that forwards with undici and pipes the
  * answer back, nothing else; both serve HTTPS (as for in-cluster config) and, in a second process
- * each, plain HTTP on loopback (the proxy's default listener). The same 16-client GET load runs
- * against every side in rotating order (A B C D E, B C D E A, ...), and the CPU and peak RSS of each
- * middle process are read from /proc. The floor's figures are what no Node.js proxy can beat on
+ * each, plain HTTP on loopback (the proxy's default listener). The same GET load (16 clients, or
+ * `--clients`) runs against every side in rotating order (A B C D E, B C D E A, ...), and the CPU
+ * and peak RSS of each middle process are read from /proc. The floor's figures are what no Node.js proxy can beat on
  * this machine; the gap between the floor and the proxy is ours.
  *
  * Run after `npm run build`: `npm run -w @ctrlmesh/bench bench:floor [-- --seconds=12]`.
@@ -32,11 +32,13 @@ const { values: flags } = parseArgs({
   options: {
     seconds: { type: 'string', default: '12' },
     rounds: { type: 'string', default: '6' },
+    // 1 shows each side's latency per request without queueing.
+    clients: { type: 'string', default: '16' },
     // Node flags for the bare pass-through, e.g. the heap settings apps/proxy applies to itself.
     'floor-node-arg': { type: 'string', multiple: true, default: [] },
   },
 });
-const clients = 16;
+const clients = Number(flags.clients);
 const log = (line: string) => console.log(`bench: ${line}`);
 
 /** Starts the bare pass-through in front of kas, over HTTPS or plain HTTP; resolves once it listens. */
