@@ -10,14 +10,17 @@ import {
   type MeshProxyOptions,
   startMeshProxy,
 } from '../support/mesh-proxy.js';
-import { writeVirtualApp } from '../support/virtual-app-file.js';
 import { mustSendJson, openSide, type Side } from './side.js';
 
 /** The environment apps/proxy's README asks deployments to give the proxy (its "Memory" section). */
 export const PROXY_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' };
 
-/** Label on every namespace the benchmark makes; its value says which half it is in. */
+/**
+ * Label on every namespace the benchmark makes; its value says which half it is in. The routes
+ * (bench-virtualapp.json, also used by bench:pipeline) give the `measured` half to subset `measured`.
+ */
 export const halfLabel = 'bench.ctrlmesh.io/half';
+const virtualAppFile = path.join(import.meta.dirname, 'bench-virtualapp.json');
 
 /** The namespaces and objects the benchmark works on. */
 export interface Dataset {
@@ -138,24 +141,6 @@ export async function startBenchEnvironment(
       `seeded ${dataset.measured.length + dataset.other.length} namespaces x ${dataset.names.length} ConfigMaps in ${Date.now() - seeding} ms`,
     );
     await mustSendJson(direct, 'POST', '/api/v1/namespaces', { metadata: { name: 'bench-home' } });
-    const virtualAppFile = path.join(workDir, 'virtualapp.yaml');
-    await writeVirtualApp(virtualAppFile, {
-      apiVersion: 'ctrlmesh.io/v1alpha1',
-      kind: 'VirtualApp',
-      metadata: { name: 'bench', namespace: 'bench-home' },
-      spec: {
-        selector: { matchLabels: { app: 'bench' } },
-        route: {
-          subRules: [
-            {
-              name: 'half',
-              match: [{ namespaceSelector: { matchLabels: { [halfLabel]: 'measured' } } }],
-            },
-          ],
-        },
-        subsets: [{ name: 'measured', labels: { role: 'measured' }, routeRules: ['half'] }],
-      },
-    });
     const openProxySide: BenchEnvironment['openProxySide'] = async (name, podName, tls) => {
       const entry: (typeof opened)[number] = {
         proxy: await startMeshProxy(kas.info, {

@@ -90,7 +90,7 @@ const main = async () => {
     );
     const proxy = await start(
       'pipeline/static-proxy.mjs',
-      [apiserver.origin, dir],
+      [apiserver.origin],
       'proxy',
       flags['proxy-node-arg'],
     );

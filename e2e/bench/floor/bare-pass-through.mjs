@@ -5,10 +5,11 @@
 // read against what any Node.js proxy costs here.
 //
 // Usage: node bare-pass-through.mjs <apiserver URL> <apiserver CA file> <port file> [<cert file> <key file>]
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { Pool } from 'undici';
+import { serveOnLoopback } from '../loopback-server.mjs';
 
 const [apiserver, caFile, portFile, certFile, keyFile] = process.argv.slice(2);
 const upstream = new Pool(apiserver, {
@@ -39,13 +40,4 @@ const server = (tls === undefined ? http : https).createServer(tls ?? {}, async 
     res.writeHead(502).end(String(error));
   }
 });
-// Written aside and renamed, so the port file never exists half-written.
-server.listen(0, '127.0.0.1', () => {
-  writeFileSync(`${portFile}.partial`, String(server.address().port));
-  renameSync(`${portFile}.partial`, portFile);
-});
-process.on('SIGTERM', () => {
-  server.close();
-  server.closeAllConnections();
-  void upstream.close();
-});
+serveOnLoopback(server, portFile, () => void upstream.close());

@@ -3,8 +3,8 @@
 // only thing measured. Plain HTTP on loopback: the TLS legs are pass-through-floor.bench.ts's part.
 //
 // Usage: node stand-in-apiserver.mjs <port file>
-import { renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { serveOnLoopback } from '../loopback-server.mjs';
 
 const [portFile] = process.argv.slice(2);
 const object = Buffer.from(
@@ -31,11 +31,4 @@ const headers = {
 const server = createServer((_req, res) => {
   res.writeHead(200, headers).end(object);
 });
-server.listen(0, '127.0.0.1', () => {
-  writeFileSync(`${portFile}.partial`, String(server.address().port));
-  renameSync(`${portFile}.partial`, portFile);
-});
-process.on('SIGTERM', () => {
-  server.close();
-  server.closeAllConnections();
-});
+serveOnLoopback(server, portFile);
