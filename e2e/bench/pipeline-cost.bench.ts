@@ -83,6 +83,7 @@ const main = async () => {
       return started;
     };
     const apiserver = await start('pipeline/stand-in-apiserver.mjs', [], 'apiserver');
+    // No CA for the pass-through's upstream: the stand-in speaks plain HTTP.
     const floor = await start(
       'floor/bare-pass-through.mjs',
       [apiserver.origin, '/dev/null'],
