@@ -12,20 +12,17 @@
  *
  * Run after `npm run build`: `npm run -w @ctrlmesh/bench bench:floor [-- --seconds=12]`.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { issueWebhookCertificate } from '../support/webhook-certificate.js';
 import { PROXY_ENV, startBenchEnvironment } from './bench-environment.js';
+import { type HelperProcess, startHelper } from './helper-process.js';
 import { summarize } from './latency.js';
-import { cpuMs } from './process-cpu.js';
+import { type MiddleSide, measureMiddles, middleCpuUsPerRequest } from './middle-rounds.js';
 import { writeResult } from './report.js';
 import { RssSampler } from './rss-sampler.js';
-import { getRound } from './scenarios/get-object.js';
 import { openSide, type Side } from './side.js';
 
 const { values: flags } = parseArgs({
@@ -47,49 +44,25 @@ const startFloor = async (
   apiserverCaFile: string,
   dir: string,
   plain: boolean,
-): Promise<{ child: ChildProcess; origin: string; caPem: string | undefined }> => {
+): Promise<HelperProcess & { origin: string; caPem: string | undefined }> => {
   const certificate = plain ? undefined : await issueWebhookCertificate(dir, ['127.0.0.1']);
-  const portFile = path.join(dir, plain ? 'floor-plain.port' : 'floor.port');
-  const child = spawn(
-    process.execPath,
+  const helper = await startHelper(
+    'floor/bare-pass-through.mjs',
     [
-      ...flags['floor-node-arg'],
-      path.join(import.meta.dirname, 'floor/bare-pass-through.mjs'),
       apiserver,
       apiserverCaFile,
-      portFile,
       ...(plain ? [] : [path.join(dir, 'tls.crt'), path.join(dir, 'tls.key')]),
     ],
+    path.join(dir, plain ? 'floor-plain.port' : 'floor.port'),
     // The proxy's recommended environment, so both sides' memory is read under the same malloc.
-    { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...PROXY_ENV } },
+    { nodeArgs: flags['floor-node-arg'], env: PROXY_ENV },
   );
-  const deadline = Date.now() + 10_000;
-  while (!existsSync(portFile)) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error('the bare pass-through did not start');
-    }
-    await sleep(50);
-  }
   return {
-    child,
-    origin: `${plain ? 'http' : 'https'}://127.0.0.1:${readFileSync(portFile, 'utf8')}`,
+    ...helper,
+    origin: `${plain ? 'http' : 'https'}://127.0.0.1:${helper.port}`,
     caPem: certificate?.caPem,
   };
 };
-
-interface SideTotals {
-  /** How the report names it. */
-  readonly label: string;
-  readonly side: Side;
-  /** The process between client and apiserver, whose CPU and memory are read; none for direct. */
-  readonly middlePid: number | undefined;
-  readonly rss: RssSampler | undefined;
-  latencies: number[];
-  requests: number;
-  ms: number;
-  cpuMs: number;
-}
 
 const main = async () => {
   const startedAt = new Date().toISOString();
@@ -110,52 +83,41 @@ const main = async () => {
       return { side, middlePid: floor.child.pid };
     };
     const plainProxy = await env.openProxySide('proxy over HTTP', 'bench-plain', 'plain-http');
-    const sides: SideTotals[] = [
+    const sides: MiddleSide[] = [
       { label: 'direct', side: env.direct, middlePid: undefined },
       { label: 'bare pass-through', ...(await openFloor('floor', false)) },
       { label: 'ControllerMesh proxy', side: env.through, middlePid: env.proxy.pid },
       // The proxy's default listener (plain HTTP on loopback), and the floor served the same way.
       { label: 'bare, plain HTTP', ...(await openFloor('floor over HTTP', true)) },
       { label: 'proxy, plain HTTP', side: plainProxy.side, middlePid: plainProxy.proxy.pid },
-    ].map((s) => ({
-      ...s,
-      rss: s.middlePid === undefined ? undefined : new RssSampler(s.middlePid),
-      latencies: [],
-      requests: 0,
-      ms: 0,
-      cpuMs: 0,
-    }));
-    const rounds = Number(flags.rounds);
-    const roundMs = (Number(flags.seconds) * 1000) / rounds;
+    ];
+    // Sampled over the whole run; each middle process idles while the others are measured.
+    const rss = sides.map((s) =>
+      s.middlePid === undefined ? undefined : new RssSampler(s.middlePid),
+    );
     log(
       `GET: ${clients} clients, ${flags.seconds} s per side: ${sides.map((s) => s.label).join(' / ')}`,
     );
-    for (const s of sides) await getRound(s.side, env.dataset, clients, 1_000, undefined);
-    for (let round = 0; round < rounds; round++) {
-      for (let i = 0; i < sides.length; i++) {
-        const s = sides[(round + i) % sides.length]!;
-        const cpuBefore = s.middlePid === undefined ? 0 : cpuMs(s.middlePid);
-        const result = await getRound(s.side, env.dataset, clients, roundMs, s.latencies);
-        if (s.middlePid !== undefined) s.cpuMs += cpuMs(s.middlePid) - cpuBefore;
-        s.requests += result.requests;
-        s.ms += result.ms;
-        await sleep(200);
-      }
-    }
-    const latencies = sides.map((s) => summarize(s.latencies));
+    const totals = await measureMiddles(sides, {
+      dataset: env.dataset,
+      clients,
+      seconds: Number(flags.seconds),
+      rounds: Number(flags.rounds),
+      pauseMs: 200,
+    });
+    const latencies = totals.map((t) => summarize(t.latencies));
     const direct = latencies[0]!;
     const figures = sides.map((s, i) => {
       const latency = latencies[i]!;
+      const total = totals[i]!;
       return {
         side: s.label,
-        requestsPerSecond: Math.round((s.requests / s.ms) * 1000),
+        requestsPerSecond: Math.round((total.requests / total.ms) * 1000),
         p50Ms: latency.p50,
         p99Ms: latency.p99,
         p50Ratio: latency.p50 / direct.p50,
-        middleCpuUsPerRequest:
-          s.middlePid === undefined ? undefined : (s.cpuMs * 1000) / s.requests,
-        // Sampled over the whole run; each middle process idles while the others are measured.
-        middleRssPeakMiB: s.rss?.stop().start?.peakMiB,
+        middleCpuUsPerRequest: middleCpuUsPerRequest(s, total),
+        middleRssPeakMiB: rss[i]?.stop().start?.peakMiB,
       };
     });
     console.log('');
@@ -168,9 +130,9 @@ const main = async () => {
     for (const f of figures) {
       const cpu =
         f.middleCpuUsPerRequest === undefined ? '-' : `${f.middleCpuUsPerRequest.toFixed(0)} us`;
-      const rss = f.middleRssPeakMiB === undefined ? '-' : `${f.middleRssPeakMiB.toFixed(0)} MiB`;
+      const peak = f.middleRssPeakMiB === undefined ? '-' : `${f.middleRssPeakMiB.toFixed(0)} MiB`;
       console.log(
-        `| ${f.side.padEnd(20)} | ${String(f.requestsPerSecond).padStart(5)} | ${f.p50Ms.toFixed(2).padStart(6)} | ${f.p99Ms.toFixed(1).padStart(6)} | ${f.p50Ratio.toFixed(2).padStart(12)} | ${cpu.padStart(25)} | ${rss.padStart(8)} |`,
+        `| ${f.side.padEnd(20)} | ${String(f.requestsPerSecond).padStart(5)} | ${f.p50Ms.toFixed(2).padStart(6)} | ${f.p99Ms.toFixed(1).padStart(6)} | ${f.p50Ratio.toFixed(2).padStart(12)} | ${cpu.padStart(25)} | ${peak.padStart(8)} |`,
       );
     }
     console.log('');

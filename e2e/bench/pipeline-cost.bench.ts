@@ -16,17 +16,15 @@
  * Run after `npm run build`: `npm run -w @ctrlmesh/bench bench:pipeline [-- --seconds=15]`;
  * `--proxy-node-arg=--cpu-prof` (repeatable) passes a flag to the proxy's node.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { Dataset } from './bench-environment.js';
-import { cpuMs } from './process-cpu.js';
+import { startHelper } from './helper-process.js';
+import { type MiddleSide, measureMiddles, middleCpuUsPerRequest } from './middle-rounds.js';
 import { writeResult } from './report.js';
-import { getRound } from './scenarios/get-object.js';
 import { openSide, type Side } from './side.js';
 
 const { values: flags } = parseArgs({
@@ -40,47 +38,16 @@ const clients = 16;
 // The stand-in answers any name; these keep the GETs in the measured slice.
 const dataset: Dataset = { measured: ['bench-in-00'], other: [], names: ['cm-0000', 'cm-0001'] };
 
-/** Starts `script` with `args` and the path of a port file it writes once it listens. */
-const startChild = async (
-  script: string,
-  args: string[],
-  portFile: string,
-  nodeArgs: string[] = [],
-): Promise<{ child: ChildProcess; origin: string }> => {
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs, path.join(import.meta.dirname, script), ...args, portFile],
-    { stdio: ['ignore', 'inherit', 'inherit'] },
-  );
-  const deadline = Date.now() + 15_000;
-  while (!existsSync(portFile)) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`${script} did not start`);
-    }
-    await sleep(50);
-  }
-  return { child, origin: `http://127.0.0.1:${readFileSync(portFile, 'utf8')}` };
-};
-
-interface Totals {
-  readonly label: string;
-  readonly side: Side;
-  readonly pid: number | undefined;
-  requests: number;
-  ms: number;
-  cpuMs: number;
-}
-
 const main = async () => {
+  const startedAt = new Date().toISOString();
   const dir = await mkdtemp(path.join(tmpdir(), 'ctrlmesh-bench-pipeline-'));
   const children: ChildProcess[] = [];
-  const sides: Totals[] = [];
+  const sides: MiddleSide[] = [];
   try {
     const start = async (script: string, args: string[], name: string, nodeArgs?: string[]) => {
-      const started = await startChild(script, args, path.join(dir, `${name}.port`), nodeArgs);
-      children.push(started.child);
-      return started;
+      const helper = await startHelper(script, args, path.join(dir, `${name}.port`), { nodeArgs });
+      children.push(helper.child);
+      return { pid: helper.child.pid, origin: `http://127.0.0.1:${helper.port}` };
     };
     const apiserver = await start('pipeline/stand-in-apiserver.mjs', [], 'apiserver');
     // No CA for the pass-through's upstream: the stand-in speaks plain HTTP.
@@ -95,39 +62,30 @@ const main = async () => {
       'proxy',
       flags['proxy-node-arg'],
     );
-    const open = (label: string, name: Side['name'], origin: string, pid: number | undefined) =>
+    const open = (label: string, name: Side['name'], origin: string, middlePid?: number) =>
       sides.push({
         label,
         side: openSide(name, origin, undefined, 'bench-token', clients),
-        pid,
-        requests: 0,
-        ms: 0,
-        cpuMs: 0,
+        middlePid,
       });
-    open('direct', 'direct', apiserver.origin, undefined);
-    open('bare pass-through', 'floor over HTTP', floor.origin, floor.child.pid);
-    open('ControllerMesh proxy', 'proxy over HTTP', proxy.origin, proxy.child.pid);
-    const rounds = Number(flags.rounds);
-    const roundMs = (Number(flags.seconds) * 1000) / rounds;
+    open('direct', 'direct', apiserver.origin);
+    open('bare pass-through', 'floor over HTTP', floor.origin, floor.pid);
+    open('ControllerMesh proxy', 'proxy over HTTP', proxy.origin, proxy.pid);
     console.log(`bench: GET, ${clients} clients, ${flags.seconds} s per side, stand-in apiserver`);
-    for (const s of sides) await getRound(s.side, dataset, clients, 1_000, undefined);
-    for (let round = 0; round < rounds; round++) {
-      for (let i = 0; i < sides.length; i++) {
-        const s = sides[(round + i) % sides.length]!;
-        const before = s.pid === undefined ? 0 : cpuMs(s.pid);
-        const result = await getRound(s.side, dataset, clients, roundMs, undefined);
-        if (result.errors > 0) throw new Error(`${s.label}: ${result.errors} GETs failed`);
-        if (s.pid !== undefined) s.cpuMs += cpuMs(s.pid) - before;
-        s.requests += result.requests;
-        s.ms += result.ms;
-      }
-    }
-    const figures = sides.map((s) => ({
+    const totals = await measureMiddles(sides, {
+      dataset,
+      clients,
+      seconds: Number(flags.seconds),
+      rounds: Number(flags.rounds),
+      pauseMs: 0,
+    });
+    const figures = sides.map((s, i) => ({
       side: s.label,
-      requestsPerSecond: Math.round((s.requests / s.ms) * 1000),
-      cpuUsPerGet: s.pid === undefined ? undefined : (s.cpuMs * 1000) / s.requests,
+      requestsPerSecond: Math.round((totals[i]!.requests / totals[i]!.ms) * 1000),
+      cpuUsPerGet: middleCpuUsPerRequest(s, totals[i]!),
     }));
-    const [, floorCpu, proxyCpu] = figures.map((f) => f.cpuUsPerGet ?? 0);
+    const [floorCpu = 0, proxyCpu = 0] = figures.slice(1).map((f) => f.cpuUsPerGet ?? 0);
+    const pipelineUsPerGet = proxyCpu - floorCpu;
     console.log('\n| side                 | req/s | CPU per GET in the middle |');
     console.log('|----------------------|-------|---------------------------|');
     for (const f of figures) {
@@ -136,16 +94,16 @@ const main = async () => {
         `| ${f.side.padEnd(20)} | ${String(f.requestsPerSecond).padStart(5)} | ${cpu.padStart(25)} |`,
       );
     }
-    console.log(`\nthe proxy's own pipeline: ${(proxyCpu! - floorCpu!).toFixed(1)} us per GET`);
+    console.log(`\nthe proxy's own pipeline: ${pipelineUsPerGet.toFixed(1)} us per GET`);
     const file = await writeResult(
       path.join(import.meta.dirname, 'bench-results'),
       'pipeline-cost',
       {
-        startedAt: new Date().toISOString(),
+        startedAt,
         clients,
         secondsPerSide: Number(flags.seconds),
         figures,
-        pipelineUsPerGet: proxyCpu! - floorCpu!,
+        pipelineUsPerGet,
       },
     );
     console.log(`bench: wrote ${file}`);

@@ -4,14 +4,14 @@
 // pass-through-floor.bench.ts measures it beside the real proxy, so the proxy's overhead can be
 // read against what any Node.js proxy costs here.
 //
-// Usage: node bare-pass-through.mjs <apiserver URL> <apiserver CA file> <port file> [<cert file> <key file>]
+// Usage: node bare-pass-through.mjs <port file> <apiserver URL> <apiserver CA file> [<cert file> <key file>]
 import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { Pool } from 'undici';
 import { serveOnLoopback } from '../loopback-server.mjs';
 
-const [apiserver, caFile, portFile, certFile, keyFile] = process.argv.slice(2);
+const [portFile, apiserver, caFile, certFile, keyFile] = process.argv.slice(2);
 const upstream = new Pool(apiserver, {
   connections: 64,
   connect: { ca: readFileSync(caFile, 'utf8') },

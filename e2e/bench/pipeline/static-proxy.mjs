@@ -3,12 +3,12 @@
 // are the kas benchmarks' (bench-virtualapp.json): subset `measured` owns the namespaces labelled
 // half=measured.
 //
-// Usage: node static-proxy.mjs <upstream origin> <port file>
+// Usage: node static-proxy.mjs <port file> <upstream origin>
 import path from 'node:path';
 import { createProxy, defineProxyConfig, StaticNamespaceLabels } from '@ctrlmesh/proxy-runtime';
 import { writePortFile } from '../loopback-server.mjs';
 
-const [upstream, portFile] = process.argv.slice(2);
+const [portFile, upstream] = process.argv.slice(2);
 const virtualAppFile = path.join(import.meta.dirname, '../bench-virtualapp.json');
 const proxy = createProxy(
   defineProxyConfig({

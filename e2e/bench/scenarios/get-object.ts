@@ -8,9 +8,9 @@
  * is its pure overhead: TLS termination, classification, the ownership decision, forwarding.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { alternatingRounds } from '../alternating-rounds.js';
 import type { Dataset } from '../bench-environment.js';
 import { type LatencySummary, summarize } from '../latency.js';
+import { rotatingRounds } from '../rotating-rounds.js';
 import { type Side, timedRead } from '../side.js';
 
 /** What one side achieved. */
@@ -64,7 +64,7 @@ export async function runGetObject(
     Side,
     { latencies: number[]; requests: number; errors: number; ms: number }
   >([direct, proxy].map((side) => [side, { latencies: [], requests: 0, errors: 0, ms: 0 }]));
-  for (const order of alternatingRounds(direct, proxy, rounds)) {
+  for (const order of rotatingRounds([direct, proxy], rounds)) {
     for (const side of order) {
       const total = totals.get(side)!;
       const result = await getRound(

@@ -8,8 +8,8 @@
  * list from the apiserver and passes on about half of it.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { alternatingRounds } from '../alternating-rounds.js';
 import { type LatencySummary, summarize } from '../latency.js';
+import { rotatingRounds } from '../rotating-rounds.js';
 import { type Side, timedRead } from '../side.js';
 
 /** What one side saw. */
@@ -38,7 +38,7 @@ export async function runListConfigMaps(
     [direct, proxy].map((side) => [side, { ms: [], bytes: 0, errors: 0 }]),
   );
   for (const side of [direct, proxy, direct, proxy]) await timedRead(side, path);
-  for (const order of alternatingRounds(direct, proxy, options.rounds)) {
+  for (const order of rotatingRounds([direct, proxy], options.rounds)) {
     for (const side of order) {
       const result = await timedRead(side, path);
       const sample = samples.get(side)!;
