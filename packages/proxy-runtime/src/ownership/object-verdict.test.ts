@@ -1,37 +1,13 @@
-import { compileRoutes, parseVirtualApp } from '@ctrlmesh/route-engine';
 import { describe, expect, it } from 'vitest';
 import { StaticNamespaceLabels } from '../namespaces/namespace-labels.js';
-import type { RouteSnapshot } from '../routes/route-snapshot.js';
+import { makeSnapshot } from '../routes/route-snapshot.js';
+import { canarySnapshot, fixtureApp } from '../test-support/exchanges.js';
 import { objectVerdict } from './object-verdict.js';
 
-const parsed = parseVirtualApp({
-  apiVersion: 'ctrlmesh.io/v1alpha1',
-  kind: 'VirtualApp',
-  metadata: { name: 'sample', namespace: 'home' },
-  spec: {
-    selector: { matchLabels: { app: 'sample' } },
-    route: {
-      subRules: [
-        {
-          name: 'canary',
-          match: [{ namespaceSelector: { matchLabels: { 'ns-type': 'canary' } } }],
-        },
-        { name: 'shard', match: [{ objectSelector: { matchLabels: { shard: 'b' } } }] },
-      ],
-    },
-    subsets: [{ name: 'v2', labels: { version: 'v2' }, routeRules: ['canary', 'shard'] }],
-  },
-});
-if (!parsed.ok) throw new Error('fixture does not parse');
-const snapshot: RouteSnapshot = {
-  version: 't',
-  generation: 1,
-  app: parsed.value,
-  routes: compileRoutes(parsed.value),
-  subset: 'v2',
-  leaderElectionName: undefined,
-  userAgentOrPrefix: undefined,
-};
+// v2 owns the namespaces labelled ns-type=canary (routes/fixtures/canary-vapp.yaml).
+const canaryV2 = canarySnapshot({ app: 'sample', version: 'v2' });
+// Subset `a` owns the objects labelled shard=a, wherever they are (sharding-vapp.yaml).
+const shardA = makeSnapshot(fixtureApp('sharding-vapp'), { app: 'sharded', shard: 'a' }, 1);
 const scope = { group: '', resource: 'configmaps', userAgent: 'test' };
 const configMap = (namespace: string, labels: Record<string, string> = {}) => ({
   metadata: { name: 'x', namespace, labels },
@@ -40,7 +16,7 @@ const configMap = (namespace: string, labels: Record<string, string> = {}) => ({
 describe('objectVerdict', () => {
   it('follows a namespace relabelled while the same list or watch is being decided', () => {
     const namespaces = new StaticNamespaceLabels({ team: {} });
-    const keep = objectVerdict(snapshot, namespaces, scope);
+    const keep = objectVerdict(canaryV2, namespaces, scope);
     expect(keep(configMap('team'))).toBe(false);
     namespaces.set('team', { 'ns-type': 'canary' });
     expect(keep(configMap('team'))).toBe(true);
@@ -49,14 +25,14 @@ describe('objectVerdict', () => {
   });
 
   it('decides each object on its own labels where an objectSelector applies', () => {
-    const keep = objectVerdict(snapshot, new StaticNamespaceLabels({ team: {} }), scope);
-    expect(keep(configMap('team', { shard: 'b' }))).toBe(true);
-    expect(keep(configMap('team', { shard: 'a' }))).toBe(false);
-    expect(keep(configMap('team', { shard: 'b' }))).toBe(true);
+    const keep = objectVerdict(shardA, new StaticNamespaceLabels({ team: {} }), scope);
+    expect(keep(configMap('team', { shard: 'a' }))).toBe(true);
+    expect(keep(configMap('team', { shard: 'b' }))).toBe(false);
+    expect(keep(configMap('team', { shard: 'a' }))).toBe(true);
   });
 
   it('hides the objects of a namespace it does not know', () => {
-    const keep = objectVerdict(snapshot, new StaticNamespaceLabels({}), scope);
+    const keep = objectVerdict(canaryV2, new StaticNamespaceLabels({}), scope);
     expect(keep(configMap('gone'))).toBe(false);
   });
 });
