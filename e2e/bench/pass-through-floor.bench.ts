@@ -141,16 +141,12 @@ const main = async () => {
         .map((l) => l.toFixed(1))
         .join(' ')} after; client, kas and the middle process share the cores`,
     );
-    const file = await writeResult(
-      path.join(import.meta.dirname, 'bench-results'),
-      'pass-through-floor',
-      {
-        startedAt,
-        clients,
-        secondsPerSide: Number(flags.seconds),
-        figures,
-      },
-    );
+    const file = await writeResult('pass-through-floor', {
+      startedAt,
+      clients,
+      secondsPerSide: Number(flags.seconds),
+      figures,
+    });
     log(`wrote ${file}`);
   } finally {
     for (const side of floorSides) await side.pool.close();

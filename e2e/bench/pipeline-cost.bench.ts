@@ -95,17 +95,13 @@ const main = async () => {
       );
     }
     console.log(`\nthe proxy's own pipeline: ${pipelineUsPerGet.toFixed(1)} us per GET`);
-    const file = await writeResult(
-      path.join(import.meta.dirname, 'bench-results'),
-      'pipeline-cost',
-      {
-        startedAt,
-        clients,
-        secondsPerSide: Number(flags.seconds),
-        figures,
-        pipelineUsPerGet,
-      },
-    );
+    const file = await writeResult('pipeline-cost', {
+      startedAt,
+      clients,
+      secondsPerSide: Number(flags.seconds),
+      figures,
+      pipelineUsPerGet,
+    });
     console.log(`bench: wrote ${file}`);
   } finally {
     for (const s of sides) await s.side.pool.close();

@@ -23,7 +23,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { PROXY_ENV, startBenchEnvironment } from './bench-environment.js';
-import { formatTable, row, writeResult } from './report.js';
+import { formatTable, RESULTS_DIR, row, writeResult } from './report.js';
 import { RssSampler, readRssMiB } from './rss-sampler.js';
 import { runGetObject } from './scenarios/get-object.js';
 import { runListConfigMaps } from './scenarios/list-configmaps.js';
@@ -41,7 +41,6 @@ const { values: flags } = parseArgs({
   },
 });
 const clients = 16;
-const resultsDir = path.join(import.meta.dirname, 'bench-results');
 const log = (line: string) => console.log(`bench: ${line}`);
 
 const main = async () => {
@@ -56,7 +55,7 @@ const main = async () => {
       proxyNodeArgs: [
         ...flags['proxy-node-arg'],
         ...(flags['cpu-prof']
-          ? ['--cpu-prof', `--cpu-prof-dir=${path.join(resultsDir, 'profiles')}`]
+          ? ['--cpu-prof', `--cpu-prof-dir=${path.join(RESULTS_DIR, 'profiles')}`]
           : []),
       ],
     },
@@ -178,7 +177,7 @@ const main = async () => {
     console.log(
       `machine: ${result.machine.cpus} x ${result.machine.cpuModel}, load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')} before, ${result.machine.loadAverageAfter.map((l) => l.toFixed(1)).join(' ')} after; load generator, kas and proxy share these cores`,
     );
-    log(`wrote ${await writeResult(resultsDir, 'proxy-overhead', result)}`);
+    log(`wrote ${await writeResult('proxy-overhead', result)}`);
   } finally {
     rss.stop();
     await env.stop();

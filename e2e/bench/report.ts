@@ -57,10 +57,16 @@ export const formatTable = (rows: readonly RatioRow[]): string => {
   ].join('\n');
 };
 
-/** Writes `result` to `<dir>/<name>-<timestamp>.json` and returns the file's path. */
-export async function writeResult(dir: string, name: string, result: unknown): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  const file = path.join(dir, `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+/** Where every benchmark writes its figures and profiles (git-ignored). */
+export const RESULTS_DIR = path.join(import.meta.dirname, 'bench-results');
+
+/** Writes `result` to `bench-results/<name>-<timestamp>.json` and returns the file's path. */
+export async function writeResult(name: string, result: unknown): Promise<string> {
+  await mkdir(RESULTS_DIR, { recursive: true });
+  const file = path.join(
+    RESULTS_DIR,
+    `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
+  );
   await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
   return file;
 }
