@@ -86,66 +86,74 @@ func prepareCredentials(dir, serverURL string, userNames []string, now time.Time
 		users = append(users, tokenUser{Name: name, Groups: []string{"e2e:users"}})
 	}
 
-	ca, err := loadCertificateAuthority(creds.caCert, creds.caKey, now)
+	var ca *certificateAuthority
+	err := creds.reuseOrMake(
+		func() (err error) {
+			ca, err = loadCertificateAuthority(creds.caCert, creds.caKey, now)
+			return err
+		},
+		func() (map[string][]byte, error) {
+			var err error
+			if ca, err = newCertificateAuthority(now, "kas-ca"); err != nil {
+				return nil, err
+			}
+			keyPEM, err := privateKeyPEM(ca.key)
+			return map[string][]byte{creds.caCert: certificatePEM(ca.cert.Raw), creds.caKey: keyPEM}, err
+		},
+		creds.caCert, creds.caKey,
+	)
 	if err != nil {
-		creds.note(err, creds.caCert, creds.caKey)
-		if ca, err = newCertificateAuthority(now, "kas-ca"); err != nil {
-			return credentials{}, err
-		}
-		keyPEM, err := privateKeyPEM(ca.key)
-		if err != nil {
-			return credentials{}, err
-		}
-		if err := writeSecrets(map[string][]byte{creds.caCert: certificatePEM(ca.cert.Raw), creds.caKey: keyPEM}); err != nil {
-			return credentials{}, err
-		}
-	} else {
-		creds.note(nil, creds.caCert, creds.caKey)
+		return credentials{}, err
 	}
 	caPEM := certificatePEM(ca.cert.Raw)
 
-	if err := checkServing(creds.servingCert, creds.servingKey, ca, now); err != nil {
-		creds.note(err, creds.servingCert, creds.servingKey)
-		certPEM, keyPEM, err := ca.issueServing(now, "kube-apiserver", apiserverNames, apiserverIPs)
-		if err != nil {
-			return credentials{}, err
-		}
-		if err := writeSecrets(map[string][]byte{creds.servingCert: certPEM, creds.servingKey: keyPEM}); err != nil {
-			return credentials{}, err
-		}
-	} else {
-		creds.note(nil, creds.servingCert, creds.servingKey)
+	err = creds.reuseOrMake(
+		func() error { return checkServing(creds.servingCert, creds.servingKey, ca, now) },
+		func() (map[string][]byte, error) {
+			certPEM, keyPEM, err := ca.issueServing(now, "kube-apiserver", apiserverNames, apiserverIPs)
+			return map[string][]byte{creds.servingCert: certPEM, creds.servingKey: keyPEM}, err
+		},
+		creds.servingCert, creds.servingKey,
+	)
+	if err != nil {
+		return credentials{}, err
 	}
 
-	if _, err := loadPrivateKey(creds.serviceAccountKey); err != nil {
-		creds.note(err, creds.serviceAccountKey)
-		saKey, err := newKey()
-		if err != nil {
-			return credentials{}, err
-		}
-		saKeyPEM, err := privateKeyPEM(saKey)
-		if err != nil {
-			return credentials{}, err
-		}
-		if err := writeSecret(creds.serviceAccountKey, saKeyPEM); err != nil {
-			return credentials{}, err
-		}
-	} else {
-		creds.note(nil, creds.serviceAccountKey)
+	err = creds.reuseOrMake(
+		func() error {
+			_, err := loadPrivateKey(creds.serviceAccountKey)
+			return err
+		},
+		func() (map[string][]byte, error) {
+			saKey, err := newKey()
+			if err != nil {
+				return nil, err
+			}
+			saKeyPEM, err := privateKeyPEM(saKey)
+			return map[string][]byte{creds.serviceAccountKey: saKeyPEM}, err
+		},
+		creds.serviceAccountKey,
+	)
+	if err != nil {
+		return credentials{}, err
 	}
 
 	if err := creds.prepareTokens(users); err != nil {
 		return credentials{}, err
 	}
 	for i := range users {
-		users[i].Kubeconfig = filepath.Join(dir, users[i].Name+".kubeconfig")
-		if err := checkKubeconfig(users[i], serverURL, caPEM); err != nil {
-			creds.note(err, users[i].Kubeconfig)
-			if err := writeKubeconfig(users[i], serverURL, caPEM); err != nil {
-				return credentials{}, err
-			}
-		} else {
-			creds.note(nil, users[i].Kubeconfig)
+		user := &users[i]
+		user.Kubeconfig = filepath.Join(dir, user.Name+".kubeconfig")
+		err := creds.reuseOrMake(
+			func() error { return checkKubeconfig(*user, serverURL, caPEM) },
+			func() (map[string][]byte, error) {
+				data, err := clientcmd.Write(*kubeconfigFor(*user, serverURL, caPEM))
+				return map[string][]byte{user.Kubeconfig: data}, err
+			},
+			user.Kubeconfig,
+		)
+		if err != nil {
+			return credentials{}, err
 		}
 	}
 	// The policy is ours, not state: always the current one.
@@ -154,6 +162,21 @@ func prepareCredentials(dir, serverURL string, userNames []string, now time.Time
 	}
 	creds.users = users
 	return creds, nil
+}
+
+// reuseOrMake keeps files when check accepts them and otherwise writes what create returns (mode
+// 0600), noting either way which it did.
+func (c *credentials) reuseOrMake(check func() error, create func() (map[string][]byte, error), files ...string) error {
+	err := check()
+	c.note(err, files...)
+	if err == nil {
+		return nil
+	}
+	secrets, err := create()
+	if err != nil {
+		return err
+	}
+	return writeSecrets(secrets)
 }
 
 // note records, for each file (a path), "reused" when err is nil, "created" when the file is
@@ -231,6 +254,7 @@ func randomToken() (string, error) {
 	return hex.EncodeToString(b), nil
 }
 
+// kubeconfigFor is the kubeconfig that reaches serverURL as user, trusting caPEM.
 func kubeconfigFor(user tokenUser, serverURL string, caPEM []byte) *clientcmdapi.Config {
 	config := clientcmdapi.NewConfig()
 	config.Clusters["kas"] = &clientcmdapi.Cluster{Server: serverURL, CertificateAuthorityData: caPEM}
@@ -238,10 +262,6 @@ func kubeconfigFor(user tokenUser, serverURL string, caPEM []byte) *clientcmdapi
 	config.Contexts[user.Name] = &clientcmdapi.Context{Cluster: "kas", AuthInfo: user.Name, Namespace: "default"}
 	config.CurrentContext = user.Name
 	return config
-}
-
-func writeKubeconfig(user tokenUser, serverURL string, caPEM []byte) error {
-	return clientcmd.WriteToFile(*kubeconfigFor(user, serverURL, caPEM), user.Kubeconfig)
 }
 
 // checkKubeconfig says why the user's kubeconfig would not reach serverURL as that user, if it
