@@ -15,8 +15,11 @@ export interface WatchCodec {
   /** Cuts the complete frames off the front of `buffered`; `rest` is what is still incomplete. */
   split(buffered: Buffer): { readonly frames: Buffer[]; readonly rest: Buffer };
   decode(frame: Buffer): DecodedFrame;
-  /** The same event with another type (an object moving into or out of the slice). */
-  retype(decoded: DecodedFrame, type: 'ADDED' | 'DELETED'): Buffer;
+  /**
+   * The event with another type (an object moving into or out of the slice), from `decoded.event`
+   * where the codec can encode it (JSON: so a Table can gain its columns) or else from its bytes.
+   */
+  retype(decoded: DecodedFrame, type: WatchEvent['type']): Buffer;
   /** A BOOKMARK whose object carries only `object`'s kind and resourceVersion. */
   bookmark(decoded: DecodedFrame, object: KubeObject): Buffer;
   /** An ERROR event carrying the metav1.Status for `error`. */

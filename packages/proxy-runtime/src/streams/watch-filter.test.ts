@@ -91,3 +91,107 @@ describe('filterWatch with JSON lines', () => {
     ]);
   });
 });
+
+// Recorded from kas: the same ConfigMap story watched as `as=Table` with includeObject=Metadata
+// (rows carry PartialObjectMetadata) and Object (rows carry the ConfigMap). canary-a/one and
+// plain/two swap their shard label (a -> b, b -> a), then both are deleted; plain/three (a) and
+// canary-a/four (b) are added.
+const tableFixture = (include: string) =>
+  readFileSync(new URL(`./fixtures/configmap-table-watch-${include}.jsonl`, import.meta.url));
+
+interface TableLine {
+  type: string;
+  object: {
+    kind: string;
+    metadata: { resourceVersion: string };
+    columnDefinitions: unknown[] | null;
+    rows: { object?: { metadata: { namespace: string; name: string } } | null }[];
+  };
+}
+
+const runTable = async (
+  source: AsyncIterable<Uint8Array>,
+  keep: (object: KubeObject) => boolean,
+  opening = { bookmarks: true, sendInitialEvents: false, fromExactVersion: true },
+) => {
+  const counts: WatchFilterCounts = { kept: 0, dropped: 0 };
+  const visibility = new WatchVisibility([], opening);
+  const lines: string[] = [];
+  for await (const out of filterWatch(source, {
+    codec: jsonWatchCodec,
+    keep,
+    visibility,
+    maxFrameBytes: 1 << 20,
+    expired: never,
+    counts,
+  })) {
+    lines.push(out.toString('utf8'));
+  }
+  const events = lines.map((line) => JSON.parse(line) as TableLine);
+  const summary = events.map((e) => {
+    const row = e.object.rows[0]?.object?.metadata;
+    return `${e.type} ${row?.name ? `${row.namespace}/${row.name}` : ''} ${e.object.metadata.resourceVersion}`;
+  });
+  return { events, lines, summary, counts, visibility };
+};
+
+describe('filterWatch with Table events (kubectl get -w), issue 9', () => {
+  it.each(['metadata', 'object'])(
+    'decides each Table event on its row object (includeObject=%s), moving objects in and out',
+    async (include) => {
+      for (const size of [7, 4096]) {
+        const { events, summary, counts } = await runTable(
+          chunked(tableFixture(include), size),
+          byLabel,
+        );
+        expect(summary).toEqual([
+          'ADDED canary-a/one 204',
+          'BOOKMARK  205',
+          'DELETED canary-a/one 206',
+          'ADDED plain/two 207',
+          'BOOKMARK  208',
+          'DELETED plain/two 209',
+          'ADDED plain/three 210',
+          'BOOKMARK  211',
+        ]);
+        expect(counts).toEqual({ kept: 5, dropped: 3 });
+        // The client asked for Tables and gets nothing else, bookmarks included.
+        for (const event of events) expect(event.object.kind).toBe('Table');
+      }
+    },
+  );
+
+  it("never lets a hidden row's object or cells through", async () => {
+    const { lines } = await runTable(chunked(tableFixture('metadata'), 64), byLabel);
+    expect(lines.join('')).not.toContain('"four"');
+  });
+
+  it('gives the client the columns on its first event when the apiserver sent them on a dropped one', async () => {
+    const shardB = (object: KubeObject) => object.metadata?.labels?.shard === 'b';
+    const { events, summary } = await runTable(chunked(tableFixture('metadata'), 4096), shardB, {
+      bookmarks: false,
+      sendInitialEvents: false,
+      fromExactVersion: true,
+    });
+    expect(summary[0]).toBe('ADDED plain/two 205');
+    expect(events[0]?.object.columnDefinitions).toHaveLength(3);
+    expect(events.slice(1).every((event) => event.object.columnDefinitions === null)).toBe(true);
+  });
+
+  it('shows nothing of Table events whose rows carry no object (includeObject=None)', async () => {
+    const { summary, counts } = await runTable(chunked(tableFixture('none'), 4096), () => true);
+    expect(summary.every((line) => line.startsWith('BOOKMARK '))).toBe(true);
+    expect(counts).toEqual({ kept: 0, dropped: 8 });
+  });
+
+  it('keeps the end of initial events of a Table watch and resumes after it', async () => {
+    const { summary, visibility } = await runTable(
+      chunked(tableFixture('initial-metadata'), 4096),
+      (object) => object.metadata?.namespace === 'plain',
+      { bookmarks: true, sendInitialEvents: true, fromExactVersion: false },
+    );
+    expect(summary).toEqual(['ADDED plain/three 210', 'BOOKMARK  211']);
+    expect([...visibility.shownKeys()]).toEqual(['plain/three']);
+    expect(visibility.lastResourceVersion).toBe('211');
+  });
+});

@@ -1,5 +1,7 @@
 import { FrameTooLargeError, type WatchExpiredError } from '../status/proxy-error.js';
-import type { ObjectVerdict } from './kube-object.js';
+import type { KubeObject, ObjectVerdict } from './kube-object.js';
+import { isTable, subjectOf, tableBookmark } from './kube-table.js';
+import { TableColumns } from './table-columns.js';
 import type { WatchCodec } from './watch-codec.js';
 import type { WatchVisibility } from './watch-visibility.js';
 
@@ -36,6 +38,7 @@ export async function* filterWatch(
   const iterator = source[Symbol.asyncIterator]();
   const expired = options.expired.then((error) => ({ expired: error }));
   let buffered: Buffer = Buffer.alloc(0);
+  const columns = new TableColumns();
   try {
     for (;;) {
       const step = await Promise.race([iterator.next(), expired]);
@@ -48,7 +51,7 @@ export async function* filterWatch(
         buffered.length === 0 ? Buffer.from(step.value) : Buffer.concat([buffered, step.value]);
       const { frames, rest } = codec.split(buffered);
       for (const frame of frames) {
-        const out = await decideFrame(frame, options);
+        const out = await decideFrame(frame, options, columns);
         if (out !== undefined) yield out;
       }
       buffered = rest;
@@ -68,17 +71,32 @@ export async function* filterWatch(
 const decideFrame = async (
   frame: Buffer,
   options: WatchFilterOptions,
+  columns: TableColumns,
 ): Promise<Buffer | undefined> => {
   const decoded = options.codec.decode(frame);
   const { event } = decoded;
   const passive = event.type === 'BOOKMARK' || event.type === 'ERROR';
-  const verdict = passive ? false : options.keep(event.object);
+  // A Table event (kubectl's `as=Table`) is decided, and remembered, by its row's object: the
+  // Table's own metadata names nothing (issue 9). One that names no object is never shown.
+  const subject = subjectOf(event.object);
+  const verdict = passive || subject === undefined ? false : options.keep(subject);
   const visible = typeof verdict === 'boolean' ? verdict : await verdict;
-  const outcome = options.visibility.next(event, visible);
+  const outcome = options.visibility.next(
+    { type: event.type, object: subject ?? positionOf(event.object) },
+    visible,
+  );
+  const table = isTable(event.object) ? event.object : undefined;
+  if (table) columns.saw(table);
   if (!passive) {
     // Kept: the client got the event with its object (possibly retyped); dropped: hidden or bookmarked.
     if (outcome.kind === 'forward' || outcome.kind === 'retype') options.counts.kept++;
     else options.counts.dropped++;
+  }
+  if (outcome.kind === 'forward' || outcome.kind === 'retype') {
+    const type = outcome.kind === 'retype' ? outcome.type : event.type;
+    const withColumns = table && columns.toSend(table);
+    if (withColumns)
+      return options.codec.retype({ ...decoded, event: { type, object: withColumns } }, type);
   }
   switch (outcome.kind) {
     case 'forward':
@@ -86,8 +104,18 @@ const decideFrame = async (
     case 'retype':
       return options.codec.retype(decoded, outcome.type);
     case 'bookmark':
-      return options.codec.bookmark(decoded, outcome.object);
+      // The client asked for Tables: its bookmark is one too (the shape the apiserver sends).
+      return options.codec.bookmark(
+        decoded,
+        table ? tableBookmark(table, outcome.object) : outcome.object,
+      );
     case 'drop':
       return undefined;
   }
+};
+
+// Only the position of an event whose object cannot be told: nothing to show, key or leak.
+const positionOf = (object: KubeObject): KubeObject => {
+  const resourceVersion = object.metadata?.resourceVersion;
+  return resourceVersion === undefined ? {} : { metadata: { resourceVersion } };
 };
