@@ -201,3 +201,79 @@ describe('filterResponse with protobuf', () => {
     expect(body.includes(Buffer.from('three'))).toBe(true);
   });
 });
+
+describe('filterResponse with Tables (kubectl get -w), issue 9', () => {
+  const TABLE = 'application/json;as=Table;g=meta.k8s.io;v=v1';
+  const recorded = (name: string) =>
+    readFileSync(new URL(`../streams/fixtures/${name}`, import.meta.url));
+  const rowsOf = (text: string) =>
+    text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+      .flatMap((event) =>
+        (event.object.rows as { object: { metadata: { namespace: string; name: string } } }[]).map(
+          (row) => `${event.type} ${row.object.metadata.namespace}/${row.object.metadata.name}`,
+        ),
+      );
+
+  it.each(['metadata', 'object'])(
+    "gives each pod's Table watch (includeObject=%s) exactly its own objects",
+    async (include) => {
+      // canary-a is v2's (named canary-*), plain the default subset's (recorded from kas).
+      for (const [labels, expected] of [
+        [{}, ['ADDED plain/two', 'MODIFIED plain/two', 'DELETED plain/two', 'ADDED plain/three']],
+        [
+          { version: 'v2' },
+          [
+            'ADDED canary-a/one',
+            'MODIFIED canary-a/one',
+            'DELETED canary-a/one',
+            'ADDED canary-a/four',
+          ],
+        ],
+      ] as const) {
+        const { through } = setup(labels);
+        const terminal = cannedTerminal(recorded(`configmap-table-watch-${include}.jsonl`), 200, {
+          'content-type': 'application/json',
+        });
+        const response = await through(terminal)(
+          anExchange('GET', `/api/v1/configmaps?watch=true&includeObject=${include}`, {
+            accept: `${TABLE}, application/json`,
+          }),
+        );
+        expect(terminal.seen[0]?.request.headers.accept).toBe(`${TABLE}, application/json`);
+        expect(rowsOf(await bodyText(response))).toEqual(expected);
+      }
+    },
+  );
+
+  it.each([
+    ['watch', '/api/v1/configmaps?watch=true&includeObject=None'],
+    ['list', '/api/v1/namespaces/plain/configmaps?includeObject=None'],
+  ])('refuses a Table %s without row objects (includeObject=None) with 400', async (_verb, url) => {
+    const { through } = setup({});
+    const terminal = cannedTerminal(recorded('configmap-table-watch-none.jsonl'));
+    await expect(
+      through(terminal)(anExchange('GET', url, { accept: TABLE })).catch(
+        (error) => statusFor(error).status,
+      ),
+    ).resolves.toMatchObject({
+      code: 400,
+      reason: 'BadRequest',
+      message: expect.stringContaining('includeObject=None'),
+    });
+    expect(terminal.seen).toHaveLength(0);
+  });
+
+  it('filters a plain watch with includeObject=None as any other (it is a Table option)', async () => {
+    const { through } = setup({});
+    const terminal = cannedTerminal('');
+    await bodyText(
+      await through(terminal)(
+        anExchange('GET', '/api/v1/configmaps?watch=true&includeObject=None'),
+      ),
+    );
+    expect(terminal.seen).toHaveLength(1);
+  });
+});

@@ -7,10 +7,15 @@ import { objectsFiltered, watchCount } from '../observe/channels.js';
 import { objectVerdict } from '../ownership/object-verdict.js';
 import type { ProxyResponse, ResponseHeaders } from '../pipeline/exchange.js';
 import type { Handler, Stage } from '../pipeline/stage.js';
-import { UpstreamMalformedError, WatchExpiredError } from '../status/proxy-error.js';
+import {
+  BadRequestError,
+  UpstreamMalformedError,
+  WatchExpiredError,
+} from '../status/proxy-error.js';
 import { filterJsonList, type ListFilterSummary } from '../streams/json-list-filter.js';
 import { jsonWatchCodec } from '../streams/json-watch-codec.js';
 import type { ObjectVerdict } from '../streams/kube-object.js';
+import { acceptsTable } from '../streams/kube-table.js';
 import { filterProtobufList } from '../streams/protobuf-list-filter.js';
 import { protobufWatchCodec } from '../streams/protobuf-watch-codec.js';
 import { filterWatch, type WatchFilterCounts } from '../streams/watch-filter.js';
@@ -218,15 +223,16 @@ export const filterResponse =
         });
     const params = new URLSearchParams(api.query);
     const scope = seedScope(plan, params, exchange.userAgent);
-    const forwarded: Decided = {
-      ...exchange,
-      request: {
-        ...exchange.request,
-        headers: filterableRequestHeaders(exchange.request.headers, {
-          protobuf: api.verb === 'watch' ? 'preferred' : 'fallback',
-        }),
-      },
-    };
+    const headers = filterableRequestHeaders(exchange.request.headers, {
+      protobuf: api.verb === 'watch' ? 'preferred' : 'fallback',
+    });
+    if (acceptsTable(headers.accept) && params.get('includeObject') === 'None') {
+      // Rows without their object name nothing to decide on: fail closed (issue 9, README).
+      throw new BadRequestError(
+        'ctrlmesh-proxy cannot filter Table rows without their objects (includeObject=None); ask for includeObject=Metadata (the default) or Object',
+      );
+    }
+    const forwarded: Decided = { ...exchange, request: { ...exchange.request, headers } };
     if (api.verb === 'list') return filterListResponse(next, forwarded, keep, scope, deps);
     return filterWatchResponse(next, forwarded, plan, keep, scope, params, deps);
   };
