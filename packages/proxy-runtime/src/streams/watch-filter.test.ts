@@ -178,6 +178,21 @@ describe('filterWatch with Table events (kubectl get -w), issue 9', () => {
     expect(events.slice(1).every((event) => event.object.columnDefinitions === null)).toBe(true);
   });
 
+  it('keeps the columns for the first object event, not for a bookmark before it', async () => {
+    const initial = tableFixture('initial-metadata');
+    const later = tableFixture('metadata').toString('utf8').split('\n')[6];
+    // The four initial objects are hidden; the event after the initial-events bookmark is shown.
+    let calls = 0;
+    const { events, summary } = await runTable(
+      chunked(Buffer.from(`${initial.toString('utf8')}${later}\n`), 4096),
+      () => ++calls > 4,
+      { bookmarks: true, sendInitialEvents: true, fromExactVersion: false },
+    );
+    expect(summary).toEqual(['BOOKMARK  211', 'ADDED plain/three 210']);
+    expect(events[0]?.object.columnDefinitions).toBeNull();
+    expect(events[1]?.object.columnDefinitions).toHaveLength(3);
+  });
+
   it('shows nothing of Table events whose rows carry no object (includeObject=None)', async () => {
     const { summary, counts } = await runTable(chunked(tableFixture('none'), 4096), () => true);
     expect(summary.every((line) => line.startsWith('BOOKMARK '))).toBe(true);

@@ -92,7 +92,8 @@ const decideFrame = async (
     if (outcome.kind === 'forward' || outcome.kind === 'retype') options.counts.kept++;
     else options.counts.dropped++;
   }
-  if (outcome.kind === 'forward' || outcome.kind === 'retype') {
+  // Not on a bookmark: kubectl skips those, and would then miss the columns.
+  if (!passive && (outcome.kind === 'forward' || outcome.kind === 'retype')) {
     const type = outcome.kind === 'retype' ? outcome.type : event.type;
     const withColumns = table && columns.toSend(table);
     if (withColumns)
