@@ -90,6 +90,55 @@ describe('parseFlags', () => {
     expect(JSON.stringify(config)).not.toContain('secret');
   });
 
+  it('refuses a kubeconfig whose current-context names no context, as kubectl does (issue 9)', () => {
+    const file = join(dir, 'kubeconfig-missing-context');
+    writeFileSync(
+      file,
+      [
+        'current-context: gone',
+        'contexts: [{name: c, context: {cluster: k}}]',
+        'clusters: [{name: k, cluster: {server: "https://127.0.0.1:6443"}}]',
+      ].join('\n'),
+    );
+    expect(() =>
+      parseFlags(['--kubeconfig', file, '--pod-name', 'p', '--pod-namespace', 'n'], {}),
+    ).toThrow(`kubeconfig ${file}: context was not found for specified context: gone`);
+  });
+
+  it("resolves a kubeconfig's relative certificate-authority from its folder (issue 9)", () => {
+    const folder = mkdtempSync(join(dir, 'kube-'));
+    const file = join(folder, 'config');
+    writeFileSync(
+      file,
+      [
+        'current-context: c',
+        'contexts: [{name: c, context: {cluster: k}}]',
+        'clusters: [{name: k, cluster: {server: "https://127.0.0.1:6443", certificate-authority: certs/ca.crt}}]',
+      ].join('\n'),
+    );
+    const flags = parseFlags(['--kubeconfig', file, '--pod-name', 'p', '--pod-namespace', 'n'], {});
+    const config = ProxyConfigSchema.parse(flags.help ? {} : flags.input);
+    expect(config.upstream.caFile).toBe(join(folder, 'certs', 'ca.crt'));
+  });
+
+  it("takes a kubeconfig's CA over the service account's inside a pod", () => {
+    const file = join(dir, 'kubeconfig-ca-data');
+    writeFileSync(
+      file,
+      [
+        'current-context: c',
+        'contexts: [{name: c, context: {cluster: k}}]',
+        `clusters: [{name: k, cluster: {server: "https://10.1.2.3:6443", certificate-authority-data: "${Buffer.from('PEM').toString('base64')}"}}]`,
+      ].join('\n'),
+    );
+    const flags = parseFlags(['--kubeconfig', file, '--pod-name', 'p', '--pod-namespace', 'n'], {
+      KUBERNETES_SERVICE_HOST: '10.0.0.1',
+    });
+    const config = ProxyConfigSchema.parse(flags.help ? {} : flags.input);
+    expect(config.upstream).toMatchObject({ url: 'https://10.1.2.3:6443', caData: 'PEM' });
+    expect(config.upstream.caFile).toBeUndefined();
+  });
+
   it('serves HTTPS with a given or a self-made certificate', () => {
     const base = ['--pod-name', 'p', '--pod-namespace', 'n', '--upstream', 'https://10.0.0.1'];
     const given = parseFlags([...base, '--tls-cert-file', 'c.pem', '--tls-key-file', 'k.pem'], {});

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { ProxyConfigInput } from '@ctrlmesh/proxy-runtime';
-import { parse } from 'yaml';
+import { kubeconfigUpstream } from './kubeconfig-upstream.js';
 
 /** The command line, as `--help` prints it. */
 export const USAGE = `ctrlmesh-proxy: the ControllerMesh sidecar between a controller and the kube-apiserver.
@@ -90,33 +90,6 @@ export const parseLabels = (text: string, separator: RegExp): Record<string, str
   return labels;
 };
 
-interface KubeconfigCluster {
-  server?: string;
-  'certificate-authority'?: string;
-  'certificate-authority-data'?: string;
-  'insecure-skip-tls-verify'?: boolean;
-}
-
-// The server and CA of the kubeconfig's current context (the proxy forwards the controller's own
-// credentials, so the kubeconfig's user is not used).
-const kubeconfigUpstream = (file: string): Record<string, unknown> => {
-  const doc = parse(readFileSync(file, 'utf8')) as {
-    'current-context'?: string;
-    contexts?: { name: string; context: { cluster: string } }[];
-    clusters?: { name: string; cluster: KubeconfigCluster }[];
-  };
-  const context = doc.contexts?.find((c) => c.name === doc['current-context']) ?? doc.contexts?.[0];
-  const cluster = doc.clusters?.find((c) => c.name === context?.context.cluster)?.cluster ?? {};
-  return {
-    url: cluster.server,
-    ...(cluster['certificate-authority'] ? { caFile: cluster['certificate-authority'] } : {}),
-    ...(cluster['certificate-authority-data']
-      ? { caData: Buffer.from(cluster['certificate-authority-data'], 'base64').toString('utf8') }
-      : {}),
-    ...(cluster['insecure-skip-tls-verify'] ? { insecureSkipTlsVerify: true } : {}),
-  };
-};
-
 const num = (value: string | undefined): number | undefined =>
   value === undefined ? undefined : Number(value);
 
@@ -144,13 +117,17 @@ export const parseFlags = (argv: readonly string[], env: NodeJS.ProcessEnv): Fla
     ...parseLabels(v['pod-labels'] ?? '', /,/),
   };
   const serviceHost = env.KUBERNETES_SERVICE_HOST;
-  const inCluster = serviceHost
-    ? {
-        url: `https://${serviceHost.includes(':') ? `[${serviceHost}]` : serviceHost}:${env.KUBERNETES_SERVICE_PORT ?? '443'}`,
-        caFile: SERVICE_ACCOUNT_CA,
-      }
+  // As for kubectl, a kubeconfig replaces the in-cluster apiserver whole, its CA included.
+  const inCluster =
+    serviceHost && v.kubeconfig === undefined
+      ? {
+          url: `https://${serviceHost.includes(':') ? `[${serviceHost}]` : serviceHost}:${env.KUBERNETES_SERVICE_PORT ?? '443'}`,
+          caFile: SERVICE_ACCOUNT_CA,
+        }
+      : {};
+  const fromKubeconfig = v.kubeconfig
+    ? kubeconfigUpstream(v.kubeconfig, readFileSync(v.kubeconfig, 'utf8'))
     : {};
-  const fromKubeconfig = v.kubeconfig ? kubeconfigUpstream(v.kubeconfig) : {};
   const upstream = {
     ...inCluster,
     ...fromKubeconfig,
