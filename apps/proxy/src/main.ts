@@ -1,32 +1,18 @@
-import { createProxy, ProxyConfigSchema } from '@ctrlmesh/proxy-runtime';
-import { z } from 'zod';
-import { parseFlags, USAGE } from './flags.js';
+import { createProxy } from '@ctrlmesh/proxy-runtime';
+import { readCommandLine } from './command-line.js';
 import { applyHeapDefaults } from './heap-defaults.js';
 
 // flags/env -> config -> start(signal) -> wait for SIGTERM; everything else is in proxy-runtime.
 const main = async (): Promise<number> => {
   applyHeapDefaults(process.execArgv);
-  let flags: ReturnType<typeof parseFlags>;
-  try {
-    flags = parseFlags(process.argv.slice(2), process.env);
-  } catch (error) {
-    process.stderr.write(`ctrlmesh-proxy: ${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (flags.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  const parsed = ProxyConfigSchema.safeParse(flags.input);
-  if (!parsed.success) {
-    process.stderr.write(
-      `ctrlmesh-proxy: invalid configuration\n${z.prettifyError(parsed.error)}\n`,
-    );
-    return 2;
-  }
+  const command = readCommandLine(process.argv.slice(2), process.env, {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+  });
+  if ('exit' in command) return command.exit;
   const stop = new AbortController();
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => stop.abort());
-  await createProxy(parsed.data).start(stop.signal);
+  await createProxy(command.config).start(stop.signal);
   return 0;
 };
 
