@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readCommandLine } from './command-line.js';
@@ -18,6 +19,13 @@ const run = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
 const pod = ['--pod-name', 'p', '--pod-namespace', 'n', '--upstream', 'https://10.0.0.1'];
 
 describe('readCommandLine', () => {
+  it('prints the version of apps/proxy/package.json with --version and exits 0', () => {
+    const { version } = JSON.parse(
+      readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+    ) as { version: string };
+    expect(run(['--version'])).toEqual({ command: { exit: 0 }, out: `${version}\n`, err: '' });
+  });
+
   it('refuses to start without --virtualapp or --state-file rather than never be ready (issue 9)', () => {
     const { command, err } = run(pod);
     expect(command).toEqual({ exit: 2 });

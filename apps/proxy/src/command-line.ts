@@ -20,8 +20,8 @@ const hasRouteSource = (input: ProxyConfigInput): boolean =>
   input.routes?.virtualAppFile !== undefined || input.routes?.stateFile !== undefined;
 
 /**
- * Reads the command line and environment into a valid config. Answers `--help` (exit 0), and
- * refuses usage errors and invalid configurations (exit 2), by itself.
+ * Reads the command line and environment into a valid config. Answers `--help` and `--version`
+ * (exit 0), and refuses usage errors and invalid configurations (exit 2), by itself.
  */
 export const readCommandLine = (
   argv: readonly string[],
@@ -39,7 +39,7 @@ export const readCommandLine = (
     return usageError((error as Error).message);
   }
   if (flags.help) {
-    output.out(USAGE);
+    output.out(flags.text);
     return { exit: 0 };
   }
   if (!hasRouteSource(flags.input))

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProxyConfigSchema } from '@ctrlmesh/proxy-runtime';
 import { describe, expect, it } from 'vitest';
-import { parseFlags, parseLabels } from './flags.js';
+import { parseFlags, parseLabels, USAGE, VERSION } from './flags.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flags-'));
 
@@ -161,8 +161,9 @@ describe('parseFlags', () => {
     });
   });
 
-  it('answers --help and refuses unknown flags', () => {
-    expect(parseFlags(['--help'], {})).toEqual({ help: true });
+  it('answers --help and --version, and refuses unknown flags', () => {
+    expect(parseFlags(['--help'], {})).toEqual({ help: true, text: USAGE });
+    expect(parseFlags(['--version'], {})).toEqual({ help: true, text: `${VERSION}\n` });
     expect(() => parseFlags(['--nope'], {})).toThrow(/Unknown option/);
   });
 });

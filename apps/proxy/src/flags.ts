@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { ProxyConfigInput } from '@ctrlmesh/proxy-runtime';
+import packageJson from '../package.json' with { type: 'json' };
 import { kubeconfigUpstream } from './kubeconfig-upstream.js';
+
+/** This build's version, apps/proxy/package.json's (tsup inlines it). */
+export const VERSION: string = packageJson.version;
 
 /** The command line, as `--help` prints it. */
 export const USAGE = `ctrlmesh-proxy: the ControllerMesh sidecar between a controller and the kube-apiserver.
@@ -36,7 +40,7 @@ Webhook front                  (off unless --webhook-cert-dir or --webhook-contr
                                ("(default)" for the default subset); reloaded on change
   --webhook-failure-policy Fail|Ignore (Fail)  a review the proxy cannot get decided: denied, or allowed
 Other
-  --max-frame-bytes N  --drain-timeout-ms N  --log-level debug|info|warn|error  --help
+  --max-frame-bytes N  --drain-timeout-ms N  --log-level debug|info|warn|error  --help  --version
 `;
 
 const OPTIONS = {
@@ -72,6 +76,7 @@ const OPTIONS = {
   'drain-timeout-ms': { type: 'string' },
   'log-level': { type: 'string' },
   help: { type: 'boolean' },
+  version: { type: 'boolean' },
 } as const;
 
 const SERVICE_ACCOUNT_CA = '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt';
@@ -93,9 +98,12 @@ export const parseLabels = (text: string, separator: RegExp): Record<string, str
 const num = (value: string | undefined): number | undefined =>
   value === undefined ? undefined : Number(value);
 
-/** The outcome of reading the command line: help, or a raw config for ProxyConfigSchema. */
+/**
+ * The outcome of reading the command line: text to print before exiting 0 (`--help`,
+ * `--version`), or a raw config for ProxyConfigSchema.
+ */
 export type Flags =
-  | { readonly help: true }
+  | { readonly help: true; readonly text: string }
   | { readonly help: false; readonly input: ProxyConfigInput };
 
 /**
@@ -109,7 +117,8 @@ export const parseFlags = (argv: readonly string[], env: NodeJS.ProcessEnv): Fla
     strict: true,
     allowPositionals: false,
   });
-  if (v.help) return { help: true };
+  if (v.help) return { help: true, text: USAGE };
+  if (v.version) return { help: true, text: `${VERSION}\n` };
   const labelsFile = v['pod-labels-file'];
   const labels = {
     ...parseLabels(env.POD_LABELS ?? '', /,/),
