@@ -51,6 +51,19 @@ describe('readCommandLine', () => {
     );
   });
 
+  it('names the flag or variable of each invalid setting, and exits 2 (issue 9)', () => {
+    const { command, err } = run(['--state-file', '/run/routes.json', '--admin-port', 'x'], {
+      POD_NAMESPACE: 'n',
+    });
+    expect(command).toEqual({ exit: 2 });
+    expect(err).toContain('ctrlmesh-proxy: invalid configuration\n');
+    expect(err).toContain('✖ --pod-name / POD_NAME (pod.name): ');
+    expect(err).toContain('✖ --admin-port (admin.port): ');
+    expect(err).toContain(
+      '✖ --upstream / --kubeconfig / KUBERNETES_SERVICE_HOST / KUBERNETES_SERVICE_PORT (upstream.url): ',
+    );
+  });
+
   it('gives a valid config to start with', () => {
     const { command, err } = run([...pod, '--state-file', '/run/routes.json']);
     expect(err).toBe('');

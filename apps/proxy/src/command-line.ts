@@ -3,7 +3,7 @@ import {
   type ProxyConfigInput,
   ProxyConfigSchema,
 } from '@ctrlmesh/proxy-runtime';
-import { z } from 'zod';
+import { describeConfigProblems } from './config-sources.js';
 import { type Flags, parseFlags, USAGE } from './flags.js';
 
 /** Where the command line's answers go: stdout and stderr in `main`. */
@@ -46,7 +46,9 @@ export const readCommandLine = (
     return usageError('no source of routes: give --virtualapp FILE, --state-file FILE, or both');
   const parsed = ProxyConfigSchema.safeParse(flags.input);
   if (!parsed.success) {
-    output.err(`ctrlmesh-proxy: invalid configuration\n${z.prettifyError(parsed.error)}\n`);
+    output.err(
+      `ctrlmesh-proxy: invalid configuration\n${describeConfigProblems(parsed.error.issues)}\n`,
+    );
     return { exit: 2 };
   }
   return { config: parsed.data };

@@ -43,7 +43,8 @@ Other
   --max-frame-bytes N  --drain-timeout-ms N  --log-level debug|info|warn|error  --help  --version
 `;
 
-const OPTIONS = {
+/** Every flag, for node:util's parseArgs. */
+export const OPTIONS = {
   virtualapp: { type: 'string' },
   'state-file': { type: 'string' },
   'leader-election-name': { type: 'string' },
@@ -98,6 +99,12 @@ export const parseLabels = (text: string, separator: RegExp): Record<string, str
 const num = (value: string | undefined): number | undefined =>
   value === undefined ? undefined : Number(value);
 
+const parseCommandLine = (argv: readonly string[]) =>
+  parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }).values;
+
+/** The flags given, by name (without the dashes). */
+export type FlagValues = ReturnType<typeof parseCommandLine>;
+
 /**
  * The outcome of reading the command line: text to print before exiting 0 (`--help`,
  * `--version`), or a raw config for ProxyConfigSchema.
@@ -108,21 +115,28 @@ export type Flags =
 
 /**
  * Reads flags and environment into a raw config; validation and defaults are the schema's job.
- * Throws (with a message for the user) only on unknown flags or unreadable files.
+ * Throws (with a message for the user) only on unknown flags and unreadable or unusable files.
  */
 export const parseFlags = (argv: readonly string[], env: NodeJS.ProcessEnv): Flags => {
-  const { values: v } = parseArgs({
-    args: [...argv],
-    options: OPTIONS,
-    strict: true,
-    allowPositionals: false,
-  });
-  if (v.help) return { help: true, text: USAGE };
-  if (v.version) return { help: true, text: `${VERSION}\n` };
+  const values = parseCommandLine(argv);
+  if (values.help) return { help: true, text: USAGE };
+  if (values.version) return { help: true, text: `${VERSION}\n` };
+  return { help: false, input: configInput(values, env, (file) => readFileSync(file, 'utf8')) };
+};
+
+/**
+ * The raw config that flag values and environment make, reading the files they name with
+ * `readText`. Flags win over the environment, and `--upstream*` over `--kubeconfig`.
+ */
+export const configInput = (
+  v: FlagValues,
+  env: NodeJS.ProcessEnv,
+  readText: (file: string) => string,
+): ProxyConfigInput => {
   const labelsFile = v['pod-labels-file'];
   const labels = {
     ...parseLabels(env.POD_LABELS ?? '', /,/),
-    ...(labelsFile ? parseLabels(readFileSync(labelsFile, 'utf8'), /\n/) : {}),
+    ...(labelsFile ? parseLabels(readText(labelsFile), /\n/) : {}),
     ...parseLabels(v['pod-labels'] ?? '', /,/),
   };
   const serviceHost = env.KUBERNETES_SERVICE_HOST;
@@ -135,7 +149,7 @@ export const parseFlags = (argv: readonly string[], env: NodeJS.ProcessEnv): Fla
         }
       : {};
   const fromKubeconfig = v.kubeconfig
-    ? kubeconfigUpstream(v.kubeconfig, readFileSync(v.kubeconfig, 'utf8'))
+    ? kubeconfigUpstream(v.kubeconfig, readText(v.kubeconfig))
     : {};
   const upstream = {
     ...inCluster,
@@ -185,5 +199,5 @@ export const parseFlags = (argv: readonly string[], env: NodeJS.ProcessEnv): Fla
     shutdown: { drainTimeoutMs: num(v['drain-timeout-ms']) },
     log: { level: v['log-level'] },
   };
-  return { help: false, input: input as ProxyConfigInput };
+  return input as ProxyConfigInput;
 };
