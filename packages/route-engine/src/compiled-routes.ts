@@ -74,26 +74,29 @@ const compileEntry = (entry: MatchLimitSelector, path: string): CompiledMatchEnt
   });
 
 /**
- * Compiles a VirtualApp that `parseVirtualApp` accepted: everything a decision needs is parsed
- * and compiled here, once. Throws a `TypeError` for an app that did not pass validation.
+ * Compiles a VirtualApp like {@link compileRoutes}, one match entry per step: the generator
+ * yields after each entry (a regex compile is the costly part), so a runtime can give other work
+ * a turn between steps and large VirtualApps never hold its event loop for long. Returns the
+ * routes when done; the number of steps is the number of match entries.
  */
-export const compileRoutes = (app: VirtualApp): CompiledRoutes => {
+export function* compileRoutesInSteps(app: VirtualApp): Generator<void, CompiledRoutes, void> {
   const route = app.spec.route ?? {};
   const rules = new Map<string, CompiledRule>();
-  (route.subRules ?? []).forEach((rule, index) => {
+  const subRules = route.subRules ?? [];
+  for (const [index, rule] of subRules.entries()) {
     const path = `spec.route.subRules[${index}]`;
-    rules.set(
-      rule.name,
-      Object.freeze({
-        name: rule.name,
-        entries: Object.freeze(
-          rule.match.map((entry, entryIndex) =>
-            compileEntry(entry, `${path}.match[${entryIndex}]`),
-          ),
-        ),
-      }),
-    );
-  });
+    const entries: CompiledMatchEntry[] = [];
+    for (const [entryIndex, entry] of rule.match.entries()) {
+      entries.push(compileEntry(entry, `${path}.match[${entryIndex}]`));
+      yield;
+    }
+    rules.set(rule.name, Object.freeze({ name: rule.name, entries: Object.freeze(entries) }));
+  }
+  const globalLimits: CompiledMatchEntry[] = [];
+  for (const [index, entry] of (route.globalLimits ?? []).entries()) {
+    globalLimits.push(compileEntry(entry, `spec.route.globalLimits[${index}]`));
+    yield;
+  }
   const subsets = (app.spec.subsets ?? []).map((subset) =>
     Object.freeze({
       name: subset.name,
@@ -110,13 +113,21 @@ export const compileRoutes = (app: VirtualApp): CompiledRoutes => {
     }),
   );
   return Object.freeze({
-    globalLimits: Object.freeze(
-      (route.globalLimits ?? []).map((entry, index) =>
-        compileEntry(entry, `spec.route.globalLimits[${index}]`),
-      ),
-    ),
+    globalLimits: Object.freeze(globalLimits),
     subsets: Object.freeze(subsets),
     publicResources: compileResourceMatcher(route.subsetPublicResources ?? []),
     defaultOnlyUserAgents: new Set(route.subsetDefaultOnlyUserAgents ?? []),
   });
+}
+
+/**
+ * Compiles a VirtualApp that `parseVirtualApp` accepted: everything a decision needs is parsed
+ * and compiled here, once. Throws a `TypeError` for an app that did not pass validation.
+ */
+export const compileRoutes = (app: VirtualApp): CompiledRoutes => {
+  const steps = compileRoutesInSteps(app);
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+  }
 };

@@ -14,6 +14,7 @@ export {
   type CompiledRule,
   type CompiledSubset,
   compileRoutes,
+  compileRoutesInSteps,
 } from './compiled-routes.js';
 export { type Decision, decide, decisionFor } from './decision.js';
 export { DEFAULT_SUBSET } from './default-subset.js';
