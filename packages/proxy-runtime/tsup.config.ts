@@ -7,4 +7,6 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'es2022',
+  // The CJS build needs import.meta.url too: the routes worker resolves its modules from it.
+  shims: true,
 });

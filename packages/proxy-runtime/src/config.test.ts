@@ -22,7 +22,7 @@ describe('ProxyConfigSchema', () => {
         bodyTimeoutMs: 60_000,
       },
       credentials: {},
-      routes: {},
+      routes: { maxFileBytes: 1024 * 1024 },
       limits: { maxFrameBytes: 16 * 1024 * 1024, maxListBytes: 256 * 1024 * 1024 },
       shutdown: { drainTimeoutMs: 30_000 },
       log: { level: 'info' },

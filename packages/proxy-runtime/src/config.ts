@@ -60,8 +60,17 @@ export const ProxyConfigSchema = z.object({
       virtualAppFile: z.string().min(1).optional(),
       /** Where the last known routes are persisted (atomically) and reloaded from at start. */
       stateFile: z.string().min(1).optional(),
+      /**
+       * The largest VirtualApp or state file read (1 MiB): a larger one is refused with an error
+       * naming it, and the current routes stay. Parsing costs ~1 s of CPU per MB (issue 9).
+       */
+      maxFileBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(1024 * 1024),
     })
-    .default({}),
+    .default({ maxFileBytes: 1024 * 1024 }),
   /**
    * The webhook front (off when absent): a TLS server with the controller's own certificate that
    * routes AdmissionReviews to the subset owning their object (docs/decisions/0003-webhook-routing.md).

@@ -16,10 +16,9 @@ import { type LogSink, subscribeLog } from './observe/log.js';
 import { createProxyMetrics } from './observe/metrics.js';
 import { relabelMatters } from './ownership/namespace-relabel.js';
 import { buildPipeline } from './pipeline/build-pipeline.js';
-import { loadPersistedRoutes, persistRoutes } from './routes/persisted-routes.js';
-import { makeSnapshot } from './routes/route-snapshot.js';
+import { persistRoutes } from './routes/persisted-routes.js';
+import { RouteLoader } from './routes/route-loader.js';
 import { RouteStore } from './routes/route-store.js';
-import { readVirtualAppFile } from './routes/virtual-app-file.js';
 import { createAdminServer } from './server/admin-server.js';
 import { drain, listen } from './server/listen.js';
 import { selfSignedCertificate } from './server/self-signed-certificate.js';
@@ -153,7 +152,6 @@ export const createProxy = (
     });
     const running = watched?.run();
 
-    let generation = 0;
     const stopSwap = routes.onSwap((next, previous) => {
       // Any visible set may have changed: clients re-list (410) and their caches become exact.
       seeds.clear();
@@ -177,19 +175,18 @@ export const createProxy = (
       seeds.clear();
       watches.expireNamespace(name, `namespace "${name}" was relabelled; re-list`);
     });
-    const apply = (source: string, app: Parameters<typeof makeSnapshot>[0]) => {
-      generation += 1;
-      routes.swap(
-        makeSnapshot(app, config.pod.labels, generation, {
-          leaderElectionName: config.leaderElectionName,
-          userAgentOverride: config.userAgentOverride,
-        }),
-      );
-      log('info', 'routes loaded', { source });
-    };
+    // Parses in a worker and compiles in steps: requests keep the current routes meanwhile.
+    const loader = new RouteLoader(routes, {
+      podLabels: config.pod.labels,
+      overrides: {
+        leaderElectionName: config.leaderElectionName,
+        userAgentOverride: config.userAgentOverride,
+      },
+      maxFileBytes: config.routes.maxFileBytes,
+    });
     const loadFile = async (file: string) => {
-      const result = await readVirtualAppFile(file);
-      if (result.ok) apply(file, result.value);
+      const result = await loader.loadFile(file);
+      if (result.ok) log('info', 'routes loaded', { source: file });
       else
         log('error', 'VirtualApp rejected; keeping the current routes', {
           file,
@@ -197,8 +194,8 @@ export const createProxy = (
         });
     };
     if (config.routes.stateFile !== undefined) {
-      const persisted = await loadPersistedRoutes(config.routes.stateFile);
-      if (persisted?.ok) apply(config.routes.stateFile, persisted.value);
+      const persisted = await loader.loadPersisted(config.routes.stateFile);
+      if (persisted?.ok) log('info', 'routes loaded', { source: config.routes.stateFile });
       else if (persisted !== undefined)
         log('warn', 'persisted routes unreadable', { problems: persisted.problems });
     }

@@ -42,6 +42,11 @@ describe('routes from a VirtualApp file', () => {
     );
     const bad = await readVirtualAppFile(join(dir, 'bad.yaml'));
     expect(bad.ok).toBe(false);
+    writeFileSync(join(dir, 'broken.yaml'), 'kind: [VirtualApp\n');
+    expect(await readVirtualAppFile(join(dir, 'broken.yaml'))).toMatchObject({
+      ok: false,
+      problems: [{ message: expect.stringContaining('not YAML') }],
+    });
     const missing = await readVirtualAppFile(join(dir, 'missing.yaml'));
     expect(missing).toMatchObject({
       ok: false,

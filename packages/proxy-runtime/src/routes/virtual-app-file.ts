@@ -1,29 +1,57 @@
-import { readFile } from 'node:fs/promises';
-import { type ParseResult, parseVirtualApp, type VirtualApp } from '@ctrlmesh/route-engine';
-import { parse } from 'yaml';
+import { readFile, stat } from 'node:fs/promises';
+import type { ParseResult, VirtualApp } from '@ctrlmesh/route-engine';
+import { parseInWorker } from './virtual-app-worker.js';
+
+/** The largest VirtualApp (or persisted routes) file read when no limit is configured: 1 MiB. */
+export const DEFAULT_MAX_ROUTES_FILE_BYTES = 1024 * 1024;
+
+/** How {@link readVirtualAppFile} reads. */
+export interface ReadVirtualAppOptions {
+  /** Files larger than this are refused unread (default {@link DEFAULT_MAX_ROUTES_FILE_BYTES}). */
+  readonly maxBytes?: number | undefined;
+}
+
+const refused = (file: string, message: string): ParseResult<VirtualApp> => ({
+  ok: false,
+  problems: [{ path: file, message }],
+});
+
+const tooLarge = (file: string, size: number, limit: number): ParseResult<VirtualApp> =>
+  refused(
+    file,
+    `too large: ${size} bytes, more than the limit of ${limit} bytes (routes.maxFileBytes); split the rules or raise the limit`,
+  );
 
 /**
  * Reads and validates a VirtualApp from a YAML (or JSON) file. Expected failures are values: a
- * missing file, bad YAML and invalid VirtualApps all come back as problems with their paths.
+ * missing file, a file over the size limit, bad YAML and invalid VirtualApps all come back as
+ * problems with their paths. Parsing and validation run in a worker thread, so a large file does
+ * not hold up requests served meanwhile (issue 9).
  */
-export const readVirtualAppFile = async (file: string): Promise<ParseResult<VirtualApp>> => {
+export const readVirtualAppFile = async (
+  file: string,
+  options: ReadVirtualAppOptions = {},
+): Promise<ParseResult<VirtualApp>> => {
+  const limit = options.maxBytes ?? DEFAULT_MAX_ROUTES_FILE_BYTES;
   let text: string;
   try {
+    // Refuse before reading: a huge file should cost neither memory nor parsing time.
+    const { size } = await stat(file);
+    if (size > limit) return tooLarge(file, size, limit);
     text = await readFile(file, 'utf8');
   } catch (error) {
-    return {
-      ok: false,
-      problems: [{ path: file, message: `cannot read: ${(error as Error).message}` }],
-    };
+    return refused(file, `cannot read: ${(error as Error).message}`);
   }
-  let document: unknown;
-  try {
-    document = parse(text);
-  } catch (error) {
-    return {
-      ok: false,
-      problems: [{ path: file, message: `not YAML: ${(error as Error).message}` }],
-    };
+  // The file may have grown between stat and read.
+  const size = Buffer.byteLength(text, 'utf8');
+  if (size > limit) return tooLarge(file, size, limit);
+  const verdict = await parseInWorker(text);
+  switch (verdict.kind) {
+    case 'parsed':
+      return verdict.result;
+    case 'not-yaml':
+      return refused(file, `not YAML: ${verdict.message}`);
+    case 'failed':
+      return refused(file, `cannot validate: ${verdict.message}`);
   }
-  return parseVirtualApp(document);
 };
