@@ -1,6 +1,9 @@
 import { z } from 'zod';
 
 const port = z.number().int().min(0).max(65535);
+
+/** The default of `routes.maxFileBytes`: the largest VirtualApp or state file read, 1 MiB. */
+export const DEFAULT_MAX_ROUTES_FILE_BYTES = 1024 * 1024;
 const labels = z.record(z.string(), z.string());
 
 const TlsSchema = z.discriminatedUnion('mode', [
@@ -64,13 +67,9 @@ export const ProxyConfigSchema = z.object({
        * The largest VirtualApp or state file read (1 MiB): a larger one is refused with an error
        * naming it, and the current routes stay. Parsing costs ~1 s of CPU per MB (issue 9).
        */
-      maxFileBytes: z
-        .number()
-        .int()
-        .positive()
-        .default(1024 * 1024),
+      maxFileBytes: z.number().int().positive().default(DEFAULT_MAX_ROUTES_FILE_BYTES),
     })
-    .default({ maxFileBytes: 1024 * 1024 }),
+    .default({ maxFileBytes: DEFAULT_MAX_ROUTES_FILE_BYTES }),
   /**
    * The webhook front (off when absent): a TLS server with the controller's own certificate that
    * routes AdmissionReviews to the subset owning their object (docs/decisions/0003-webhook-routing.md).

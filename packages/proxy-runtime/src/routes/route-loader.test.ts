@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { DEFAULT_MAX_ROUTES_FILE_BYTES } from '../config.js';
 import { RouteLoader } from './route-loader.js';
 import { ENTRIES_PER_TURN } from './route-snapshot.js';
 import { RouteStore } from './route-store.js';
-import { DEFAULT_MAX_ROUTES_FILE_BYTES } from './virtual-app-file.js';
 
 const canary = new URL('./fixtures/canary-vapp.yaml', import.meta.url).pathname;
 

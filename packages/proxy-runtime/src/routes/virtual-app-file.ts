@@ -1,9 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { ParseResult, VirtualApp } from '@ctrlmesh/route-engine';
+import { DEFAULT_MAX_ROUTES_FILE_BYTES } from '../config.js';
 import { parseInWorker } from './virtual-app-worker.js';
-
-/** The largest VirtualApp (or persisted routes) file read when no limit is configured: 1 MiB. */
-export const DEFAULT_MAX_ROUTES_FILE_BYTES = 1024 * 1024;
 
 /** How {@link readVirtualAppFile} reads. */
 export interface ReadVirtualAppOptions {
