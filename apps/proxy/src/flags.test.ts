@@ -154,6 +154,23 @@ describe('parseFlags', () => {
     });
   });
 
+  it('sets the connection budgets for short and long-running requests apart (issue 9)', () => {
+    const base = ['--pod-name', 'p', '--pod-namespace', 'n', '--upstream', 'https://10.0.0.1'];
+    const defaults = parseFlags(base, {});
+    expect(ProxyConfigSchema.parse(defaults.help ? {} : defaults.input).upstream).toMatchObject({
+      connections: 64,
+      longRunningConnections: 1024,
+    });
+    const given = parseFlags(
+      [...base, '--upstream-connections=16', '--upstream-long-running-connections', '4096'],
+      {},
+    );
+    expect(ProxyConfigSchema.parse(given.help ? {} : given.input).upstream).toMatchObject({
+      connections: 16,
+      longRunningConnections: 4096,
+    });
+  });
+
   it('reads pod labels in the downward API format', () => {
     expect(parseLabels('app="sample"\nversion="v2"\n', /\n/)).toEqual({
       app: 'sample',

@@ -31,6 +31,9 @@ Upstream                       (default: https://$KUBERNETES_SERVICE_HOST:$KUBER
   --upstream URL  --upstream-ca-file FILE  --kubeconfig FILE (server and CA of its current context)
   --insecure-skip-tls-verify   do not verify the apiserver (test clusters only)
   --token-file FILE            the proxy's own token, used only to watch namespace labels
+  --upstream-connections N (64)  connections for short requests (gets, lists, writes, leases)
+  --upstream-long-running-connections N (1024)
+                               connections for watches, log follows, exec/attach/port-forward
 Webhook front                  (off unless --webhook-cert-dir or --webhook-controller-port is set)
   --webhook-cert-dir DIR       the controller's cert dir (tls.crt/tls.key or cert.pem/key.pem), reloaded on change
   --webhook-controller-port P  the controller's own webhook port on 127.0.0.1
@@ -66,6 +69,8 @@ export const OPTIONS = {
   kubeconfig: { type: 'string' },
   'insecure-skip-tls-verify': { type: 'boolean' },
   'token-file': { type: 'string' },
+  'upstream-connections': { type: 'string' },
+  'upstream-long-running-connections': { type: 'string' },
   'webhook-cert-dir': { type: 'string' },
   'webhook-controller-port': { type: 'string' },
   'webhook-host': { type: 'string' },
@@ -157,6 +162,8 @@ export const configInput = (
     ...(v.upstream ? { url: v.upstream } : {}),
     ...(v['upstream-ca-file'] ? { caFile: v['upstream-ca-file'] } : {}),
     ...(v['insecure-skip-tls-verify'] ? { insecureSkipTlsVerify: true } : {}),
+    connections: num(v['upstream-connections']),
+    longRunningConnections: num(v['upstream-long-running-connections']),
   };
   const webhook =
     v['webhook-cert-dir'] !== undefined || v['webhook-controller-port'] !== undefined

@@ -17,6 +17,7 @@ describe('ProxyConfigSchema', () => {
         url: 'https://10.0.0.1:6443',
         insecureSkipTlsVerify: false,
         connections: 64,
+        longRunningConnections: 1024,
         keepAliveTimeoutMs: 30_000,
         headersTimeoutMs: 60_000,
         bodyTimeoutMs: 60_000,

@@ -46,7 +46,17 @@ export const ProxyConfigSchema = z.object({
     /** PEM CA bundle inline (a kubeconfig's `certificate-authority-data`, decoded). */
     caData: z.string().min(1).optional(),
     insecureSkipTlsVerify: z.boolean().default(false),
+    /**
+     * Connections for short requests (gets, lists, writes, lease renewals). Long-running ones never
+     * take these, so a controller's watches cannot starve its own leader election (issue 9).
+     */
     connections: z.number().int().positive().default(64),
+    /**
+     * Connections for long-running requests (watches, `log?follow`, exec/attach/port-forward), one
+     * each under HTTP/1.1. The apiserver does not count these against `--max-requests-inflight`, so
+     * the cap is generous: past it, a new watch waits for one to end, and short requests are unaffected.
+     */
+    longRunningConnections: z.number().int().positive().default(1024),
     keepAliveTimeoutMs: z.number().int().positive().default(30_000),
     headersTimeoutMs: z.number().int().positive().default(60_000),
     /** Gap allowed between body chunks for non-watch requests; watches never time out (0). */

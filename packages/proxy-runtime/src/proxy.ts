@@ -135,6 +135,7 @@ export const createProxy = (
       parts.namespaces === undefined && config.credentials.tokenFile !== undefined
         ? new WatchedNamespaceLabels({
             pool: upstream.pool,
+            watchPool: upstream.longRunningPool,
             tokenFile: config.credentials.tokenFile,
             signal: ownSignal.signal,
           })

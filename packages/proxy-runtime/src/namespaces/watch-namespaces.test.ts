@@ -17,53 +17,73 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
+/** A pretend apiserver serving namespaces: `a` listed, `b` added on the watch, `late` on demand. */
+const startApiserver = async () => {
+  const auth: string[] = [];
+  const state: { watcher: ServerResponse | undefined } = { watcher: undefined };
+  const server = createServer((req, res) => {
+    auth.push(req.headers.authorization ?? '');
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/api/v1/namespaces' && url.searchParams.get('watch') === 'true') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write(`${JSON.stringify({ type: 'ADDED', object: ns('b', '11', {}) })}\n`);
+      state.watcher = res;
+      return;
+    }
+    if (url.pathname === '/api/v1/namespaces') {
+      res.end(
+        JSON.stringify({
+          metadata: { resourceVersion: '10' },
+          items: [ns('a', '5', { 'ns-type': 'plain' })],
+        }),
+      );
+      return;
+    }
+    if (url.pathname === '/api/v1/namespaces/late') {
+      res.end(JSON.stringify(ns('late', '12', { 'ns-type': 'canary' })));
+      return;
+    }
+    res.statusCode = 404;
+    res.end('{}');
+  });
+  const address = await listen(server, '127.0.0.1', 0);
+  cleanups.push(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  return { origin: `http://127.0.0.1:${address.port}`, auth, state };
+};
+
+/** Runs a WatchedNamespaceLabels against `origin` until the test ends. */
+const watchNamespacesAt = (origin: string, shortConnections?: number) => {
+  const pool = new Pool(
+    origin,
+    shortConnections === undefined ? {} : { connections: shortConnections },
+  );
+  const watchPool = new Pool(origin);
+  const dir = mkdtempSync(join(tmpdir(), 'ns-'));
+  writeFileSync(join(dir, 'token'), 'proxy-token\n');
+  const controller = new AbortController();
+  const labels = new WatchedNamespaceLabels({
+    pool,
+    watchPool,
+    tokenFile: join(dir, 'token'),
+    signal: controller.signal,
+  });
+  const running = labels.run();
+  cleanups.push(async () => {
+    controller.abort();
+    await running;
+    await pool.destroy();
+    await watchPool.destroy();
+  });
+  return labels;
+};
+
 describe('WatchedNamespaceLabels', () => {
   it('lists, watches, fetches unknown namespaces and reports relabelling, with its own token', async () => {
-    const auth: string[] = [];
-    let watcher: ServerResponse | undefined;
-    const server = createServer((req, res) => {
-      auth.push(req.headers.authorization ?? '');
-      const url = new URL(req.url ?? '/', 'http://x');
-      if (url.pathname === '/api/v1/namespaces' && url.searchParams.get('watch') === 'true') {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.write(`${JSON.stringify({ type: 'ADDED', object: ns('b', '11', {}) })}\n`);
-        watcher = res;
-        return;
-      }
-      if (url.pathname === '/api/v1/namespaces') {
-        res.end(
-          JSON.stringify({
-            metadata: { resourceVersion: '10' },
-            items: [ns('a', '5', { 'ns-type': 'plain' })],
-          }),
-        );
-        return;
-      }
-      if (url.pathname === '/api/v1/namespaces/late') {
-        res.end(JSON.stringify(ns('late', '12', { 'ns-type': 'canary' })));
-        return;
-      }
-      res.statusCode = 404;
-      res.end('{}');
-    });
-    const address = await listen(server, '127.0.0.1', 0);
-    const pool = new Pool(`http://127.0.0.1:${address.port}`);
-    const dir = mkdtempSync(join(tmpdir(), 'ns-'));
-    writeFileSync(join(dir, 'token'), 'proxy-token\n');
-    const controller = new AbortController();
-    const labels = new WatchedNamespaceLabels({
-      pool,
-      tokenFile: join(dir, 'token'),
-      signal: controller.signal,
-    });
-    const running = labels.run();
-    cleanups.push(async () => {
-      controller.abort();
-      await running;
-      await pool.destroy();
-      server.closeAllConnections();
-      server.close();
-    });
+    const { origin, auth, state } = await startApiserver();
+    const labels = watchNamespacesAt(origin);
 
     await labels.ready;
     expect(labels.get('a')).toEqual({ 'ns-type': 'plain' });
@@ -72,13 +92,21 @@ describe('WatchedNamespaceLabels', () => {
 
     const changed: string[] = [];
     labels.onChange((name) => changed.push(name));
-    await expect.poll(() => watcher !== undefined).toBe(true);
-    watcher?.write(
+    await expect.poll(() => state.watcher !== undefined).toBe(true);
+    state.watcher?.write(
       `${JSON.stringify({ type: 'MODIFIED', object: ns('a', '13', { 'ns-type': 'canary' }) })}\n`,
     );
     await expect.poll(() => changed).toEqual(['a']);
     expect(labels.get('a')).toEqual({ 'ns-type': 'canary' });
     expect(labels.get('b')).toEqual({});
     expect(new Set(auth)).toEqual(new Set(['Bearer proxy-token']));
+  });
+
+  it('reads a namespace it has not seen while its own watch is open, with a single short connection (issue 9)', async () => {
+    const { origin, state } = await startApiserver();
+    const labels = watchNamespacesAt(origin, 1);
+    await labels.ready;
+    await expect.poll(() => state.watcher !== undefined).toBe(true);
+    expect(await labels.get('late')).toEqual({ 'ns-type': 'canary' });
   });
 });

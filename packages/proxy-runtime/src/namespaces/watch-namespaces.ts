@@ -10,7 +10,10 @@ import type {
 
 /** What {@link watchNamespaces} needs. */
 export interface WatchNamespacesOptions {
+  /** For the list and the reads of single namespaces. */
   readonly pool: Pool;
+  /** For the watch, which holds its connection: the upstream's long-running pool (issue 9). */
+  readonly watchPool: Pool;
   /** The proxy's own bearer token file, re-read on each (re)connect (projected tokens rotate). */
   readonly tokenFile: string;
   readonly signal: AbortSignal;
@@ -176,7 +179,7 @@ export class WatchedNamespaceLabels implements NamespaceLabels {
       allowWatchBookmarks: 'true',
       resourceVersion: from,
     });
-    const response = await this.#options.pool.request({
+    const response = await this.#options.watchPool.request({
       method: 'GET',
       path: `/api/v1/namespaces?${query}`,
       headers: await this.#headers(),

@@ -40,11 +40,16 @@ const closeServer = (server: Server): Promise<void> =>
     server.close(() => resolve());
   });
 
-const startProxy = async (apiserver: AddressInfo, bodyTimeoutMs = 60_000): Promise<string> => {
+const startProxy = async (
+  apiserver: AddressInfo,
+  bodyTimeoutMs = 60_000,
+  longRunningConnections = 4,
+): Promise<string> => {
   const upstream: Upstream = await createUpstream({
     url: `http://127.0.0.1:${apiserver.port}`,
     insecureSkipTlsVerify: false,
     connections: 4,
+    longRunningConnections,
     keepAliveTimeoutMs: 1000,
     headersTimeoutMs: 2000,
     bodyTimeoutMs,
@@ -129,6 +134,34 @@ describe('forwardUpstream', () => {
     expect(await response.text()).toBe(
       '{"type":"ADDED","object":{}}\n{"type":"MODIFIED","object":{}}\n',
     );
+  });
+
+  it('answers a GET while watches hold more connections than the short budget has (issue 9)', async () => {
+    let openWatches = 0;
+    const apiserver = await startApiserver((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      if (req.url?.includes('watch=true')) {
+        openWatches++;
+        res.write('{"type":"ADDED","object":{}}\n');
+        return;
+      }
+      res.end('{"kind":"ConfigMap"}');
+    });
+    const proxy = await startProxy(apiserver, 60_000, 8);
+    const leaving = new AbortController();
+    cleanups.push(() => leaving.abort());
+    // Eight watches, twice the four short connections: with one shared pool the GET would queue.
+    const watches = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        fetch(`${proxy}/api/v1/configmaps?watch=true`, { signal: leaving.signal }),
+      ),
+    );
+    expect(watches.map((watch) => watch.status)).toEqual(Array(8).fill(200));
+    expect(openWatches).toBe(8);
+    const answer = await fetch(`${proxy}/api/v1/namespaces/a/configmaps/x`, {
+      signal: AbortSignal.timeout(5_000),
+    });
+    expect(await answer.text()).toBe('{"kind":"ConfigMap"}');
   });
 
   it('releases the upstream request of a client that left before the answer came', async () => {

@@ -35,12 +35,13 @@ const translate = (error: unknown, signal: AbortSignal): unknown => {
 
 /**
  * The terminal handler: the only part of the proxy that talks to the kube-apiserver. Sends the
- * request as the controller made it (its own Authorization, minus hop-by-hop headers) over the
- * keep-alive pool; watches and other long-running requests get no body timeout; HTTP/1.1 upgrades
- * (exec, attach, port-forward) are handed back as a socket to splice.
+ * request as the controller made it (its own Authorization, minus hop-by-hop headers) over a
+ * keep-alive pool: long-running requests over their own, so that watches never hold up short
+ * requests (issue 9); they get no body timeout either. HTTP/1.1 upgrades (exec, attach,
+ * port-forward) are long-running too, and handed back as a socket to splice.
  */
 export const forwardUpstream =
-  (upstream: Pick<Upstream, 'pool' | 'timeouts'>): Handler =>
+  (upstream: Pick<Upstream, 'pool' | 'longRunningPool' | 'timeouts'>): Handler =>
   async (exchange: Exchange): Promise<ProxyResponse> => {
     const { request, signal } = exchange;
     const path = request.query === '' ? request.path : `${request.path}?${request.query}`;
@@ -48,7 +49,7 @@ export const forwardUpstream =
     try {
       if (request.upgrade !== undefined) {
         const protocol = String(request.headers.upgrade ?? '');
-        const upgraded = await upstream.pool.upgrade({
+        const upgraded = await upstream.longRunningPool.upgrade({
           path,
           method: request.method as Dispatcher.HttpMethod,
           headers,
@@ -63,8 +64,9 @@ export const forwardUpstream =
         };
       }
       const started = performance.now();
+      // The same test serve-proxy uses to drain, so a request is long-running in one sense only.
       const long = isLongRunning(request);
-      const response = await upstream.pool.request({
+      const response = await (long ? upstream.longRunningPool : upstream.pool).request({
         path,
         method: request.method as Dispatcher.HttpMethod,
         headers,

@@ -26,6 +26,7 @@ const upstreamTo = (port: number) =>
     url: `http://127.0.0.1:${port}`,
     insecureSkipTlsVerify: false,
     connections: 4,
+    longRunningConnections: 4,
     keepAliveTimeoutMs: 1_000,
     headersTimeoutMs: 2_000,
     bodyTimeoutMs: 0,
@@ -37,12 +38,14 @@ describe('Upstream.close', () => {
     expect(await upstream.close(5_000)).toEqual({ cut: 0 });
   });
 
-  it('cuts a request nobody reads any more once the grace is over, rather than wait for it', async () => {
+  it('cuts requests nobody reads any more in either pool once the grace is over, rather than wait for them', async () => {
     const upstream = await upstreamTo(await quietWatchServer());
-    const response = await upstream.pool.request({ method: 'GET', path: '/watch' });
-    response.body.on('error', () => undefined);
+    for (const pool of [upstream.pool, upstream.longRunningPool]) {
+      const response = await pool.request({ method: 'GET', path: '/watch' });
+      response.body.on('error', () => undefined);
+    }
     const started = Date.now();
-    expect(await upstream.close(200)).toEqual({ cut: 1 });
+    expect(await upstream.close(200)).toEqual({ cut: 2 });
     const took = Date.now() - started;
     expect(took).toBeGreaterThanOrEqual(190);
     expect(took).toBeLessThan(2_000);

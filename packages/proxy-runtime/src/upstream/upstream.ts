@@ -2,14 +2,25 @@ import { readFile } from 'node:fs/promises';
 import { Pool } from 'undici';
 import type { ProxyConfig } from '../config.js';
 
-/** The connection pool to the kube-apiserver, shared by every request. */
+/**
+ * The connections to the kube-apiserver: two keep-alive pools to the same origin, one per budget.
+ * A long-running request holds its HTTP/1.1 connection for as long as it runs, so with one shared
+ * pool a controller's watches could take every connection and its short requests (lease renewals
+ * among them) would queue behind them indefinitely (issue 9).
+ */
 export interface Upstream {
   readonly origin: string;
+  /** Short requests: gets, lists, writes; `connections` of them. */
   readonly pool: Pool;
+  /**
+   * Long-running requests (watches, `log?follow`, exec/attach/port-forward upgrades; see
+   * `isLongRunning`); `longRunningConnections` of them.
+   */
+  readonly longRunningPool: Pool;
   /** The config slice the forwarder needs per request. */
   readonly timeouts: { readonly headersMs: number; readonly bodyMs: number };
   /**
-   * Closes the pool: waits up to `graceMs` for requests still running to finish, then destroys
+   * Closes both pools: waits up to `graceMs` for requests still running to finish, then destroys
    * every connection. Says how many requests were cut (0 when all finished in time).
    */
   close(graceMs: number): Promise<{ cut: number }>;
@@ -34,29 +45,41 @@ const closeWithin = async (pool: Pool, graceMs: number): Promise<{ cut: number }
 };
 
 /**
- * Opens a keep-alive pool to the apiserver. Its certificate is verified against `caFile` (or the
- * system roots); `insecureSkipTlsVerify` exists for test clusters only. The original proxy skipped
- * verification altogether (reference §10.2 item 20); we do not.
+ * Opens the keep-alive pools to the apiserver. Its certificate is verified against `caFile` (or
+ * the system roots); `insecureSkipTlsVerify` exists for test clusters only. The original proxy
+ * skipped verification altogether (reference §10.2 item 20); we do not. HTTP/2 (undici's
+ * `allowH2`) would multiplex every request over a few connections, as client-go does; it stays
+ * off until the proxy-core issue decides on it, so each watch holds a connection of its own.
  */
 export const createUpstream = async (
   config: Readonly<ProxyConfig['upstream']>,
 ): Promise<Upstream> => {
   const url = new URL(config.url);
   const ca = config.caFile === undefined ? config.caData : await readFile(config.caFile, 'utf8');
-  const pool = new Pool(url.origin, {
-    connections: config.connections,
-    keepAliveTimeout: config.keepAliveTimeoutMs,
-    headersTimeout: config.headersTimeoutMs,
-    bodyTimeout: config.bodyTimeoutMs,
-    connect: {
-      ...(ca === undefined ? {} : { ca }),
-      rejectUnauthorized: !config.insecureSkipTlsVerify,
-    },
-  });
+  const poolOf = (connections: number) =>
+    new Pool(url.origin, {
+      connections,
+      keepAliveTimeout: config.keepAliveTimeoutMs,
+      headersTimeout: config.headersTimeoutMs,
+      bodyTimeout: config.bodyTimeoutMs,
+      connect: {
+        ...(ca === undefined ? {} : { ca }),
+        rejectUnauthorized: !config.insecureSkipTlsVerify,
+      },
+    });
+  const pool = poolOf(config.connections);
+  const longRunningPool = poolOf(config.longRunningConnections);
   return {
     origin: url.origin,
     pool,
+    longRunningPool,
     timeouts: { headersMs: config.headersTimeoutMs, bodyMs: config.bodyTimeoutMs },
-    close: (graceMs) => closeWithin(pool, graceMs),
+    close: async (graceMs) => {
+      const closed = await Promise.all([
+        closeWithin(pool, graceMs),
+        closeWithin(longRunningPool, graceMs),
+      ]);
+      return { cut: closed.reduce((sum, { cut }) => sum + cut, 0) };
+    },
   };
 };
