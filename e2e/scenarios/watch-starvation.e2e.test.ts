@@ -1,0 +1,174 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { Agent, type IncomingMessage, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CoreV1Api } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { givenProxy, givenProxyIdentity, givenVirtualApp, type MeshProxy } from '../steps/proxy.js';
+import { eventually } from '../support/eventually.js';
+import { adminKubeConfig } from '../support/kube-config.js';
+import { uniqueNamespace } from '../support/unique-namespace.js';
+
+/** As many watches as a controller with a few dozen informers over a few namespaces holds. */
+const WATCHES = 300;
+
+/** The bound on one short request: "answered at all", not a latency figure. */
+const ANSWER_WITHIN_MS = 5_000;
+
+const lock = 'starved-controller';
+
+interface Answer {
+  readonly status: number;
+  readonly body: Record<string, unknown>;
+}
+
+describe('A controller with hundreds of watches open still renews its lease (issue 9)', () => {
+  const admin = adminKubeConfig();
+  const token = inject('kas').admin.token;
+  const scope = { 'e2e.ctrlmesh.io/starvation': randomBytes(3).toString('hex') };
+  // Watches and short requests on separate client sockets, so that only the proxy could make one
+  // wait for the other; each watch holds one socket (HTTP/1.1), as client-go's do.
+  const watchAgent = new Agent({ keepAlive: true, maxSockets: WATCHES + 10 });
+  const shortAgent = new Agent({ keepAlive: true, maxSockets: 4 });
+  const watches: IncomingMessage[] = [];
+  let workDir: string;
+  let namespace: string;
+  let proxy: MeshProxy;
+
+  /** One request through the proxy with the controller's token, at most ANSWER_WITHIN_MS. */
+  const ask = (method: string, urlPath: string, body?: unknown): Promise<Answer> =>
+    new Promise<Answer>((resolve, reject) => {
+      const req = request(`${proxy.origin}${urlPath}`, {
+        method,
+        agent: shortAgent,
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        signal: AbortSignal.timeout(ANSWER_WITHIN_MS),
+      });
+      req.on('response', (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => parts.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: JSON.parse(Buffer.concat(parts).toString('utf8')) as Record<string, unknown>,
+          }),
+        );
+        res.on('error', reject);
+      });
+      req.on('error', (error) =>
+        reject(
+          new Error(`${method} ${urlPath} got no answer within ${ANSWER_WITHIN_MS} ms: ${error}`),
+        ),
+      );
+      req.end(body === undefined ? undefined : JSON.stringify(body));
+    });
+
+  /** Opens one ConfigMap watch; resolves with its response once the headers are in. */
+  const openWatch = (): Promise<IncomingMessage> =>
+    new Promise((resolve, reject) => {
+      const req = request(
+        `${proxy.origin}/api/v1/namespaces/${namespace}/configmaps?watch=true&allowWatchBookmarks=true`,
+        {
+          agent: watchAgent,
+          headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+        },
+      );
+      req.on('response', (res) => {
+        watches.push(res);
+        // Events are not what this story checks; read them so no socket stalls on a full buffer.
+        res.resume();
+        res.on('error', () => undefined);
+        resolve(res);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+
+  beforeAll(async () => {
+    workDir = await mkdtemp(path.join(tmpdir(), 'ctrlmesh-e2e-starvation-'));
+    namespace = await uniqueNamespace('starved', scope);
+    await admin.makeApiClient(CoreV1Api).createNamespacedConfigMap({
+      namespace,
+      body: { metadata: { name: 'settings' }, data: { mode: 'steady' } },
+    });
+    const vappFile = path.join(workDir, 'virtualapp.yaml');
+    await givenVirtualApp(vappFile, {
+      apiVersion: 'ctrlmesh.io/v1alpha1',
+      kind: 'VirtualApp',
+      metadata: { name: 'starved', namespace },
+      spec: {
+        selector: { matchLabels: { app: 'starved' } },
+        configuration: { controller: { leaderElectionName: lock } },
+        route: { globalLimits: [{ namespaceSelector: { matchLabels: scope } }] },
+      },
+    });
+    proxy = await givenProxy({
+      podName: 'starved-0',
+      podNamespace: namespace,
+      podLabels: { app: 'starved' },
+      virtualAppFile: vappFile,
+      tokenFile: await givenProxyIdentity(admin, workDir),
+      workDir,
+      // Plain HTTP on loopback: node:http clients send the token over it, and 300 TLS handshakes
+      // on the client side would only slow the story down.
+      tls: 'plain-http',
+    });
+    const created = await ask(
+      'POST',
+      `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases`,
+      {
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        metadata: { name: lock },
+        spec: { holderIdentity: 'starved-0', leaseDurationSeconds: 15 },
+      },
+    );
+    expect(created.status).toBe(201);
+  });
+
+  afterAll(async () => {
+    for (const watch of watches.splice(0)) watch.destroy();
+    watchAgent.destroy();
+    shortAgent.destroy();
+    await proxy?.stop();
+    if (process.env.CTRLMESH_E2E_KEEP === '1') console.log(`e2e: kept ${workDir}`);
+    else if (workDir) await rm(workDir, { recursive: true, force: true });
+  });
+
+  it(`opens ${WATCHES} ConfigMap watches through one proxy, each answered with its headers`, async () => {
+    const opening = Array.from({ length: WATCHES }, () => openWatch());
+    for (const outcome of opening) outcome.catch(() => undefined);
+    await eventually(
+      () => {
+        if (watches.length < WATCHES)
+          throw new Error(`${watches.length} of ${WATCHES} watches have their headers`);
+      },
+      { what: `all ${WATCHES} watches to get their response headers`, timeoutMs: 30_000 },
+    );
+    expect(watches.map((watch) => watch.statusCode)).toEqual(Array(WATCHES).fill(200));
+  });
+
+  it('answers a GET at once while the watches stay open', async () => {
+    const answer = await ask('GET', `/api/v1/namespaces/${namespace}/configmaps/settings`);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ kind: 'ConfigMap', data: { mode: 'steady' } });
+  });
+
+  it("renews the controller's Lease at once while the watches stay open", async () => {
+    const leasePath = `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases/${lock}`;
+    const read = await ask('GET', leasePath);
+    expect(read.status).toBe(200);
+    const renewTime = new Date().toISOString().replace(/\.\d+Z$/, '.000000Z');
+    const lease = read.body as { spec: Record<string, unknown> };
+    const renewed = await ask('PUT', leasePath, { ...lease, spec: { ...lease.spec, renewTime } });
+    expect(renewed.status).toBe(200);
+    expect(renewed.body).toMatchObject({ spec: { holderIdentity: 'starved-0', renewTime } });
+    // Renewing did not cost a watch: every one is still open.
+    expect(watches.filter((watch) => watch.destroyed || watch.complete)).toEqual([]);
+  });
+});
