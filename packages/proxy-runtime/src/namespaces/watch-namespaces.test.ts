@@ -110,3 +110,27 @@ describe('WatchedNamespaceLabels', () => {
     expect(await labels.get('late')).toEqual({ 'ns-type': 'canary' });
   });
 });
+
+describe('WatchedNamespaceLabels with the apiserver down', () => {
+  it('rejects a read of a namespace it has not seen with UPSTREAM_UNAVAILABLE, not an unexpected error (issue 9)', async () => {
+    // A port nothing listens on: bound, then closed again.
+    const server = createServer();
+    const { port } = await listen(server, '127.0.0.1', 0);
+    await new Promise((resolve) => server.close(resolve));
+    const pool = new Pool(`http://127.0.0.1:${port}`);
+    cleanups.push(() => pool.destroy());
+    const dir = mkdtempSync(join(tmpdir(), 'ns-'));
+    writeFileSync(join(dir, 'token'), 'proxy-token\n');
+    // Not run: only the read on demand is asked for.
+    const labels = new WatchedNamespaceLabels({
+      pool,
+      watchPool: pool,
+      tokenFile: join(dir, 'token'),
+      signal: new AbortController().signal,
+    });
+    await expect(labels.get('unseen')).rejects.toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+      message: expect.stringContaining('ECONNREFUSED'),
+    });
+  });
+});

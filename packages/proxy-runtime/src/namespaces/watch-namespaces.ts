@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Pool } from 'undici';
 import { logRecord } from '../observe/channels.js';
 import { UpstreamUnavailableError } from '../status/proxy-error.js';
+import { upstreamFailure } from '../upstream/upstream-failure.js';
 import type {
   NamespaceLabelMap,
   NamespaceLabels,
@@ -123,12 +124,18 @@ export class WatchedNamespaceLabels implements NamespaceLabels {
   }
 
   async #fetch(name: string): Promise<NamespaceLabelMap | undefined> {
-    const response = await this.#options.pool.request({
-      method: 'GET',
-      path: `/api/v1/namespaces/${encodeURIComponent(name)}`,
-      headers: await this.#headers(),
-      signal: this.#options.signal,
-    });
+    // A request about the namespace waits on this read: an apiserver it cannot reach is a 503 for
+    // that request, as it would be had the request itself gone upstream (issue 9).
+    const response = await this.#options.pool
+      .request({
+        method: 'GET',
+        path: `/api/v1/namespaces/${encodeURIComponent(name)}`,
+        headers: await this.#headers(),
+        signal: this.#options.signal,
+      })
+      .catch((error: unknown) => {
+        throw upstreamFailure(error) ?? error;
+      });
     if (response.statusCode === 404) {
       await response.body.dump();
       return undefined;

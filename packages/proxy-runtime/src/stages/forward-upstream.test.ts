@@ -5,10 +5,12 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listen } from '../server/listen.js';
+import { selfSignedCertificate } from '../server/self-signed-certificate.js';
 import { serveProxy } from '../server/serve-proxy.js';
 import { createUpstream, type Upstream } from '../upstream/upstream.js';
 import { forwardUpstream } from './forward-upstream.js';
@@ -196,6 +198,38 @@ describe('forwardUpstream', () => {
       code: 503,
       reason: 'ServiceUnavailable',
     });
+  });
+
+  it('answers 503 naming the cause when the apiserver certificate is not trusted (issue 9)', async () => {
+    // A certificate for another host, signed by a CA the upstream was told to trust.
+    const { certPem, keyPem } = selfSignedCertificate(['apiserver.example']);
+    const apiserver = createHttpsServer({ cert: certPem, key: keyPem }, (_req, res) =>
+      res.end('{}'),
+    );
+    const { port } = await listen(apiserver, '127.0.0.1', 0);
+    cleanups.push(() => closeServer(apiserver));
+    const upstream = await createUpstream({
+      url: `https://127.0.0.1:${port}`,
+      caData: certPem,
+      insecureSkipTlsVerify: false,
+      connections: 4,
+      longRunningConnections: 4,
+      keepAliveTimeoutMs: 1000,
+      headersTimeoutMs: 2000,
+      bodyTimeoutMs: 2000,
+    });
+    cleanups.push(async () => void (await upstream.close(100)));
+    const front = createServer();
+    serveProxy(front, forwardUpstream(upstream));
+    const address = await listen(front, '127.0.0.1', 0);
+    cleanups.push(() => closeServer(front));
+    const response = await fetch(`http://127.0.0.1:${address.port}/api/v1/namespaces/a/pods`);
+    expect(response.status).toBe(503);
+    const status = (await response.json()) as { reason: string; message: string };
+    expect(status.reason).toBe('ServiceUnavailable');
+    expect(status.message).toContain(
+      "ctrlmesh-proxy does not trust the kube-apiserver's certificate (ERR_TLS_CERT_ALTNAME_INVALID:",
+    );
   });
 
   it('passes HTTP/1.1 upgrades through as a spliced socket', async () => {

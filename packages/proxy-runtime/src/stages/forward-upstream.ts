@@ -2,36 +2,14 @@ import type { Dispatcher } from 'undici';
 import { upstreamResponse } from '../observe/channels.js';
 import type { Exchange, ProxyResponse } from '../pipeline/exchange.js';
 import type { Handler } from '../pipeline/stage.js';
-import { UpstreamTimeoutError, UpstreamUnavailableError } from '../status/proxy-error.js';
 import { withoutHopByHop } from '../upstream/hop-by-hop.js';
 import { isLongRunning } from '../upstream/long-running.js';
 import type { Upstream } from '../upstream/upstream.js';
+import { upstreamFailure } from '../upstream/upstream-failure.js';
 
-// undici error codes that mean "could not talk to the apiserver" rather than "it said no".
-const UNAVAILABLE = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-  'UND_ERR_DESTROYED',
-]);
-const TIMEOUT = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
-
-const translate = (error: unknown, signal: AbortSignal): unknown => {
-  // The controller went away: nothing to answer, keep the abort as it is.
-  if (signal.aborted) return error;
-  const code = (error as { code?: unknown }).code;
-  const message = error instanceof Error ? error.message : String(error);
-  if (typeof code === 'string' && UNAVAILABLE.has(code))
-    return new UpstreamUnavailableError(`${code}: ${message}`);
-  if (typeof code === 'string' && TIMEOUT.has(code))
-    return new UpstreamTimeoutError(`${code}: ${message}`);
-  return error;
-};
+// The controller went away: nothing to answer, keep the abort as it is.
+const translate = (error: unknown, signal: AbortSignal): unknown =>
+  signal.aborted ? error : (upstreamFailure(error) ?? error);
 
 /**
  * The terminal handler: the only part of the proxy that talks to the kube-apiserver. Sends the

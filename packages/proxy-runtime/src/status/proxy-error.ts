@@ -11,6 +11,7 @@ export type ProxyErrorCode =
   | 'NO_ROUTES_YET'
   | 'BAD_REQUEST'
   | 'UPSTREAM_UNAVAILABLE'
+  | 'UPSTREAM_UNTRUSTED'
   | 'UPSTREAM_TIMEOUT'
   | 'UPSTREAM_MALFORMED'
   | 'FRAME_TOO_LARGE'
@@ -112,6 +113,25 @@ export class UpstreamUnavailableError extends ProxyError {
   override readonly retryAfterSeconds = 1;
   constructor(readonly reason: string) {
     super(`the kube-apiserver is unavailable through ctrlmesh-proxy: ${reason}`);
+  }
+}
+
+/**
+ * The kube-apiserver's certificate failed verification (unknown CA, self-signed, expired, wrong
+ * host name): a configuration fault of the proxy's upstream CA, or someone in the middle. Told
+ * apart from plain unavailability so that the message points at the cause.
+ */
+export class UpstreamUntrustedError extends ProxyError {
+  readonly code = 'UPSTREAM_UNTRUSTED';
+  override readonly retryAfterSeconds = 1;
+  constructor(
+    /** Node's verification code, e.g. `DEPTH_ZERO_SELF_SIGNED_CERT`. */
+    readonly verifyCode: string,
+    detail: string,
+  ) {
+    super(
+      `ctrlmesh-proxy does not trust the kube-apiserver's certificate (${verifyCode}: ${detail}); check the proxy's upstream CA (--upstream-ca-file or --kubeconfig)`,
+    );
   }
 }
 

@@ -1,4 +1,5 @@
 import { DEFAULT_SUBSET } from '@ctrlmesh/route-engine';
+import { errors } from 'undici';
 import { describe, expect, it } from 'vitest';
 import {
   BadRequestError,
@@ -14,6 +15,7 @@ import {
   UpstreamMalformedError,
   UpstreamTimeoutError,
   UpstreamUnavailableError,
+  UpstreamUntrustedError,
   WatchExpiredError,
 } from './proxy-error.js';
 import { statusFor } from './status-for.js';
@@ -27,6 +29,11 @@ const cases: [ProxyError, number, string][] = [
   [new NoRoutesYetError(), 503, 'ServiceUnavailable'],
   [new BadRequestError('bad path'), 400, 'BadRequest'],
   [new UpstreamUnavailableError('ECONNREFUSED'), 503, 'ServiceUnavailable'],
+  [
+    new UpstreamUntrustedError('CERT_HAS_EXPIRED', 'certificate has expired'),
+    503,
+    'ServiceUnavailable',
+  ],
   [new UpstreamTimeoutError('headers'), 504, 'Timeout'],
   [new UpstreamMalformedError('bad json'), 502, 'InternalError'],
   [new FrameTooLargeError(1024), 500, 'InternalError'],
@@ -59,6 +66,48 @@ describe('statusFor', () => {
   it('tells clients when to retry a 503', () => {
     expect(statusFor(new NoRoutesYetError()).status.details).toEqual({ retryAfterSeconds: 1 });
   });
+
+  it('answers 503, not 500, when the apiserver went away in the middle of a watch (issue 9)', () => {
+    // What undici's body stream fails with when the apiserver's side of the connection closes.
+    const { status, unexpected } = statusFor(new errors.SocketError('other side closed'));
+    expect(unexpected).toBe(false);
+    expect(status).toMatchObject({ code: 503, reason: 'ServiceUnavailable' });
+    expect(status.message).toBe(
+      'the kube-apiserver is unavailable through ctrlmesh-proxy: UND_ERR_SOCKET: other side closed',
+    );
+    expect(
+      statusFor(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })),
+    ).toMatchObject({
+      unexpected: false,
+      status: { code: 503 },
+    });
+  });
+
+  it('answers 504 when the apiserver stalls in the middle of an answer', () => {
+    const { status, unexpected } = statusFor(new errors.BodyTimeoutError());
+    expect(unexpected).toBe(false);
+    expect(status).toMatchObject({ code: 504, reason: 'Timeout' });
+  });
+
+  it.each([
+    ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unable to verify the first certificate'],
+    ['DEPTH_ZERO_SELF_SIGNED_CERT', 'self-signed certificate'],
+    ['ERR_TLS_CERT_ALTNAME_INVALID', "Hostname/IP does not match certificate's altnames"],
+  ])(
+    'answers 503 naming the cause when the apiserver certificate fails verification with %s (issue 9)',
+    (code, message) => {
+      const { status, unexpected } = statusFor(Object.assign(new Error(message), { code }));
+      expect(unexpected).toBe(false);
+      expect(status).toMatchObject({
+        code: 503,
+        reason: 'ServiceUnavailable',
+        details: { retryAfterSeconds: 1 },
+      });
+      expect(status.message).toBe(
+        `ctrlmesh-proxy does not trust the kube-apiserver's certificate (${code}: ${message}); check the proxy's upstream CA (--upstream-ca-file or --kubeconfig)`,
+      );
+    },
+  );
 
   it('turns anything unknown into 500 InternalError without leaking its message', () => {
     const { status, unexpected } = statusFor(new TypeError('secret token abc'));

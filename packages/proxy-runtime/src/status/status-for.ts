@@ -1,3 +1,4 @@
+import { upstreamFailure } from '../upstream/upstream-failure.js';
 import { isProxyError, type ProxyErrorCode } from './proxy-error.js';
 import type { Status, StatusReason } from './status.js';
 
@@ -9,6 +10,7 @@ const STATUS = {
   NO_ROUTES_YET: { code: 503, reason: 'ServiceUnavailable' },
   BAD_REQUEST: { code: 400, reason: 'BadRequest' },
   UPSTREAM_UNAVAILABLE: { code: 503, reason: 'ServiceUnavailable' },
+  UPSTREAM_UNTRUSTED: { code: 503, reason: 'ServiceUnavailable' },
   UPSTREAM_TIMEOUT: { code: 504, reason: 'Timeout' },
   // Kubernetes has no BadGateway reason; InternalError is what clients treat as a server fault.
   UPSTREAM_MALFORMED: { code: 502, reason: 'InternalError' },
@@ -26,9 +28,12 @@ export interface StatusOutcome {
 
 /**
  * Turns any thrown value into the metav1.Status the controller receives: the proxy's own errors by
- * the table above, anything else as 500 InternalError (the caller logs it, once).
+ * the table above, failures to talk to the apiserver as the proxy error they mean (a watch whose
+ * apiserver died ends with 503, not 500), anything else as 500 InternalError (the caller logs it,
+ * once).
  */
-export const statusFor = (error: unknown): StatusOutcome => {
+export const statusFor = (thrown: unknown): StatusOutcome => {
+  const error = isProxyError(thrown) ? thrown : (upstreamFailure(thrown) ?? thrown);
   // A code from another (newer) installed copy may be missing from this table: treat it as unknown.
   const row = isProxyError(error)
     ? (STATUS as Record<string, (typeof STATUS)[ProxyErrorCode]>)[error.code]

@@ -1,10 +1,15 @@
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type LogRecord, logRecord } from '../observe/channels.js';
 import { listen } from '../server/listen.js';
+import { selfSignedCertificate } from '../server/self-signed-certificate.js';
 import { createUpstream } from './upstream.js';
 
 const servers: Server[] = [];
-afterEach(() => {
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   for (const server of servers.splice(0)) {
     server.closeAllConnections();
     server.close();
@@ -49,5 +54,41 @@ describe('Upstream.close', () => {
     const took = Date.now() - started;
     expect(took).toBeGreaterThanOrEqual(190);
     expect(took).toBeLessThan(2_000);
+  });
+});
+
+describe('an apiserver certificate the proxy does not trust', () => {
+  it('is logged with its cause once, however often requests meet it (issue 9)', async () => {
+    const { certPem, keyPem } = selfSignedCertificate(['127.0.0.1']);
+    const server = createHttpsServer({ cert: certPem, key: keyPem }, (_req, res) => res.end('{}'));
+    servers.push(server);
+    const { port } = await listen(server, '127.0.0.1', 0);
+    const records: LogRecord[] = [];
+    cleanups.push(logRecord.subscribe((record) => records.push(record)));
+    // No CA given: the system roots do not know this self-signed certificate.
+    const upstream = await createUpstream({
+      url: `https://127.0.0.1:${port}`,
+      insecureSkipTlsVerify: false,
+      connections: 4,
+      longRunningConnections: 4,
+      keepAliveTimeoutMs: 1_000,
+      headersTimeoutMs: 2_000,
+      bodyTimeoutMs: 0,
+    });
+    cleanups.push(() => upstream.close(100));
+    for (const pool of [upstream.pool, upstream.longRunningPool, upstream.pool]) {
+      await expect(pool.request({ method: 'GET', path: '/api' })).rejects.toMatchObject({
+        code: 'DEPTH_ZERO_SELF_SIGNED_CERT',
+      });
+    }
+    expect(records).toEqual([
+      {
+        level: 'error',
+        msg: "the kube-apiserver's certificate is not trusted; check the upstream CA",
+        upstream: `https://127.0.0.1:${port}`,
+        cause: 'DEPTH_ZERO_SELF_SIGNED_CERT',
+        error: 'self-signed certificate',
+      },
+    ]);
   });
 });

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { Pool } from 'undici';
 import type { ProxyConfig } from '../config.js';
+import { logRecord } from '../observe/channels.js';
+import { isUntrustedCertificate } from './upstream-failure.js';
 
 /**
  * The connections to the kube-apiserver: two keep-alive pools to the same origin, one per budget.
@@ -45,6 +47,33 @@ const closeWithin = async (pool: Pool, graceMs: number): Promise<{ cut: number }
 };
 
 /**
+ * Logs an apiserver certificate the pools refuse, naming the cause: each request that meets it
+ * gets a 503 (UPSTREAM_UNTRUSTED), but an operator must learn why from the log. Once per cause
+ * until a connection succeeds again, not once per attempt: a controller retrying would flood it.
+ */
+const reportUntrusted = (origin: string, pools: readonly Pool[]): void => {
+  let reported: string | undefined;
+  for (const pool of pools) {
+    pool.on('connect', () => {
+      reported = undefined;
+    });
+    pool.on('connectionError', (_origin, _targets, error) => {
+      if (!isUntrustedCertificate(error)) return;
+      const cause = (error as { code: string }).code;
+      if (cause === reported) return;
+      reported = cause;
+      logRecord.publish({
+        level: 'error',
+        msg: "the kube-apiserver's certificate is not trusted; check the upstream CA",
+        upstream: origin,
+        cause,
+        error: error.message,
+      });
+    });
+  }
+};
+
+/**
  * Opens the keep-alive pools to the apiserver. Its certificate is verified against `caFile` (or
  * the system roots); `insecureSkipTlsVerify` exists for test clusters only. The original proxy
  * skipped verification altogether (reference §10.2 item 20); we do not. HTTP/2 (undici's
@@ -69,6 +98,7 @@ export const createUpstream = async (
     });
   const pool = poolOf(config.connections);
   const longRunningPool = poolOf(config.longRunningConnections);
+  reportUntrusted(url.origin, [pool, longRunningPool]);
   return {
     origin: url.origin,
     pool,
