@@ -46,6 +46,36 @@ const getThroughProxy = (
     req.end();
   });
 
+/** Opens a watch through the proxy; resolves with all it sends until it ends, once it has its headers. */
+const watchThroughProxy = (
+  proxy: MeshProxy,
+  token: string,
+  urlPath: string,
+): Promise<{ status: number; ended: Promise<string> }> =>
+  new Promise((resolve, reject) => {
+    const req = request(
+      `${proxy.origin}${urlPath}`,
+      {
+        ca: proxy.caFile && readFileSync(proxy.caFile),
+        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        const ended = new Promise<string>((done) => {
+          res.on('end', () => done(text));
+          res.on('close', () => done(text));
+        });
+        resolve({ status: res.statusCode ?? 0, ended });
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+
 // Its own kas (not the run's): this story kills it.
 describe('The mesh survives the kube-apiserver going away (Go sample behind one proxy)', () => {
   const watchValue = uniqueWatchValue('kas-restart');
@@ -110,6 +140,12 @@ describe('The mesh survives the kube-apiserver going away (Go sample behind one 
 
   it('with kas killed, the proxy stays up and answers 503 ServiceUnavailable at once', async () => {
     const token = kas.info.admin.token;
+    const watch = await watchThroughProxy(
+      proxy,
+      token,
+      `/api/v1/namespaces/${namespace}/configmaps?watch=true`,
+    );
+    expect(watch.status).toBe(200);
     process.kill(kas.info.pid, 'SIGKILL');
     await kas.stop();
     const started = Date.now();
@@ -126,6 +162,20 @@ describe('The mesh survives the kube-apiserver going away (Go sample behind one 
       reason: 'ServiceUnavailable',
       code: 503,
       message: expect.stringContaining('the kube-apiserver is unavailable through ctrlmesh-proxy'),
+    });
+    // A namespace the proxy has not seen needs its labels read first: that is a 503 too (issue 9).
+    const unseen = await getThroughProxy(
+      proxy,
+      token,
+      '/api/v1/namespaces/never-seen-by-the-proxy/configmaps/before',
+    );
+    expect(unseen.status).toBe(503);
+    expect(unseen.body).toMatchObject({ reason: 'ServiceUnavailable', code: 503 });
+    // The watch that was open ends with a 503 Status event rather than a 500 (issue 9).
+    const lines = (await watch.ended).trim().split('\n');
+    expect(JSON.parse(lines[lines.length - 1] ?? '{}')).toMatchObject({
+      type: 'ERROR',
+      object: { kind: 'Status', reason: 'ServiceUnavailable', code: 503 },
     });
     // Routes are still known: the proxy does not turn unready because its upstream is away.
     expect(proxy.running()).toBe(true);
