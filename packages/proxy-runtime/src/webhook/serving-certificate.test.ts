@@ -47,4 +47,18 @@ describe('readCertificatePair', () => {
       await rm(dir, { recursive: true });
     }
   });
+
+  it('refuses an empty certificate file, as a rotation caught mid-write leaves it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ctrlmesh-cert-'));
+    try {
+      await writeFile(join(dir, 'tls.crt'), '');
+      await writeFile(join(dir, 'tls.key'), selfSignedCertificate(['127.0.0.1']).keyPem);
+      expect(await readCertificatePair(dir, undefined)).toMatchObject({
+        ok: false,
+        problem: expect.stringContaining('not a usable pair'),
+      });
+    } finally {
+      await rm(dir, { recursive: true });
+    }
+  });
 });

@@ -1,7 +1,7 @@
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { type FSWatcher, watch } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createSecureContext } from 'node:tls';
 
 /** The controller's webhook certificate, its key, and what verifies it. */
 export interface CertificatePair {
@@ -25,9 +25,17 @@ const NAMES = [
 const readOptional = (file: string): Promise<string | undefined> =>
   readFile(file, 'utf8').catch(() => undefined);
 
+// Parses both and checks that the key belongs to the certificate. Building a TLS context is not
+// enough: it accepts an empty certificate (a file caught mid-write), and a server given that
+// context fails every handshake.
+const checkPair = (certPem: string, keyPem: string): void => {
+  if (!new X509Certificate(certPem).checkPrivateKey(createPrivateKey(keyPem)))
+    throw new Error('the key does not belong to the certificate');
+};
+
 /**
  * Reads the controller's serving pair from its cert dir and checks that the key fits the
- * certificate (building a TLS context does), so a half-written rotation is refused, not served.
+ * certificate, so a half-written rotation is refused, not served.
  */
 export const readCertificatePair = async (
   certDir: string,
@@ -40,7 +48,7 @@ export const readCertificatePair = async (
     ]);
     if (certPem === undefined || keyPem === undefined) continue;
     try {
-      createSecureContext({ cert: certPem, key: keyPem });
+      checkPair(certPem, keyPem);
     } catch (error) {
       return {
         ok: false,
