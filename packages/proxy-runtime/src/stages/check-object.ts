@@ -6,9 +6,11 @@ import {
   isNamespaceResource,
   type ResourceRequest,
 } from '@ctrlmesh/route-engine';
-import { filterableRequestHeaders, readableFormat } from '../http/filterable-request.js';
+import { filterableRequestHeaders } from '../http/filterable-request.js';
+import { objectBody, patchBody, patchTypeOf } from '../http/object-body.js';
 import { readBody } from '../http/read-body.js';
 import type { NamespaceLabels } from '../namespaces/namespace-labels.js';
+import { patchedLabels } from '../ownership/patched-labels.js';
 import type { ProxyResponse } from '../pipeline/exchange.js';
 import type { Handler, Stage } from '../pipeline/stage.js';
 import type { RouteSnapshot } from '../routes/route-snapshot.js';
@@ -20,7 +22,6 @@ import {
   UnreadableBodyError,
 } from '../status/proxy-error.js';
 import type { KubeObject } from '../streams/kube-object.js';
-import { objectOf, openEnvelope } from '../streams/kube-protobuf.js';
 import type { Decided } from './decide-ownership.js';
 
 /** What {@link checkObject} needs. */
@@ -84,14 +85,27 @@ const enforce = (decision: Decision, subject: Subject, subset: string): void => 
   throw new ExcludedError(subject);
 };
 
-// The object as it is now, read with the client's own credentials; undefined when it does not exist
-// (the original request then gets the apiserver's own 404).
+// A response whose body the proxy read whole: it goes on with the length of what it holds.
+const buffered = (response: ProxyResponse, body: Buffer): ProxyResponse => {
+  const { 'content-length': _length, 'content-encoding': _encoding, ...headers } = response.headers;
+  return { ...response, headers: { ...headers, 'content-length': String(body.length) }, body };
+};
+
+/** The object a write is about, as it is now. */
+type Current =
+  | { readonly kind: 'found'; readonly object: KubeObject }
+  | { readonly kind: 'absent' }
+  // The read failed (forbidden, throttled, apiserver error): the client gets that answer, as the
+  // proxy cannot decide without the object (it used to let the write through unchecked).
+  | { readonly kind: 'unread'; readonly response: ProxyResponse };
+
+// The object as it is now, read with the client's own credentials.
 const readCurrent = async (
   next: Handler<Decided>,
   exchange: Decided,
   api: ResourceRequest,
   maxBytes: number,
-) => {
+): Promise<Current> => {
   const path = formatApiPath({
     ...api,
     verb: 'get',
@@ -114,19 +128,20 @@ const readCurrent = async (
     request: { method: 'GET', path, query: '', headers, body: null },
   });
   const body =
-    response.body instanceof Readable ? await readBody(response.body, maxBytes) : undefined;
-  if (response.status !== 200 || body === undefined) return undefined;
-  return parseObject(body);
+    response.body instanceof Readable ? await readBody(response.body, maxBytes) : Buffer.alloc(0);
+  if (response.status === 200) return { kind: 'found', object: parseObject(body) };
+  if (response.status === 404) return { kind: 'absent' };
+  return { kind: 'unread', response: buffered(response, body) };
 };
-
-const buffered = (response: ProxyResponse, body: Buffer): ProxyResponse => ({ ...response, body });
 
 /**
  * Decides requests whose ownership depends on the object's own labels (an `objectSelector` rule):
  * a get is decided on the object the apiserver returns (refused, not shown, when it is not ours);
  * a create on the labels in its body; update, patch and delete on the object as it is now, read
- * first with the client's own credentials; deletecollection is refused (it would reach other
- * subsets' objects). The original left these unchecked (reference §10.2 item 3). Needs the plan.
+ * first with the client's own credentials, and an update or patch also on the labels it leaves
+ * (so it can neither create nor hand over an object outside the slice); deletecollection is
+ * refused (it would reach other subsets' objects). The original left these unchecked (reference
+ * §10.2 item 3). Needs the plan.
  */
 export const checkObject =
   (deps: CheckObjectDeps): Stage<Decided> =>
@@ -135,62 +150,76 @@ export const checkObject =
     const { plan, userAgent } = exchange;
     if (plan.kind !== 'check-object') return next(exchange);
     const { api, snapshot } = plan;
-    const check = async (object: KubeObject | undefined) => {
-      if (object === undefined) return;
+    const check = async (object: KubeObject) => {
       const decision = await decideOn(snapshot, deps.namespaces, api, userAgent, object);
       enforce(decision, subjectOf(api, object.metadata?.name), snapshot.subset);
     };
+    // Decided on the object as it is now; an absent one gets the apiserver's own answer (404).
+    const onCurrent = async () => {
+      const current = await readCurrent(next, exchange, api, deps.maxFrameBytes);
+      if (current.kind === 'unread') return current.response;
+      if (current.kind === 'found') await check(current.object);
+      return next(exchange);
+    };
+    const { body, headers } = exchange.request;
+    const bodyBytes = async () =>
+      body === null ? Buffer.alloc(0) : await readBody(body, deps.maxFrameBytes);
+    const withBody = (bytes: Buffer) =>
+      next({ ...exchange, request: { ...exchange.request, body: Readable.from([bytes]) } });
     switch (api.verb) {
       case 'deletecollection':
         throw new MixedSliceError(subjectOf(api));
       // A create on a subresource (exec, attach, portforward, eviction, binding) acts on its parent
       // object: decided on the parent as it is now, like the other writes.
       case 'create': {
-        if (api.subresource !== undefined) {
-          await check(await readCurrent(next, exchange, api, deps.maxFrameBytes));
-          return next(exchange);
-        }
-        const { body } = exchange.request;
-        const bytes = body === null ? Buffer.alloc(0) : await readBody(body, deps.maxFrameBytes);
-        const type = exchange.request.headers['content-type'];
-        const format = readableFormat(type);
-        if (format === undefined) {
-          throw new UnreadableBodyError(
-            `ctrlmesh-proxy must read the labels of this ${String(type)} body; send JSON or protobuf`,
-          );
-        }
-        await check(format === 'json' ? parseObject(bytes) : objectOf(openEnvelope(bytes).raw));
-        return next({
-          ...exchange,
-          request: { ...exchange.request, body: Readable.from([bytes]) },
-        });
+        if (api.subresource !== undefined) return onCurrent();
+        const bytes = await bodyBytes();
+        await check(objectBody(headers['content-type'], bytes));
+        return withBody(bytes);
       }
-      case 'get':
-        if (api.subresource === undefined || api.subresource === 'status') {
-          const response = await next({
-            ...exchange,
-            request: {
-              ...exchange.request,
-              headers: filterableRequestHeaders(exchange.request.headers),
-            },
-          });
-          if (response.status !== 200 || !(response.body instanceof Readable)) return response;
-          const bytes = await readBody(response.body, deps.maxFrameBytes);
-          await check(parseObject(bytes));
-          const {
-            'content-length': _length,
-            'content-encoding': _encoding,
-            ...headers
-          } = response.headers;
-          return buffered(
-            { ...response, headers: { ...headers, 'content-length': String(bytes.length) } },
-            bytes,
-          );
+      // Subresource writes (status, scale) never create (the apiserver answers 404 for a missing
+      // parent) and their bodies do not set the parent's labels: decided on the parent.
+      case 'update':
+      case 'patch': {
+        if (api.subresource !== undefined) return onCurrent();
+        const bytes = await bodyBytes();
+        const type = headers['content-type'];
+        // Parsed before the read: a body the proxy cannot read is refused without a round trip.
+        // An update carries the object; an apply (YAML or JSON) carries an object too.
+        const patchType = api.verb === 'patch' ? patchTypeOf(type) : undefined;
+        const sent =
+          patchType === undefined ? objectBody(type, bytes) : patchBody(patchType, bytes);
+        const current = await readCurrent(next, exchange, api, deps.maxFrameBytes);
+        if (current.kind === 'unread') return current.response;
+        if (current.kind === 'found') {
+          await check(current.object);
+          // The labels it leaves decide too: a write must not hand an object to another subset.
+          const labels =
+            patchType === undefined
+              ? ((sent as KubeObject).metadata?.labels ?? {})
+              : patchedLabels(patchType, current.object, sent);
+          if (labels !== undefined) {
+            await check({ ...current.object, metadata: { ...current.object.metadata, labels } });
+          }
+        } else if (patchType === undefined || patchType === 'apply') {
+          // A PUT creates where the resource allows it (Leases, Endpoints) and server-side apply
+          // creates a missing object: decided as a create. Other patches get the apiserver's 404.
+          await check(sent as KubeObject);
         }
-        await check(await readCurrent(next, exchange, api, deps.maxFrameBytes));
-        return next(exchange);
+        return withBody(bytes);
+      }
+      case 'get': {
+        if (api.subresource !== undefined && api.subresource !== 'status') return onCurrent();
+        const response = await next({
+          ...exchange,
+          request: { ...exchange.request, headers: filterableRequestHeaders(headers) },
+        });
+        if (response.status !== 200 || !(response.body instanceof Readable)) return response;
+        const bytes = await readBody(response.body, deps.maxFrameBytes);
+        await check(parseObject(bytes));
+        return buffered(response, bytes);
+      }
       default:
-        await check(await readCurrent(next, exchange, api, deps.maxFrameBytes));
-        return next(exchange);
+        return onCurrent();
     }
   };
