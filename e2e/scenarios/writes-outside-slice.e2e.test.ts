@@ -196,6 +196,8 @@ describe('Writes under object-label rules stay in the slice (issue 9)', () => {
       [[{ op: 'replace', path: '/metadata/labels/shard', value: 'b' }], PatchStrategy.JsonPatch],
       [{ metadata: { labels: { shard: 'b' } } }, PatchStrategy.MergePatch],
       [{ metadata: { labels: { shard: null } } }, PatchStrategy.StrategicMergePatch],
+      // kas ignores a path's first segment, even a non-empty one; the proxy reads it the same way.
+      [[{ op: 'replace', path: 'x/metadata/labels/shard', value: 'b' }], PatchStrategy.JsonPatch],
     ];
     for (const [body, type] of moves) {
       const handOver = await statusOf(patch('item-a', body, type));
@@ -211,5 +213,21 @@ describe('Writes under object-label rules stay in the slice (issue 9)', () => {
     );
     expect(applied.code).toBe(403);
     expect(await labelsOf('item-a')).toEqual({ shard: 'a' });
+  });
+
+  it('kas applies a JSON patch path without a leading slash, as the proxy assumes', async () => {
+    await core.createNamespacedConfigMap({
+      namespace,
+      body: { metadata: { name: 'quirk', labels: { shard: 'a' } } },
+    });
+    await core.patchNamespacedConfigMap(
+      {
+        name: 'quirk',
+        namespace,
+        body: [{ op: 'replace', path: 'x/metadata/labels/shard', value: 'b' }],
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+    );
+    expect(await labelsOf('quirk')).toEqual({ shard: 'b' });
   });
 });

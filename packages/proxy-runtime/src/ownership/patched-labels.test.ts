@@ -41,12 +41,54 @@ describe('patchedLabels', () => {
     ).toEqual({});
   });
 
+  it('reads array indices as the apiserver does, negative ones from the end', () => {
+    expect(
+      patchedLabels('json', current, [
+        { op: 'replace', path: '/spec/ports/-1', value: 3 },
+        { op: 'add', path: '/spec/ports/-3', value: 0 },
+        { op: 'test', path: '/spec/ports', value: [0, 1, 3] },
+        { op: 'replace', path: '/metadata/labels/shard', value: 'b' },
+      ]),
+    ).toEqual({ shard: 'b', 'example.com/tier': 'web' });
+  });
+
+  it("follows the apiserver's JSON patch library where it departs from RFC 6902", () => {
+    const labels = (operations: object[]) => patchedLabels('json', current, operations);
+    // The first segment of a path is ignored, even when it is not empty.
+    expect(labels([{ op: 'add', path: 'x/metadata/labels/shard', value: 'b' }])).toMatchObject({
+      shard: 'b',
+    });
+    // replace sets a missing key of an object; a missing value is null.
+    expect(labels([{ op: 'replace', path: '/metadata/labels/new', value: 'y' }])).toMatchObject({
+      new: 'y',
+    });
+    expect(labels([{ op: 'add', path: '/metadata/labels' }])).toEqual({});
+    // copy from a missing key copies null; test of a missing key against null passes.
+    expect(
+      labels([
+        { op: 'test', path: '/metadata/missing', value: null },
+        { op: 'copy', from: '/metadata/missing', path: '/metadata/labels' },
+      ]),
+    ).toEqual({});
+    // test compares structure, not key order.
+    expect(
+      labels([
+        { op: 'test', path: '/metadata/labels', value: { 'example.com/tier': 'web', shard: 'a' } },
+      ]),
+    ).toEqual(current.metadata.labels);
+  });
+
   it('cannot tell the labels of a JSON patch the apiserver would refuse too', () => {
     for (const patch of [
       [{ op: 'test', path: '/metadata/labels/shard', value: 'b' }],
       [{ op: 'remove', path: '/metadata/labels/missing' }],
       [{ op: 'replace', path: '/spec/ports/2', value: 0 }],
-      [{ op: 'add', path: 'metadata/labels/x', value: 'y' }],
+      [{ op: 'replace', path: '/spec/ports/-3', value: 0 }],
+      [{ op: 'add', path: 'labels', value: 'y' }],
+      [{ op: 'add', path: '', value: {} }],
+      [{ op: 'add', path: '/metadata/missing/x', value: 'y' }],
+      [{ op: 'move', from: '/metadata/missing', path: '/metadata/labels' }],
+      [{ op: 'replace', path: '', value: 'scalar' }],
       [{ op: 'frobnicate', path: '/metadata' }],
       { op: 'add', path: '/metadata/labels/x', value: 'y' },
     ]) {

@@ -36,127 +36,154 @@ const mergedLabels = (current: Labels, patch: Json, strategic: boolean): Labels 
   return 'labels' in metadata ? mergeMap(from, metadata.labels, strategic) : from;
 };
 
-const unescapeToken = (token: string): string => token.replaceAll('~1', '/').replaceAll('~0', '~');
+// What follows mirrors the JSON patch library the apiserver uses (evanphx/json-patch v4), quirks
+// included, so the proxy decides on the labels the apiserver will store: a path is split on `/` and
+// its first segment ignored, a missing value is null, `replace` sets a missing object key, `copy`
+// from a missing key copies null, array indices may count from the end.
+type Container = Record<string, Json> | Json[];
 
-const tokensOf = (pointer: Json): string[] | undefined => {
-  if (typeof pointer !== 'string' || (pointer !== '' && !pointer.startsWith('/'))) return undefined;
-  return pointer === '' ? [] : pointer.slice(1).split('/').map(unescapeToken);
-};
+const isContainer = (value: Json): value is Container =>
+  typeof value === 'object' && value !== null;
 
-// The parent of the last token, walked from a copy of the document; undefined when it is not there.
-const parentOf = (root: { doc: Json }, tokens: readonly string[]): Json => {
-  let node: Json = root;
-  for (const token of ['doc', ...tokens.slice(0, -1)]) {
-    if (Array.isArray(node)) node = node[Number(token)];
-    else if (isRecord(node) && Object.hasOwn(node, token)) node = node[token];
-    else return undefined;
-  }
-  return node;
-};
+const decodeToken = (token: string): string => token.replaceAll('~1', '/').replaceAll('~0', '~');
 
-const indexIn = (list: readonly Json[], token: string, adding: boolean): number | undefined => {
-  if (adding && token === '-') return list.length;
-  if (!/^(0|[1-9][0-9]*)$/.test(token)) return undefined;
+// An array index as Go's strconv.Atoi reads it, negative ones counting from the end of `size`.
+const indexIn = (size: number, token: string): number | undefined => {
+  if (!/^[+-]?[0-9]+$/.test(token)) return undefined;
   const index = Number(token);
-  return index < list.length || (adding && index === list.length) ? index : undefined;
+  if (index >= size || index < -size) return undefined;
+  return index < 0 ? index + size : index;
 };
 
-const valueAt = (root: { doc: Json }, tokens: readonly string[]): { value: Json } | undefined => {
-  if (tokens.length === 0) return { value: root.doc };
-  const parent = parentOf(root, tokens);
-  const last = tokens[tokens.length - 1] ?? '';
-  if (Array.isArray(parent)) {
-    const index = indexIn(parent, last, false);
-    return index === undefined ? undefined : { value: parent[index] };
+/** A value read from a container: `value` undefined for a missing object key; undefined on error. */
+const getIn = (container: Container, key: string): { value: Json } | undefined => {
+  if (!Array.isArray(container)) {
+    return { value: Object.hasOwn(container, key) ? container[key] : undefined };
   }
-  if (isRecord(parent) && Object.hasOwn(parent, last)) return { value: parent[last] };
-  return undefined;
+  const index = indexIn(container.length, key);
+  return index === undefined ? undefined : { value: container[index] };
 };
 
-const removeAt = (root: { doc: Json }, tokens: readonly string[]): boolean => {
-  const parent = parentOf(root, tokens);
-  const last = tokens[tokens.length - 1] ?? '';
-  if (tokens.length === 0) return false;
-  if (Array.isArray(parent)) {
-    const index = indexIn(parent, last, false);
-    if (index === undefined) return false;
-    parent.splice(index, 1);
+const setIn = (container: Record<string, Json>, key: string, value: Json): void => {
+  Object.defineProperty(container, key, {
+    value,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
+};
+
+const addIn = (container: Container, key: string, value: Json): boolean => {
+  if (!Array.isArray(container)) {
+    setIn(container, key, value);
     return true;
   }
-  if (!isRecord(parent) || !Object.hasOwn(parent, last)) return false;
-  delete parent[last];
+  const index = key === '-' ? container.length : indexIn(container.length + 1, key);
+  if (index === undefined) return false;
+  container.splice(index, 0, value);
   return true;
 };
 
-const addAt = (root: { doc: Json }, tokens: readonly string[], value: Json): boolean => {
-  if (tokens.length === 0) {
-    root.doc = value;
+const removeIn = (container: Container, key: string): boolean => {
+  if (!Array.isArray(container)) {
+    if (!Object.hasOwn(container, key)) return false;
+    delete container[key];
     return true;
   }
-  const parent = parentOf(root, tokens);
-  const last = tokens[tokens.length - 1] ?? '';
-  if (Array.isArray(parent)) {
-    const index = indexIn(parent, last, true);
-    if (index === undefined) return false;
-    parent.splice(index, 0, value);
-    return true;
-  }
-  if (!isRecord(parent)) return false;
-  parent[last] = value;
+  const index = indexIn(container.length, key);
+  if (index === undefined) return false;
+  container.splice(index, 1);
   return true;
 };
 
-const same = (a: Json, b: Json): boolean => JSON.stringify(a) === JSON.stringify(b);
+// The container holding the last segment of `path`, and that segment.
+const locate = (doc: Json, path: Json): { container: Container; key: string } | undefined => {
+  if (typeof path !== 'string') return undefined;
+  const segments = path.split('/');
+  if (segments.length < 2) return undefined;
+  let node = doc;
+  for (const segment of segments.slice(1, -1)) {
+    if (!isContainer(node)) return undefined;
+    const next = getIn(node, decodeToken(segment));
+    if (next === undefined) return undefined;
+    node = next.value;
+  }
+  if (!isContainer(node)) return undefined;
+  return { container: node, key: decodeToken(segments[segments.length - 1] ?? '') };
+};
 
-// RFC 6902 on a copy of the object; undefined when an operation fails, as it then fails in the
-// apiserver too (which answers the client).
+const present = (value: Json): boolean => value !== undefined && value !== null;
+
+const equal = (a: Json, b: Json): boolean => {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return (
+      Array.isArray(a) &&
+      Array.isArray(b) &&
+      a.length === b.length &&
+      a.every((item, index) => equal(item, b[index]))
+    );
+  }
+  if (isRecord(a) && isRecord(b)) {
+    const keys = Object.keys(a);
+    return (
+      keys.length === Object.keys(b).length &&
+      keys.every((key) => Object.hasOwn(b, key) && equal(a[key], b[key]))
+    );
+  }
+  return a === b;
+};
+
+const applyOperation = (root: { doc: Json }, operation: Json): boolean => {
+  if (!isRecord(operation)) return false;
+  const { op, path } = operation;
+  const value = 'value' in operation ? operation.value : null;
+  if (op === 'replace' && path === '') {
+    if (!isContainer(value)) return false;
+    root.doc = structuredClone(value);
+    return true;
+  }
+  if (op === 'test' && path === '') return equal(root.doc, value);
+  const source = op === 'move' || op === 'copy' ? locate(root.doc, operation.from) : undefined;
+  const from = source === undefined ? undefined : getIn(source.container, source.key);
+  if ((op === 'move' || op === 'copy') && from === undefined) return false;
+  if (op === 'move' && (source === undefined || !removeIn(source.container, source.key))) {
+    return false;
+  }
+  const target = locate(root.doc, path);
+  if (target === undefined) return false;
+  const { container, key } = target;
+  switch (op) {
+    case 'add':
+      return addIn(container, key, structuredClone(value));
+    case 'remove':
+      return removeIn(container, key);
+    case 'replace': {
+      if (getIn(container, key) === undefined) return false;
+      if (!Array.isArray(container)) setIn(container, key, structuredClone(value));
+      else container[indexIn(container.length, key) ?? 0] = structuredClone(value);
+      return true;
+    }
+    case 'move':
+      return addIn(container, key, from?.value ?? null);
+    case 'copy':
+      return addIn(container, key, structuredClone(from?.value ?? null));
+    case 'test': {
+      const found = getIn(container, key);
+      if (found === undefined) return false;
+      if (!present(found.value)) return !present(operation.value);
+      return 'value' in operation && equal(found.value, operation.value);
+    }
+    default:
+      return false;
+  }
+};
+
+// RFC 6902 on a copy of the object; undefined when an operation fails (the apiserver then answers
+// 422).
 const applyJsonPatch = (object: Json, operations: Json): Json => {
   if (!Array.isArray(operations)) return undefined;
   const root = { doc: structuredClone(object) };
-  for (const operation of operations) {
-    if (!isRecord(operation)) return undefined;
-    const path = tokensOf(operation.path);
-    if (path === undefined) return undefined;
-    const copied = () => {
-      const from = tokensOf(operation.from);
-      return from === undefined ? undefined : valueAt(root, from);
-    };
-    let done: boolean;
-    switch (operation.op) {
-      case 'add':
-        done = 'value' in operation && addAt(root, path, structuredClone(operation.value));
-        break;
-      case 'remove':
-        done = removeAt(root, path);
-        break;
-      case 'replace':
-        done =
-          'value' in operation &&
-          (path.length === 0 || removeAt(root, path)) &&
-          addAt(root, path, structuredClone(operation.value));
-        break;
-      case 'copy': {
-        const source = copied();
-        done = source !== undefined && addAt(root, path, structuredClone(source.value));
-        break;
-      }
-      case 'move': {
-        const source = copied();
-        const from = tokensOf(operation.from) ?? [];
-        done = source !== undefined && removeAt(root, from) && addAt(root, path, source.value);
-        break;
-      }
-      case 'test': {
-        const found = valueAt(root, path);
-        done = found !== undefined && same(found.value, operation.value);
-        break;
-      }
-      default:
-        done = false;
-    }
-    if (!done) return undefined;
-  }
-  return root.doc;
+  return operations.every((operation) => applyOperation(root, operation)) ? root.doc : undefined;
 };
 
 const labelsIn = (object: Json): Labels => {
@@ -170,7 +197,7 @@ const labelsIn = (object: Json): Labels => {
  * or strategic merge patch merges `metadata.labels`, a JSON patch is applied to the object as it is
  * now, and an apply sets the labels it names over the current ones (an apply can also drop labels
  * its field manager set before and now leaves out; that needs managedFields and is not modelled).
- * Undefined when a JSON patch cannot be applied: the apiserver refuses it as well.
+ * Undefined when a JSON patch does not apply to the object as it is now.
  */
 export const patchedLabels = (
   type: PatchType,

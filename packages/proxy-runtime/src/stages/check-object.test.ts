@@ -332,6 +332,15 @@ describe('checkObject: writes that would create or leave an object outside the s
     expect(terminal.seen).toEqual([`GET ${cmPath('hidden')}`, `GET ${cmPath('hidden')}`]);
   });
 
+  it('refuses a JSON patch that does not apply to the object as it is now, and sends nothing', async () => {
+    const { handler, terminal } = through({});
+    const patch = [{ op: 'test', path: '/metadata/labels/shard', value: 'a' }];
+    await expect(
+      handler(withBody(anExchange('PATCH', cmPath('b1')), patch, JSON_PATCH)),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    expect(terminal.seen).toEqual([`GET ${cmPath('b1')}`]);
+  });
+
   it('refuses a patch or update body it cannot read with 415, before any round trip', async () => {
     const { handler, terminal } = through({});
     const unreadable: [string, string][] = [

@@ -15,6 +15,7 @@ import type { ProxyResponse } from '../pipeline/exchange.js';
 import type { Handler, Stage } from '../pipeline/stage.js';
 import type { RouteSnapshot } from '../routes/route-snapshot.js';
 import {
+  BadRequestError,
   ExcludedError,
   MixedSliceError,
   OutsideSliceError,
@@ -198,9 +199,13 @@ export const checkObject =
             patchType === undefined
               ? ((sent as KubeObject).metadata?.labels ?? {})
               : patchedLabels(patchType, current.object, sent);
-          if (labels !== undefined) {
-            await check({ ...current.object, metadata: { ...current.object.metadata, labels } });
+          if (labels === undefined) {
+            // The apiserver would answer 422; unchecked, it might apply it to a changed object.
+            throw new BadRequestError(
+              `this JSON patch does not apply to ${api.resource} "${api.name}" as it is now; ctrlmesh-proxy decides a patch on the labels it leaves`,
+            );
           }
+          await check({ ...current.object, metadata: { ...current.object.metadata, labels } });
         } else if (patchType === undefined || patchType === 'apply') {
           // A PUT creates where the resource allows it (Leases, Endpoints) and server-side apply
           // creates a missing object: decided as a create. Other patches get the apiserver's 404.
