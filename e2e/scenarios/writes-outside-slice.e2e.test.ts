@@ -196,8 +196,9 @@ describe('Writes under object-label rules stay in the slice (issue 9)', () => {
       [[{ op: 'replace', path: '/metadata/labels/shard', value: 'b' }], PatchStrategy.JsonPatch],
       [{ metadata: { labels: { shard: 'b' } } }, PatchStrategy.MergePatch],
       [{ metadata: { labels: { shard: null } } }, PatchStrategy.StrategicMergePatch],
-      // kas ignores a path's first segment, even a non-empty one; the proxy reads it the same way.
+      // Read as kas reads them (see the last step): these too drop or change the shard label.
       [[{ op: 'replace', path: 'x/metadata/labels/shard', value: 'b' }], PatchStrategy.JsonPatch],
+      [{ metadata: { $retainKeys: ['name', 'namespace'] } }, PatchStrategy.StrategicMergePatch],
     ];
     for (const [body, type] of moves) {
       const handOver = await statusOf(patch('item-a', body, type));
@@ -215,19 +216,30 @@ describe('Writes under object-label rules stay in the slice (issue 9)', () => {
     expect(await labelsOf('item-a')).toEqual({ shard: 'a' });
   });
 
-  it('kas applies a JSON patch path without a leading slash, as the proxy assumes', async () => {
-    await core.createNamespacedConfigMap({
-      namespace,
-      body: { metadata: { name: 'quirk', labels: { shard: 'a' } } },
-    });
-    await core.patchNamespacedConfigMap(
-      {
-        name: 'quirk',
+  it('kas reads the patch quirks the proxy decides on the same way', async () => {
+    const patch = (name: string, body: object, type: PatchStrategy) =>
+      core.patchNamespacedConfigMap(
+        { name, namespace, body },
+        setHeaderOptions('Content-Type', type),
+      );
+    for (const name of ['quirk-path', 'quirk-retain']) {
+      await core.createNamespacedConfigMap({
         namespace,
-        body: [{ op: 'replace', path: 'x/metadata/labels/shard', value: 'b' }],
-      },
-      setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
-    );
-    expect(await labelsOf('quirk')).toEqual({ shard: 'b' });
+        body: { metadata: { name, labels: { shard: 'a' } } },
+      });
+    }
+    await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'quirk-bare' } } });
+    // A JSON patch path's first segment is ignored, even a non-empty one.
+    const relabel = [{ op: 'replace', path: 'x/metadata/labels/shard', value: 'b' }];
+    await patch('quirk-path', relabel, PatchStrategy.JsonPatch);
+    expect(await labelsOf('quirk-path')).toEqual({ shard: 'b' });
+    // $retainKeys on metadata drops the labels it does not name.
+    const retain = { metadata: { $retainKeys: ['name', 'namespace'] } };
+    await patch('quirk-retain', retain, PatchStrategy.StrategicMergePatch);
+    expect(await labelsOf('quirk-retain')).toBeUndefined();
+    // A `$patch: replace` map where the object has no labels is dropped, not set.
+    const replace = { metadata: { labels: { $patch: 'replace', shard: 'a' } } };
+    await patch('quirk-bare', replace, PatchStrategy.StrategicMergePatch);
+    expect(await labelsOf('quirk-bare')).toBeUndefined();
   });
 });

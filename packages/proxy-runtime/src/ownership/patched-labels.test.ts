@@ -28,6 +28,35 @@ describe('patchedLabels', () => {
     });
   });
 
+  it('follows $retainKeys and drops a $patch map that lands where there was nothing', () => {
+    const retain = { metadata: { $retainKeys: ['name'], name: 'x' } };
+    expect(patchedLabels('strategic', current, retain)).toEqual({});
+    const keep = { metadata: { labels: { $retainKeys: ['shard'], shard: 'b' } } };
+    expect(patchedLabels('strategic', current, keep)).toEqual({ shard: 'b' });
+    const bare = { metadata: { name: 'x' } };
+    const replace = { metadata: { labels: { $patch: 'replace', shard: 'b' } } };
+    // Where the object has no labels, a `$patch: replace` map is dropped, not set.
+    expect(patchedLabels('strategic', bare, replace)).toEqual({});
+    expect(
+      patchedLabels('strategic', bare, {
+        metadata: { labels: { x: { $patch: 'delete' }, y: 'z' } },
+      }),
+    ).toEqual({ y: 'z' });
+  });
+
+  it('cannot tell the labels of strategic directives it does not follow on metadata or labels', () => {
+    for (const patch of [
+      { metadata: { $patch: 'merge' } },
+      { metadata: { labels: { '$deleteFromPrimitiveList/shard': 'b' } } },
+      { metadata: { '$setElementOrder/labels': [] } },
+      { metadata: { $retainKeys: 'labels' } },
+    ]) {
+      expect(patchedLabels('strategic', current, patch)).toBeUndefined();
+    }
+    const ownerOrder = { metadata: { '$setElementOrder/ownerReferences': [{ uid: 'u' }] } };
+    expect(patchedLabels('strategic', current, ownerOrder)).toEqual(current.metadata.labels);
+  });
+
   it('applies a JSON patch to the object as it is now, with escaped pointers', () => {
     expect(
       patchedLabels('json', current, [

@@ -7,33 +7,78 @@ type Json = unknown;
 const isRecord = (value: Json): value is Record<string, Json> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-// A map as RFC 7386 merges it; a strategic merge also knows `$patch: replace | delete` (label keys
-// cannot start with `$`, so every `$` key is a directive, never a label).
-const mergeMap = (current: Labels, patch: Json, strategic: boolean): Labels => {
-  if (!isRecord(patch)) return {};
-  const directive = strategic ? patch.$patch : undefined;
-  if (directive === 'delete') return {};
-  const merged: Record<string, Json> = directive === 'replace' ? {} : { ...current };
+const dig = (value: Json, path: readonly string[]): Json =>
+  path.reduce<Json>((node, key) => (isRecord(node) ? node[key] : undefined), value);
+
+// A patch value that lands where the object had nothing: nulls dropped and, in a strategic merge,
+// maps carrying `$patch` left out (as strategicpatch's removeDirectives does).
+const landed = (patch: Json, strategic: boolean): Json => {
+  if (!isRecord(patch)) return patch;
+  const kept: Record<string, Json> = {};
   for (const [key, value] of Object.entries(patch)) {
-    if (strategic && key.startsWith('$')) continue;
-    if (value === null) delete merged[key];
-    else merged[key] = value;
+    if (value === null || (strategic && isRecord(value) && '$patch' in value)) continue;
+    kept[key] = landed(value, strategic);
   }
-  return merged as Labels;
+  return kept;
 };
 
-const mergedLabels = (current: Labels, patch: Json, strategic: boolean): Labels => {
-  if (!isRecord(patch)) return {};
-  const whole = strategic ? patch.$patch : undefined;
-  if (whole === 'delete') return {};
-  const base = whole === 'replace' ? {} : current;
-  if (!('metadata' in patch)) return base;
-  const { metadata } = patch;
-  if (!isRecord(metadata)) return {};
-  const inner = strategic ? metadata.$patch : undefined;
-  if (inner === 'delete') return {};
-  const from = inner === 'replace' ? {} : base;
-  return 'labels' in metadata ? mergeMap(from, metadata.labels, strategic) : from;
+const PARALLEL_LISTS = ['$deleteFromPrimitiveList/', '$setElementOrder/'];
+
+/**
+ * The value at `path` once `patch` is merged into `original` (the values at this level), as RFC 7386
+ * merges or, for a strategic merge, as k8s strategicpatch's mergeMap does: `$patch: replace |
+ * delete` and `$retainKeys` are followed; undefined (cannot tell) for another `$patch`, or a
+ * parallel-list directive naming the path, which the apiserver reads in ways not worth mirroring.
+ */
+const mergedAt = (
+  original: Json,
+  patch: Json,
+  path: readonly string[],
+  strategic: boolean,
+): { value: Json } | undefined => {
+  if (!isRecord(patch)) return { value: dig(patch, path) };
+  if (!isRecord(original)) {
+    return {
+      value: strategic && '$patch' in patch ? undefined : dig(landed(patch, strategic), path),
+    };
+  }
+  let base = original;
+  let changes = patch;
+  if (strategic) {
+    const { $patch: directive, $retainKeys: retain, ...rest } = patch;
+    if (directive === 'replace') return { value: dig(rest, path) };
+    if (directive === 'delete') return { value: undefined };
+    if (directive !== undefined) return undefined;
+    if (retain !== undefined) {
+      if (!Array.isArray(retain)) return undefined;
+      base = Object.fromEntries(Object.entries(base).filter(([key]) => retain.includes(key)));
+    }
+    const named = (key: string) =>
+      PARALLEL_LISTS.some(
+        (prefix) => key === `${prefix}${path[0]}` || (path.length === 0 && key.startsWith(prefix)),
+      );
+    if (Object.keys(rest).some(named)) return undefined;
+    changes = rest;
+  }
+  const [key, ...deeper] = path;
+  if (key === undefined) {
+    // The labels map itself: null removes a key, anything else sets it.
+    const merged: Record<string, Json> = { ...base };
+    for (const [name, value] of Object.entries(changes)) {
+      if (value === null) delete merged[name];
+      else merged[name] = value;
+    }
+    return { value: merged };
+  }
+  if (!Object.hasOwn(changes, key)) return { value: dig(base[key], deeper) };
+  const next = changes[key];
+  return next === null ? { value: undefined } : mergedAt(base[key], next, deeper, strategic);
+};
+
+const mergedLabels = (current: KubeObject, patch: Json, strategic: boolean): Labels | undefined => {
+  const merged = mergedAt(current, patch, ['metadata', 'labels'], strategic);
+  if (merged === undefined) return undefined;
+  return isRecord(merged.value) ? (merged.value as Labels) : {};
 };
 
 // What follows mirrors the JSON patch library the apiserver uses (evanphx/json-patch v4), quirks
@@ -197,7 +242,8 @@ const labelsIn = (object: Json): Labels => {
  * or strategic merge patch merges `metadata.labels`, a JSON patch is applied to the object as it is
  * now, and an apply sets the labels it names over the current ones (an apply can also drop labels
  * its field manager set before and now leaves out; that needs managedFields and is not modelled).
- * Undefined when a JSON patch does not apply to the object as it is now.
+ * Undefined when the proxy cannot tell: a JSON patch that does not apply to the object as it is now,
+ * or a strategic merge directive on `metadata` or its labels that it does not follow.
  */
 export const patchedLabels = (
   type: PatchType,
@@ -208,7 +254,7 @@ export const patchedLabels = (
   switch (type) {
     case 'merge':
     case 'strategic':
-      return mergedLabels(now, patch, type === 'strategic');
+      return mergedLabels(current, patch, type === 'strategic');
     case 'apply':
       return { ...now, ...labelsIn(patch) };
     case 'json': {

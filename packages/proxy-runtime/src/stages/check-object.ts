@@ -200,9 +200,9 @@ export const checkObject =
               ? ((sent as KubeObject).metadata?.labels ?? {})
               : patchedLabels(patchType, current.object, sent);
           if (labels === undefined) {
-            // The apiserver would answer 422; unchecked, it might apply it to a changed object.
+            // Sent on unchecked, it could relabel the object; the apiserver would refuse most.
             throw new BadRequestError(
-              `this JSON patch does not apply to ${api.resource} "${api.name}" as it is now; ctrlmesh-proxy decides a patch on the labels it leaves`,
+              `ctrlmesh-proxy decides a patch on the labels it leaves and cannot tell them for this ${patchType} patch of ${api.resource} "${api.name}": a JSON patch must apply to the object as it is now, and a strategic merge patch may use only $patch and $retainKeys on metadata and its labels`,
             );
           }
           await check({ ...current.object, metadata: { ...current.object.metadata, labels } });
