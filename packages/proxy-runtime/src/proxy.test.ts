@@ -224,3 +224,59 @@ describe('createProxy', () => {
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 });
+
+describe('createProxy start errors', () => {
+  // File pollers (watchFile) this process has running.
+  const pollers = () =>
+    process.getActiveResourcesInfo().filter((resource) => resource === 'StatWatcher').length;
+
+  it.each([
+    {
+      what: 'its certificate cannot be read',
+      tls: { mode: 'files', certFile: 'missing/tls.crt', keyFile: 'missing/tls.key' },
+      error: /cannot read the serving certificate: ENOENT/,
+    },
+    {
+      what: 'its CA cannot be written out',
+      tls: { mode: 'self-signed', caOutFile: 'missing/ca.crt' },
+      error: /cannot write the serving certificate's CA to .*missing\/ca.crt: ENOENT/,
+    },
+  ] as const)('fails at once when $what, leaving nothing running (issue 9)', async (example) => {
+    let requests = 0;
+    const upstream = createServer((_req, res) => {
+      requests++;
+      res.writeHead(500).end();
+    });
+    const { port } = await listen(upstream, '127.0.0.1', 0);
+    cleanups.push(() => closeServer(upstream));
+    const dir = mkdtempSync(join(tmpdir(), 'proxy-'));
+    writeFileSync(join(dir, 'vapp.yaml'), vapp);
+    writeFileSync(join(dir, 'token'), 'proxy-token');
+    const tls =
+      example.tls.mode === 'files'
+        ? {
+            ...example.tls,
+            certFile: join(dir, example.tls.certFile),
+            keyFile: join(dir, example.tls.keyFile),
+          }
+        : { ...example.tls, caOutFile: join(dir, example.tls.caOutFile) };
+    const proxy = createProxy(
+      defineProxyConfig({
+        pod: { name: 'p', namespace: 'home', labels: { app: 'sample' } },
+        upstream: { url: `http://127.0.0.1:${port}` },
+        // A token of its own: the proxy would watch namespace labels with it.
+        credentials: { tokenFile: join(dir, 'token') },
+        routes: { virtualAppFile: join(dir, 'vapp.yaml') },
+        listen: { port: 0, tls },
+        admin: { port: 0 },
+      }),
+      { logSink: () => undefined },
+    );
+    const before = pollers();
+    await expect(proxy.start(new AbortController().signal)).rejects.toThrow(example.error);
+    await expect(proxy.listening).rejects.toThrow(example.error);
+    // Neither the VirtualApp file's poller nor the namespace watch outlives the failed start.
+    expect(pollers()).toBe(before);
+    expect(requests).toBe(0);
+  });
+});

@@ -67,6 +67,13 @@ export interface ProxyParts {
   readonly webhookPeers?: WebhookPeers;
 }
 
+// A fatal start error says what the proxy was doing; Node's own message names the file and why.
+const failed =
+  (doing: string) =>
+  (error: Error): never => {
+    throw new Error(`${doing}: ${error.message}`, { cause: error });
+  };
+
 // The controller-facing server: plain HTTP, a given certificate, or one made here whose CA is
 // written out (atomically) for the controller to trust as its ca.crt.
 const createFront = async (listen: Readonly<ProxyConfig['listen']>): Promise<Server> => {
@@ -74,16 +81,17 @@ const createFront = async (listen: Readonly<ProxyConfig['listen']>): Promise<Ser
   if (tls.mode === 'none') return createHttpServer();
   if (tls.mode === 'files') {
     return createHttpsServer({
-      cert: await readFile(tls.certFile),
-      key: await readFile(tls.keyFile),
+      cert: await readFile(tls.certFile).catch(failed('cannot read the serving certificate')),
+      key: await readFile(tls.keyFile).catch(failed('cannot read the serving key')),
     });
   }
   const hosts = [...new Set(['127.0.0.1', '::1', 'localhost', listen.host])];
   const { certPem, keyPem } = selfSignedCertificate(hosts);
   if (tls.caOutFile !== undefined) {
     const tmp = `${tls.caOutFile}.tmp-${process.pid}`;
-    await writeFile(tmp, certPem);
-    await rename(tmp, tls.caOutFile);
+    const cannotWrite = failed(`cannot write the serving certificate's CA to ${tls.caOutFile}`);
+    await writeFile(tmp, certPem).catch(cannotWrite);
+    await rename(tmp, tls.caOutFile).catch(cannotWrite);
   }
   return createHttpsServer({ cert: certPem, key: keyPem });
 };
@@ -119,25 +127,38 @@ export const createProxy = (
     resolveWebhook = resolve;
   });
 
-  const start = async (signal: AbortSignal): Promise<void> => {
-    const stopLog = subscribeLog(
-      config.log.level,
-      parts.logSink ?? ((line) => process.stdout.write(`${line}\n`)),
-    );
+  /**
+   * Builds and starts every part, telling `release` how to undo each as soon as it exists: whatever
+   * fails on the way (an unreadable certificate, a port in use), `start` then undoes what was done,
+   * and nothing is left behind that keeps the process alive. Resolves once both servers listen.
+   */
+  const startParts = async (
+    stopping: AbortSignal,
+    release: (undo: () => unknown) => void,
+  ): Promise<ProxyAddresses> => {
     const metrics = createProxyMetrics();
+    release(() => metrics.close());
     const upstream = await createUpstream(config.upstream);
+    release(async () => {
+      const { cut } = await upstream.close(UPSTREAM_CLOSE_GRACE_MS);
+      if (cut > 0)
+        log('warn', 'upstream requests still running at shutdown were cut', {
+          requests: cut,
+          graceMs: UPSTREAM_CLOSE_GRACE_MS,
+        });
+    });
+    // Read (or made and written out) before anything starts that runs on its own: these files are
+    // where a start most often fails.
+    const server: Server = await createFront(config.listen);
     const seeds = new WatchSeeds();
     const watches = new WatchRegistry();
-    const ownSignal = new AbortController();
-    const stopOwn = () => ownSignal.abort();
-    signal.addEventListener('abort', stopOwn, { once: true });
     const watched =
       parts.namespaces === undefined && config.credentials.tokenFile !== undefined
         ? new WatchedNamespaceLabels({
             pool: upstream.pool,
             watchPool: upstream.longRunningPool,
             tokenFile: config.credentials.tokenFile,
-            signal: ownSignal.signal,
+            signal: stopping,
           })
         : undefined;
     const namespaces = parts.namespaces ?? watched ?? new UnavailableNamespaceLabels();
@@ -152,6 +173,8 @@ export const createProxy = (
       namespacesReady = true;
     });
     const running = watched?.run();
+    // `stopping` is aborted before anything is released, which ends the watch.
+    release(() => running);
 
     const stopSwap = routes.onSwap((next, previous) => {
       // Any visible set may have changed: clients re-list (410) and their caches become exact.
@@ -169,6 +192,7 @@ export const createProxy = (
         );
       }
     });
+    release(stopSwap);
     const stopNamespaces = namespaces.onChange((name, before, after) => {
       const snapshot = routes.current();
       // Only labels some namespaceSelector reads can move objects across slices.
@@ -176,6 +200,7 @@ export const createProxy = (
       seeds.clear();
       watches.expireNamespace(name, `namespace "${name}" was relabelled; re-list`);
     });
+    release(stopNamespaces);
     // Parses in a worker and compiles in steps: requests keep the current routes meanwhile.
     const loader = new RouteLoader(routes, {
       podLabels: config.pod.labels,
@@ -206,8 +231,9 @@ export const createProxy = (
       // Polling, not fs.watch: a mounted ConfigMap changes by swapping a symlink.
       watchFile(vappFile, { interval: 1000 }, () => void loadFile(vappFile));
     }
+    // The poller keeps the process alive until it is unwatched.
+    if (vappFile !== undefined) release(() => unwatchFile(vappFile));
 
-    const server: Server = await createFront(config.listen);
     const inFlight = serveProxy(
       server,
       buildPipeline({
@@ -235,6 +261,7 @@ export const createProxy = (
       stopPeers = await file.watch();
       webhookPeers = file;
     }
+    release(() => stopPeers());
     const webhookFront =
       webhookConfig === undefined
         ? undefined
@@ -245,7 +272,8 @@ export const createProxy = (
             podName: config.pod.name,
             maxBytes: config.limits.maxFrameBytes,
           });
-    const webhookRunning = webhookFront?.start(ownSignal.signal);
+    const webhookRunning = webhookFront?.start(stopping);
+    release(() => webhookRunning);
     if (webhookFront === undefined) resolveWebhook(undefined);
     else webhookFront.listening.then(resolveWebhook, () => resolveWebhook(undefined));
     const admin = createAdminServer({
@@ -256,40 +284,44 @@ export const createProxy = (
         return undefined;
       },
     });
+    release(
+      () =>
+        new Promise<void>((resolve) => {
+          admin.closeAllConnections();
+          admin.close(() => resolve());
+        }),
+    );
+    // Released before the admin server, so that /metrics and /readyz answer while requests drain.
+    release(() => drain(server, inFlight, config.shutdown.drainTimeoutMs));
+    return {
+      proxy: await listen(server, config.listen.host, config.listen.port),
+      admin: await listen(admin, config.admin.host, config.admin.port),
+    };
+  };
+
+  const start = async (signal: AbortSignal): Promise<void> => {
+    const stopLog = subscribeLog(
+      config.log.level,
+      parts.logSink ?? ((line) => process.stdout.write(`${line}\n`)),
+    );
+    // Ends what runs on its own (the namespace watch, the webhook front) before the releases.
+    const stopping = new AbortController();
+    const releases: (() => unknown)[] = [];
     try {
-      const addresses = {
-        proxy: await listen(server, config.listen.host, config.listen.port),
-        admin: await listen(admin, config.admin.host, config.admin.port),
-      };
+      const addresses = await startParts(stopping.signal, (undo) => void releases.push(undo));
       log('info', 'listening', { proxy: addresses.proxy.port, admin: addresses.admin.port });
       resolveListening(addresses);
       if (!signal.aborted)
         await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
     } catch (error) {
       rejectListening(error);
+      resolveWebhook(undefined);
       throw error;
     } finally {
       log('info', 'draining');
-      if (vappFile !== undefined) unwatchFile(vappFile);
-      ownSignal.abort();
-      await drain(server, inFlight, config.shutdown.drainTimeoutMs);
-      await new Promise<void>((resolve) => {
-        admin.closeAllConnections();
-        admin.close(() => resolve());
-      });
-      await running;
-      await webhookRunning;
-      stopPeers();
-      stopSwap();
-      stopNamespaces();
-      signal.removeEventListener('abort', stopOwn);
-      const { cut } = await upstream.close(UPSTREAM_CLOSE_GRACE_MS);
-      if (cut > 0)
-        log('warn', 'upstream requests still running at shutdown were cut', {
-          requests: cut,
-          graceMs: UPSTREAM_CLOSE_GRACE_MS,
-        });
-      metrics.close();
+      stopping.abort();
+      // In reverse order of start: the servers first, the upstream pool and metrics last.
+      for (const undo of releases.reverse()) await undo();
       log('info', 'stopped');
       stopLog();
     }
