@@ -225,6 +225,57 @@ describe('createProxy', () => {
   });
 });
 
+describe('createProxy without namespace labels', () => {
+  it('is not ready, and cuts a LIST across namespaces rather than answering it short with 200 (issue 9)', async () => {
+    const { port } = await answeringApiserver((res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        '{"kind":"ConfigMapList","metadata":{"resourceVersion":"3"},"items":[{"metadata":{"name":"x","namespace":"plain"}}]}',
+      );
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'proxy-'));
+    writeFileSync(join(dir, 'vapp.yaml'), vapp);
+    const logs: Record<string, unknown>[] = [];
+    // Neither a token file of its own nor namespace labels handed in.
+    const proxy = createProxy(
+      defineProxyConfig({
+        pod: { name: 'p', namespace: 'home', labels: { app: 'sample' } },
+        upstream: { url: `http://127.0.0.1:${port}` },
+        routes: { virtualAppFile: join(dir, 'vapp.yaml') },
+        listen: { port: 0 },
+        admin: { port: 0 },
+      }),
+      { logSink: (line) => logs.push(JSON.parse(line)) },
+    );
+    const stop = new AbortController();
+    const running = proxy.start(stop.signal);
+    cleanups.push(async () => {
+      stop.abort();
+      await running;
+    });
+    const addresses = await proxy.listening;
+    const admin = `http://127.0.0.1:${addresses.admin.port}`;
+    const readyz = await fetch(`${admin}/readyz`);
+    expect(readyz.status).toBe(503);
+    expect(await readyz.text()).toBe(
+      'not ready: namespace labels unavailable: no token file of its own (--token-file)',
+    );
+    await expect(
+      fetch(`http://127.0.0.1:${addresses.proxy.port}/api/v1/configmaps`).then((r) => r.text()),
+    ).rejects.toThrow();
+    await vi.waitFor(() =>
+      expect(logs).toContainEqual(
+        expect.objectContaining({ level: 'error', msg: 'request', code: 'aborted' }),
+      ),
+    );
+    const metrics = await (await fetch(`${admin}/metrics`)).text();
+    expect(metrics).toContain(
+      'ctrlmesh_proxy_requests_total{verb="list",resource="configmaps",code="aborted",decision="filtered"} 1',
+    );
+    expect(metrics).not.toMatch(/ctrlmesh_proxy_requests_total\{[^}]*code="200"/);
+  });
+});
+
 describe('createProxy start errors', () => {
   // File pollers (watchFile) this process has running.
   const pollers = () =>

@@ -102,6 +102,9 @@ const createFront = async (listen: Readonly<ProxyConfig['listen']>): Promise<Ser
  */
 const UPSTREAM_CLOSE_GRACE_MS = 1_000;
 
+// Without a credential of its own, the proxy has no namespace labels (namespace-labels.ts).
+const NO_NAMESPACE_LABELS = 'namespace labels unavailable: no token file of its own (--token-file)';
+
 const log = (level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown> = {}) =>
   logRecord.publish({ level, msg, ...fields });
 
@@ -162,6 +165,8 @@ export const createProxy = (
           })
         : undefined;
     const namespaces = parts.namespaces ?? watched ?? new UnavailableNamespaceLabels();
+    if (namespaces instanceof UnavailableNamespaceLabels)
+      log('warn', NO_NAMESPACE_LABELS, { effect: 'namespaced requests get 503; not ready' });
     const tokenFile = config.credentials.tokenFile;
     const scopes =
       parts.scopes ??
@@ -279,6 +284,8 @@ export const createProxy = (
     const admin = createAdminServer({
       registry: metrics.registry,
       notReady: () => {
+        // It can never decide a namespaced request (DESIGN §5: it fails closed), so it says so first.
+        if (namespaces instanceof UnavailableNamespaceLabels) return NO_NAMESPACE_LABELS;
         if (routes.current() === undefined) return 'no routes yet';
         if (!namespacesReady) return 'namespace labels not synced yet';
         return undefined;

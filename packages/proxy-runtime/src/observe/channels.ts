@@ -39,15 +39,29 @@ export type DecisionLabel =
   | 'no-routes'
   | 'unknown';
 
-/** One finished request (its response head was sent, or it failed before that). */
+/** One finished request: its answer was sent whole, its client left, or the answer was cut. */
 export interface RequestEnd {
   readonly id: string;
   readonly verb: string;
   readonly resource: string;
+  /** The HTTP status of the answer (the one its head carried, or would have). */
   readonly code: number;
   readonly decision: DecisionLabel;
+  /** From the request to the end of its answer (a watch: until it closed). */
   readonly durationMs: number;
+  /**
+   * Set when the answer failed after its status was decided and the connection was cut (the
+   * client saw an error, not a short answer): why. Counted and logged as code `aborted`.
+   */
+  readonly failure?: string;
 }
+
+/**
+ * A request's code in metrics and logs: its HTTP status, or `aborted` for an answer cut after its
+ * status was decided (that status never reached the client whole, so it must not count as one).
+ */
+export const requestCode = (end: RequestEnd): string =>
+  end.failure === undefined ? String(end.code) : 'aborted';
 
 /** One upstream exchange, from sending the request to receiving the response head. */
 export interface UpstreamResponse {

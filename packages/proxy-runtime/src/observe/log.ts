@@ -1,4 +1,4 @@
-import { type LogRecord, logRecord, requestEnd } from './channels.js';
+import { type LogRecord, logRecord, requestCode, requestEnd } from './channels.js';
 
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
 
@@ -19,14 +19,16 @@ export const subscribeLog = (level: LogRecord['level'], sink: LogSink): (() => v
     logRecord.subscribe(write),
     requestEnd.subscribe((m) =>
       write({
-        level: m.code >= 500 ? 'warn' : 'debug',
+        // A cut answer is logged here, once, with its cause.
+        level: m.failure !== undefined ? 'error' : m.code >= 500 ? 'warn' : 'debug',
         msg: 'request',
         id: m.id,
         verb: m.verb,
         resource: m.resource,
-        code: m.code,
+        code: m.failure === undefined ? m.code : requestCode(m),
         decision: m.decision,
         ms: Math.round(m.durationMs * 10) / 10,
+        ...(m.failure === undefined ? {} : { error: m.failure }),
       }),
     ),
   ];

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import {
   objectsFiltered,
+  requestCode,
   requestEnd,
   routesApplied,
   upstreamResponse,
@@ -107,7 +108,7 @@ export const createProxyMetrics = (): ProxyMetrics => {
     webhookFailover.subscribe((m) => failovers.inc({ owner: m.owner })),
     webhookCertificate.subscribe((m) => certificates.inc({ outcome: m.outcome })),
     // Label values in labelNames order.
-    requestEnd.subscribe((m) => requestsBy(m.verb, m.resource, String(m.code), m.decision).inc()),
+    requestEnd.subscribe((m) => requestsBy(m.verb, m.resource, requestCode(m), m.decision).inc()),
     objectsFiltered.subscribe((m) => {
       filtered.inc({ resource: m.resource, source: m.source, outcome: 'kept' }, m.kept);
       filtered.inc({ resource: m.resource, source: m.source, outcome: 'dropped' }, m.dropped);

@@ -1,6 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { type RequestEnd, requestEnd } from '../observe/channels.js';
+import { subscribeLog } from '../observe/log.js';
+import { createProxyMetrics } from '../observe/metrics.js';
 import type { Exchange } from '../pipeline/exchange.js';
 import { listen } from './listen.js';
 import { SMALL_ANSWER_BYTES, serveProxy } from './serve-proxy.js';
@@ -126,6 +129,94 @@ describe('serveProxy answers', () => {
       const first = await response.body!.getReader().read();
       expect(Buffer.from(first.value!).toString()).toBe('{"kind":"ConfigMapList","items":[');
       gone.abort();
+    }
+  });
+});
+
+describe('serveProxy answers that fail after their head', () => {
+  // What the channels report about requests for `resource` (other tests' requests may still end).
+  const observed = (resource: string) => {
+    const ends: RequestEnd[] = [];
+    const logs: Record<string, unknown>[] = [];
+    const metrics = createProxyMetrics();
+    const stops = [
+      requestEnd.subscribe((end) => {
+        if (end.resource === resource) ends.push(end);
+      }),
+      subscribeLog('info', (line) => {
+        const record = JSON.parse(line) as Record<string, unknown>;
+        if (record.resource === resource) logs.push(record);
+      }),
+      () => metrics.close(),
+    ];
+    const stop = () => {
+      for (const each of stops) each();
+    };
+    return { ends, logs, metrics, stop };
+  };
+
+  it('cuts the connection, logs the cause once and counts the request as aborted, not 200 (issue 9)', async () => {
+    const seen = observed('cut-lists');
+    try {
+      const body = stalled();
+      body.push('{"kind":"ConfigMapList","items":[');
+      const origin = await serving(async (exchange) => {
+        exchange.report.resource = 'cut-lists';
+        return body;
+      });
+      const response = await fetch(`${origin}/api/v1/configmaps`);
+      expect(response.status).toBe(200);
+      const reader = response.body!.getReader();
+      expect(Buffer.from((await reader.read()).value!).toString()).toBe(
+        '{"kind":"ConfigMapList","items":[',
+      );
+      // As a list filter does when it cannot decide an item (no namespace labels).
+      body.destroy(new Error('cannot read the labels of namespace "team"'));
+      await expect(
+        (async () => {
+          while (!(await reader.read()).done);
+        })(),
+      ).rejects.toThrow();
+      await vi.waitFor(() => expect(seen.ends).toHaveLength(1));
+      expect(seen.ends[0]).toMatchObject({
+        code: 200,
+        failure: 'Error: cannot read the labels of namespace "team"',
+      });
+      expect(await seen.metrics.registry.metrics()).toContain(
+        'ctrlmesh_proxy_requests_total{verb="get",resource="cut-lists",code="aborted",decision="unknown"} 1',
+      );
+      expect(seen.logs).toEqual([
+        expect.objectContaining({
+          level: 'error',
+          msg: 'request',
+          code: 'aborted',
+          error: 'Error: cannot read the labels of namespace "team"',
+        }),
+      ]);
+    } finally {
+      seen.stop();
+    }
+  });
+
+  it('counts an answer its client left under its status: leaving is not a failure', async () => {
+    const seen = observed('left-lists');
+    try {
+      const body = stalled();
+      body.push('{"kind":"ConfigMapList","items":[');
+      const origin = await serving(async (exchange) => {
+        exchange.report.resource = 'left-lists';
+        return body;
+      });
+      const gone = new AbortController();
+      const response = await fetch(`${origin}/api/v1/configmaps`, { signal: gone.signal });
+      await response.body!.getReader().read();
+      gone.abort();
+      await vi.waitFor(() => expect(seen.ends).toHaveLength(1));
+      expect(seen.ends[0]).toMatchObject({ code: 200 });
+      expect(seen.ends[0]).not.toHaveProperty('failure');
+      expect(seen.logs).toEqual([]);
+    } finally {
+      seen.stop();
     }
   });
 });

@@ -67,7 +67,8 @@ const newExchange = (
   report: { verb: request.method.toLowerCase(), resource: '', decision: 'unknown' },
 });
 
-const publishEnd = (exchange: Exchange, code: number, started: number): void => {
+// `failure`: why the answer was cut after its status was decided (see RequestEnd).
+const publishEnd = (exchange: Exchange, code: number, started: number, failure?: unknown): void => {
   requestEnd.publish({
     id: exchange.id,
     verb: exchange.report.verb,
@@ -75,6 +76,7 @@ const publishEnd = (exchange: Exchange, code: number, started: number): void => 
     code,
     decision: exchange.report.decision,
     durationMs: performance.now() - started,
+    ...(failure === undefined ? {} : { failure: String(failure) }),
   });
 };
 
@@ -138,22 +140,34 @@ const onRequest = async (
     res.destroy();
     return;
   }
-  publishEnd(exchange, response.status, started);
   const { body } = response;
+  const end = (failure?: unknown) => publishEnd(exchange, response.status, started, failure);
   if (!long && body instanceof Readable && isSmall(response)) {
     // A failed read is a cut answer, as a failed pipe below: the client sees the connection close.
-    const bytes = await readBody(body, SMALL_ANSWER_BYTES).catch(() => undefined);
-    if (bytes === undefined) return void res.destroy();
-    return void res.writeHead(response.status, response.headers).end(bytes);
+    let bytes: Buffer;
+    try {
+      bytes = await readBody(body, SMALL_ANSWER_BYTES);
+    } catch (error) {
+      res.destroy();
+      // A controller that left took its answer along: that is not a failure of ours.
+      return end(gone ? undefined : error);
+    }
+    res.writeHead(response.status, response.headers).end(bytes);
+    return end();
   }
   res.writeHead(response.status, response.headers);
   // A watch may not produce its first event for a long time: send its headers at once. Anything else
   // sends them with its first bytes (a separate write per response cost measurable CPU in the bench).
   if (bucket === inFlight.long) res.flushHeaders();
   // The controller left while the apiserver answered: nobody to answer.
-  if (gone && body instanceof Readable) return void body.destroy();
-  if (body === null) return void res.end();
-  if (body instanceof Uint8Array) return void res.end(body);
+  if (gone && body instanceof Readable) {
+    body.destroy();
+    return end();
+  }
+  if (body === null || body instanceof Uint8Array) {
+    res.end(body ?? undefined);
+    return end();
+  }
   // Each chunk of a filtered watch is one whole event, so a stop between chunks ends the answer
   // cleanly: the client sees the watch end (and re-watches from its last resourceVersion) rather
   // than a cut connection.
@@ -163,8 +177,20 @@ const onRequest = async (
     res.end();
     controller.abort();
   };
-  body.on('error', () => res.destroy());
-  res.on('close', () => body.destroy());
+  // A body that fails once the status line may have gone out (a filter that cannot decide, the
+  // apiserver cut mid-list) must not end like a whole answer: destroying the response leaves a
+  // chunked body without its terminator (or short of its length), so the client sees an error and
+  // retries rather than taking a cut list for a whole one. A client that leaves destroys the body
+  // without an error.
+  let failure: unknown;
+  body.on('error', (error) => {
+    failure = error;
+    res.destroy();
+  });
+  res.on('close', () => {
+    body.destroy();
+    end(failure);
+  });
   body.pipe(res);
 };
 
