@@ -157,6 +157,21 @@ describe('parseVirtualApp', () => {
     ]);
   });
 
+  it('refuses an empty resources list in a match entry, which failed open (issue 9)', () => {
+    // A global limit with `resources: []` applied to no resource, so it fenced nothing; in a
+    // sub-rule it made the rule never match. Absent means "every resource"; `[]` is refused.
+    const problems = problemsOf(
+      withRoute({
+        globalLimits: [{ namespaceRegex: '^tenant-a$', resources: [] }],
+        subRules: [{ name: 'canary-rule', match: [{ namespaceRegex: '^canary', resources: [] }] }],
+      }),
+    );
+    expect(problems).toEqual([
+      'spec.route.globalLimits[0].resources: resources must not be empty; leave it out to match every resource',
+      'spec.route.subRules[0].match[0].resources: resources must not be empty; leave it out to match every resource',
+    ]);
+  });
+
   it('rejects an empty pod selector and bad configuration values', () => {
     const problems = problemsOf(
       withSpec({

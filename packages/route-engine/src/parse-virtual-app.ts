@@ -88,6 +88,15 @@ const checkMatchEntry = (entry: unknown, path: Path, report: Report): void => {
     const compiled = compileNamespaceRegex(entry.namespaceRegex);
     if (!compiled.ok) report([...path, 'namespaceRegex'], compiled.problems[0]!.message);
   }
+  if (Array.isArray(entry.resources) && entry.resources.length === 0) {
+    // `[]` would apply to no resource: a global limit would fence nothing and a rule would never
+    // match, while an absent list means every resource. Go clients drop empty lists on a round
+    // trip, so the two must not differ: `[]` is refused (DESIGN §4.3, issue 9).
+    report(
+      [...path, 'resources'],
+      'resources must not be empty; leave it out to match every resource',
+    );
+  }
   checkResources(entry.resources, [...path, 'resources'], report);
 };
 
