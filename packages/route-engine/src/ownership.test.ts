@@ -268,6 +268,31 @@ describe('public resources', () => {
     expect(owner(routes, configmaps('default'))).toEqual(owned(DEFAULT_SUBSET));
   });
 
+  it('explain says why a wildcard rule does not claim a public resource (issue 9)', () => {
+    const routes = withPublic([
+      { namespaceRegex: '^canary', resources: [{ apiGroups: ['*'], resources: ['*'] }] },
+      { objectSelector: { matchLabels: { tier: 'web' } } },
+    ]);
+    const explanation = explain(routes, configmaps('canary-a'));
+    expect(explanation.ownership).toEqual({ kind: 'public' });
+    expect(explanation.reasons.slice(2)).toEqual([
+      'sub-rule "canary" of subset "v2": entry spec.route.subRules[0].match[0] (namespaceRegex "^canary", resources *:*) covers it only through a wildcard, so it does not claim it',
+      'sub-rule "canary" of subset "v2": entry spec.route.subRules[0].match[1] (objectSelector "tier=web") sets no resources, so it does not claim it',
+      'it is a public resource (subsetPublicResources) and no subset rule spells it out: every subset sees it; only a pattern that spells the resource out ("configmaps", "configmaps/*") claims a public resource; "*" and "*/status" do not',
+    ]);
+  });
+
+  it('explain names the entry that spells a public resource out', () => {
+    const routes = withPublic([
+      { namespaceRegex: '^canary', resources: [{ apiGroups: [''], resources: ['configmaps'] }] },
+    ]);
+    const explanation = explain(routes, configmaps('canary-a'));
+    expect(explanation.ownership).toEqual(owned('v2'));
+    expect(explanation.reasons[2]).toBe(
+      'it is a public resource, but sub-rule "canary" of subset "v2" spells it out in entry spec.route.subRules[0].match[0] (namespaceRegex "^canary", resources "":configmaps), so subset rules decide',
+    );
+  });
+
   it('match subresources only when the pattern says so', () => {
     const routes = withPublic([{ namespaceRegex: '^canary' }]);
     expect(owner(routes, { ...configmaps('default'), subresource: 'status' })).toEqual(

@@ -147,6 +147,36 @@ const matchSubset = ({ subset, entries }: SubsetPlan, facts: Facts, reasons: Rea
   return result;
 };
 
+/** DESIGN §4.3 in its own words, for the resource at hand. */
+const claimRule = (resource: string): string =>
+  `only a pattern that spells the resource out ("${resource}", "${resource}/*") claims a public resource; "*" and "*/status" do not`;
+
+/**
+ * Why a public resource stays public, or which entry claims it for subset rules: every entry of
+ * a subset rule that covers the resource without spelling it out is named, so that a wildcard
+ * rule that seems to claim it is explained rather than silently passed over.
+ */
+const explainPublicResource = (plan: ResourcePlan, target: Target, reasons: string[]): void => {
+  for (const { subset, entries } of plan.subsets) {
+    for (const { rule, entry } of entries) {
+      const where = `sub-rule "${rule.name}" of subset "${subset.name}"`;
+      // The first entry that names it is in `plan.namedBy`: subsets and rules are in spec order.
+      if (entry.resources?.names(target)) {
+        reasons.push(
+          `it is a public resource, but ${where} spells it out in entry ${describeEntry(entry)}, so subset rules decide`,
+        );
+        return;
+      }
+      reasons.push(
+        `${where}: entry ${describeEntry(entry)} ${entry.resources === undefined ? 'sets no resources' : 'covers it only through a wildcard'}, so it does not claim it`,
+      );
+    }
+  }
+  reasons.push(
+    `it is a public resource (subsetPublicResources) and no subset rule spells it out: every subset sees it; ${claimRule(target.resource)}`,
+  );
+};
+
 const settle = (
   possibleOwners: readonly string[],
   mayBeExcluded: boolean,
@@ -195,14 +225,8 @@ export const evaluateOwnership = (
   }
   // Rule 3: public resources, unless a subset rule names the resource explicitly.
   if (plan.listedPublic) {
-    const naming = plan.namedBy;
-    if (naming === undefined) {
-      reasons?.push('it is a public resource (subsetPublicResources): every subset sees it');
-      return mayBeExcluded ? settle([], true, true) : PUBLIC;
-    }
-    reasons?.push(
-      `it is a public resource, but subset "${naming.name}" names it in a rule, so subset rules decide`,
-    );
+    if (reasons !== undefined) explainPublicResource(plan, target, reasons);
+    if (plan.namedBy === undefined) return mayBeExcluded ? settle([], true, true) : PUBLIC;
   }
   // Rule 4: the first subset in spec order whose rules match, else the default subset.
   const possibleOwners: string[] = [];
