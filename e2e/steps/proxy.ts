@@ -11,8 +11,8 @@ export type { MeshProxy, MeshProxyOptions } from '../support/mesh-proxy.js';
 export { writeVirtualApp as givenVirtualApp } from '../support/virtual-app-file.js';
 
 /**
- * Gives the proxies an identity of their own (the run's token user `bob`, reading namespaces
- * only; see `grantProxyIdentity`) and returns its token file.
+ * Gives the proxies an identity of their own (the run's token user `bob`, with the RBAC that
+ * proxy-runtime's README documents; see `grantProxyIdentity`) and returns its token file.
  */
 export function givenProxyIdentity(admin: KubeConfig, workDir: string): Promise<string> {
   return grantProxyIdentity(admin, inject('kas'), workDir);

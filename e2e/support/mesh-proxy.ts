@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import { eventually } from './eventually.js';
 import { freePort } from './free-port.js';
 import { logTail } from './kas-process.js';
+import { documentedProxyRbac } from './proxy-rbac.js';
 import type { KasReadyFile } from './ready-file.js';
 import type { ExitStatus } from './sample-controller.js';
 import { issueWebhookCertificate } from './webhook-certificate.js';
@@ -89,8 +90,9 @@ const exited = (child: ChildProcess): Promise<ExitStatus> =>
 const proxyRoleName = 'e2e-ctrlmesh-proxy-namespaces';
 
 /**
- * Gives the proxies an identity of their own: kas's token user `bob`, allowed to get, list and
- * watch namespaces (the labels routes depend on), and nothing else. Returns its token file.
+ * Gives the proxies an identity of their own: kas's token user `bob`, granted the rules
+ * proxy-runtime's README documents for the proxy's token (namespaces get, list and watch;
+ * discovery) and nothing else. Returns its token file.
  */
 export async function grantProxyIdentity(
   admin: KubeConfig,
@@ -105,7 +107,7 @@ export async function grantProxyIdentity(
     await rbac.createClusterRole({
       body: {
         metadata: { name },
-        rules: [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'watch'] }],
+        rules: documentedProxyRbac().clusterRole.rules,
       },
     });
     await rbac.createClusterRoleBinding({

@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import {
+  AppsV1Api,
+  AuthorizationV1Api,
+  CoreV1Api,
+  KubeConfig,
+  RbacAuthorizationV1Api,
+  type V1NonResourceAttributes,
+  type V1ResourceAttributes,
+} from '@kubernetes/client-node';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { eventually } from '../support/eventually.js';
+import { adminKubeConfig } from '../support/kube-config.js';
+import { documentedProxyRbac } from '../support/proxy-rbac.js';
+import { uniqueNamespace } from '../support/unique-namespace.js';
+
+// What the proxy does with its own token (packages/proxy-runtime/src/namespaces and discovery):
+// list, watch and get namespaces; GET /api/<version> and /apis/<group>/<version>.
+describe("The RBAC documented for the proxy's own token (proxy-runtime README)", () => {
+  const admin = adminKubeConfig();
+  const { clusterRole, clusterRoleBinding } = documentedProxyRbac();
+  const subject = clusterRoleBinding.subjects?.[0];
+  let proxy: KubeConfig;
+
+  const allowed = async (
+    attributes:
+      | { resourceAttributes: V1ResourceAttributes }
+      | { nonResourceAttributes: V1NonResourceAttributes },
+  ): Promise<boolean> => {
+    const review = await proxy
+      .makeApiClient(AuthorizationV1Api)
+      .createSelfSubjectAccessReview({ body: { spec: attributes } });
+    return review.status?.allowed ?? false;
+  };
+
+  beforeAll(async () => {
+    expect(subject?.kind).toBe('ServiceAccount');
+    // The README's documents as they stand, with names made unique to this run and the service
+    // account in a namespace of its own.
+    const suffix = randomBytes(3).toString('hex');
+    const name = `${clusterRole.metadata?.name}-${suffix}`;
+    const namespace = await uniqueNamespace('proxy-rbac');
+    const serviceAccount = subject?.name ?? '';
+    const core = admin.makeApiClient(CoreV1Api);
+    await core.createNamespacedServiceAccount({
+      namespace,
+      body: { metadata: { name: serviceAccount } },
+    });
+    const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
+    await rbac.createClusterRole({ body: { ...clusterRole, metadata: { name } } });
+    await rbac.createClusterRoleBinding({
+      body: {
+        ...clusterRoleBinding,
+        metadata: { name },
+        roleRef: { ...clusterRoleBinding.roleRef, name },
+        subjects: [{ kind: 'ServiceAccount', name: serviceAccount, namespace }],
+      },
+    });
+    const request = await core.createNamespacedServiceAccountToken({
+      name: serviceAccount,
+      namespace,
+      body: { spec: { audiences: [], expirationSeconds: 600 } },
+    });
+    const kas = inject('kas');
+    proxy = new KubeConfig();
+    proxy.loadFromClusterAndUser(
+      { name: 'kas', server: kas.url, caFile: kas.caFile, skipTLSVerify: false },
+      { name: serviceAccount, token: request.status?.token ?? '' },
+    );
+    // RBAC reads roles through informers: a fresh binding takes a moment to apply.
+    await eventually(
+      async () => {
+        if (!(await allowed({ resourceAttributes: { resource: 'namespaces', verb: 'list' } }))) {
+          throw new Error('listing namespaces is not allowed yet');
+        }
+      },
+      { what: `ClusterRoleBinding ${name} to apply to ${namespace}/${serviceAccount}` },
+    );
+  });
+
+  it('lets the token list, get and watch namespaces', async () => {
+    const core = proxy.makeApiClient(CoreV1Api);
+    const namespaces = await core.listNamespace();
+    expect(namespaces.items.map((item) => item.metadata?.name)).toContain('default');
+    expect((await core.readNamespace({ name: 'default' })).metadata?.name).toBe('default');
+    expect(await allowed({ resourceAttributes: { resource: 'namespaces', verb: 'watch' } })).toBe(
+      true,
+    );
+  });
+
+  it('lets the token read discovery', async () => {
+    const core = await proxy.makeApiClient(CoreV1Api).getAPIResources();
+    expect(core.resources.find((r) => r.name === 'namespaces')?.namespaced).toBe(false);
+    const apps = await proxy.makeApiClient(AppsV1Api).getAPIResources();
+    expect(apps.resources.find((r) => r.name === 'deployments')?.namespaced).toBe(true);
+    for (const path of ['/api/v1', '/apis/apps/v1']) {
+      expect(await allowed({ nonResourceAttributes: { path, verb: 'get' } })).toBe(true);
+    }
+  });
+
+  it('gives the token nothing else', async () => {
+    await expect(proxy.makeApiClient(CoreV1Api).listPodForAllNamespaces()).rejects.toMatchObject({
+      code: 403,
+    });
+    for (const verb of ['create', 'update', 'patch', 'delete']) {
+      expect(await allowed({ resourceAttributes: { resource: 'namespaces', verb } })).toBe(false);
+    }
+    expect(await allowed({ resourceAttributes: { resource: 'configmaps', verb: 'list' } })).toBe(
+      false,
+    );
+  });
+});
