@@ -7,10 +7,12 @@
 //	kas [serve] --dir DIR [--port N] [--ready-file FILE] [--users alice,bob] [--stop-on-stdin-close]
 //	    [-- extra kube-apiserver flags...]
 //	kas webhook-cert --dir DIR [--hosts 127.0.0.1,localhost]
+//	kas --help
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -35,24 +37,51 @@ type options struct {
 	extraArgs        []string
 }
 
+// usage is what `kas --help` prints before serve's flags: both subcommands, so that a reader
+// of the help finds webhook-cert without reading the source (issue 9).
+const usage = `Usage:
+  kas [serve] --dir DIR [flags] [-- extra kube-apiserver flags...]
+      run etcd and kube-apiserver on 127.0.0.1 (serve is the default subcommand)
+  kas webhook-cert --dir DIR [--hosts 127.0.0.1,localhost]
+      write a CA and a serving pair for a webhook on loopback (kas webhook-cert --help)
+
+Flags of serve:
+`
+
 func main() {
-	args := os.Args[1:]
-	if len(args) > 0 && args[0] == "webhook-cert" {
-		os.Exit(runWebhookCert(args[1:]))
-	}
-	if len(args) > 0 && args[0] == "serve" {
-		args = args[1:]
-	}
-	opts, err := parseOptions(args)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "kas: %v\n", err)
-		os.Exit(2)
-	}
-	os.Exit(run(opts))
+	os.Exit(runCommand(os.Args[1:], os.Stderr))
 }
 
-func parseOptions(args []string) (options, error) {
+// runCommand picks the subcommand and returns the exit status: 0 after --help, 2 for bad flags.
+func runCommand(args []string, stderr io.Writer) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "webhook-cert":
+			return runWebhookCert(args[1:])
+		case "serve":
+			args = args[1:]
+		case "help":
+			args = []string{"--help"}
+		}
+	}
+	opts, err := parseOptions(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "kas: %v\n", err)
+		return 2
+	}
+	return run(opts)
+}
+
+func parseOptions(args []string, output io.Writer) (options, error) {
 	fs := flag.NewFlagSet("kas", flag.ContinueOnError)
+	fs.SetOutput(output)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usage)
+		fs.PrintDefaults()
+	}
 	dir := fs.String("dir", os.Getenv("KAS_DIR"), "state directory: etcd data, PKI, kubeconfigs (env KAS_DIR)")
 	port := fs.Int("port", 0, "kube-apiserver secure port on 127.0.0.1; 0 picks a free one")
 	readyFile := fs.String("ready-file", "", "where to write the JSON ready file (default DIR/kas.json)")

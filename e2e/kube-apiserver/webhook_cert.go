@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"net"
@@ -17,7 +18,9 @@ func runWebhookCert(args []string) int {
 	fs := flag.NewFlagSet("kas webhook-cert", flag.ContinueOnError)
 	dir := fs.String("dir", "", "directory to write ca.crt, tls.crt and tls.key into")
 	hosts := fs.String("hosts", "127.0.0.1,localhost", "comma-separated IP addresses and DNS names the certificate is valid for")
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		return 0
+	} else if err != nil {
 		return 2
 	}
 	if *dir == "" {
