@@ -20,6 +20,7 @@ import { filterProtobufList } from '../streams/protobuf-list-filter.js';
 import { protobufWatchCodec } from '../streams/protobuf-watch-codec.js';
 import { filterWatch, type WatchFilterCounts } from '../streams/watch-filter.js';
 import { WatchVisibility } from '../streams/watch-visibility.js';
+import { KeySet } from '../watches/key-set.js';
 import type { WatchRegistry } from '../watches/watch-registry.js';
 import type { WatchSeeds } from '../watches/watch-seeds.js';
 import type { Decided, FilterPlan } from './decide-ownership.js';
@@ -136,7 +137,7 @@ const filterWatchResponse = async (
   const resourceVersion = params.get('resourceVersion') ?? '';
   const sendInitialEvents = params.get('sendInitialEvents') === 'true';
   const fromExactVersion = resourceVersion !== '' && resourceVersion !== '0';
-  let seed: Iterable<string> = [];
+  let seed: Iterable<string> = KeySet.empty;
   if (fromExactVersion && !sendInitialEvents) {
     const known = deps.seeds.seed(scope, resourceVersion);
     if (known === undefined) {
@@ -193,7 +194,7 @@ const filterWatchResponse = async (
     thenRun(events, () => {
       close();
       const last = visibility.lastResourceVersion;
-      if (last !== undefined) deps.seeds.record(scope, last, visibility.shownKeys());
+      if (last !== undefined) deps.seeds.advance(scope, last, visibility.shownKeys());
       objectsFiltered.publish({ resource: exchange.report.resource, source: 'watch', ...counts });
     }),
   );

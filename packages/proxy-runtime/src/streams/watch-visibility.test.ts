@@ -17,7 +17,7 @@ describe('WatchVisibility', () => {
     expect(watch.next({ type: 'MODIFIED', object: cm('a', '6') }, true)).toEqual({
       kind: 'forward',
     });
-    expect(watch.shownKeys()).toEqual(new Set(['ns/a']));
+    expect(new Set(watch.shownKeys())).toEqual(new Set(['ns/a']));
     expect(watch.lastResourceVersion).toBe('6');
   });
 

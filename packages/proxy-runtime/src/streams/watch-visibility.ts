@@ -1,3 +1,4 @@
+import { KeySet } from '../watches/key-set.js';
 import { type KubeObject, objectKey } from './kube-object.js';
 
 /** A watch event as the apiserver sends it. */
@@ -36,20 +37,21 @@ const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
  *   resume from a position it has not reached.
  */
 export class WatchVisibility {
-  readonly #shown: Set<string>;
+  // Immutable: each position reached is recorded as the set itself, sharing all but what changed.
+  #shown: KeySet;
   readonly #opening: WatchOpening;
   #initial: boolean;
   /** The last resourceVersion sent to the client (events or bookmarks). */
   lastResourceVersion: string | undefined = undefined;
 
   constructor(shown: Iterable<string>, opening: WatchOpening) {
-    this.#shown = new Set(shown);
+    this.#shown = shown instanceof KeySet ? shown : KeySet.of(shown);
     this.#opening = opening;
     this.#initial = opening.sendInitialEvents;
   }
 
   /** The keys the client holds now (to seed the next watch from the same position). */
-  shownKeys(): ReadonlySet<string> {
+  shownKeys(): KeySet {
     return this.#shown;
   }
 
@@ -76,17 +78,17 @@ export class WatchVisibility {
     const key = objectKey(event.object);
     const shown = this.#shown.has(key);
     if (event.type === 'DELETED') {
-      this.#shown.delete(key);
+      this.#shown = this.#shown.delete(key);
       return shown || visible ? { kind: 'forward' } : this.#dropped(event);
     }
     if (visible) {
-      this.#shown.add(key);
+      this.#shown = this.#shown.add(key);
       return shown || event.type === 'ADDED'
         ? { kind: 'forward' }
         : { kind: 'retype', type: 'ADDED' };
     }
     if (shown) {
-      this.#shown.delete(key);
+      this.#shown = this.#shown.delete(key);
       return { kind: 'retype', type: 'DELETED' };
     }
     return this.#dropped(event);

@@ -1,46 +1,113 @@
+import { KeySet } from './key-set.js';
+
+/** How much {@link WatchSeeds} keeps. */
+export interface WatchSeedsLimits {
+  /** Positions kept per scope, least recently recorded or used dropped first. */
+  readonly positionsPerScope?: number;
+  /** Scopes kept, least recently recorded or used dropped first (with all their positions). */
+  readonly scopes?: number;
+}
+
+// What a client held at one position; a list's position also keeps the set it was built from, so
+// that its later pages are built from it too.
+interface Position {
+  readonly held: KeySet;
+  readonly base?: KeySet;
+}
+
+interface Scope {
+  readonly positions: Map<string, Position>;
+  latest: KeySet;
+}
+
+const bump = <K, V>(map: Map<K, V>, key: K, value: V): void => {
+  map.delete(key);
+  map.set(key, value);
+};
+
+const dropOldest = <K, V>(map: Map<K, V>, capacity: number): void => {
+  while (map.size > capacity) map.delete(map.keys().next().value as K);
+};
+
 /**
  * What a client holds after a list or a watch, keyed by where it will resume: the watch scope (its
  * resource, namespace, its own selectors, user agent) and the resourceVersion it will watch from.
  * A watch never carries the client's cache, yet the proxy must know which objects the client has to
  * turn "moved out of the slice" into DELETED and nothing else into one (that would leak). So lists
- * record what they showed, watches record what they left shown, and a watch from a position with no
- * record is answered 410 Expired: the client re-lists through this proxy and the record exists.
+ * record what they showed, watches record what they left shown, and a watch from a position with
+ * no record is answered 410 Expired: the client re-lists through this proxy and the record exists.
+ *
+ * Memory: the sets are {@link KeySet}s, and every set of a scope is built from the one before it
+ * (a list from the scope's latest set, a watch's positions from its seed), so they share all but
+ * the keys that changed between them. A scope costs O(n + c) where n is the number of keys it
+ * holds and c the number of keys changed between its kept positions and the sets they were built
+ * from (each change costs at most seven branches of 32 slots); it keeps at most
+ * `positionsPerScope` positions (256) and the proxy at most `scopes` scopes (256). Reconnects do
+ * not add to it: the oldest positions go.
  */
 export class WatchSeeds {
-  readonly #entries = new Map<string, Set<string>>();
-  readonly #capacity: number;
+  readonly #scopes = new Map<string, Scope>();
+  readonly #positionsPerScope: number;
+  readonly #scopeCapacity: number;
 
-  constructor(capacity = 256) {
-    this.#capacity = capacity;
+  constructor(limits: WatchSeedsLimits = {}) {
+    this.#positionsPerScope = limits.positionsPerScope ?? 256;
+    this.#scopeCapacity = limits.scopes ?? 256;
   }
 
-  /** Records the keys shown at `resourceVersion`; `append` adds to it (a continued paginated list). */
+  /** Records the keys a list showed at `resourceVersion`; `append` adds to it (a continued paginated list). */
   record(scope: string, resourceVersion: string, keys: Iterable<string>, append = false): void {
-    const id = `${scope}@${resourceVersion}`;
-    const existing = append ? this.#entries.get(id) : undefined;
-    const set = existing ?? new Set<string>();
-    for (const key of keys) set.add(key);
-    this.#entries.delete(id);
-    this.#entries.set(id, set);
-    // Least recently recorded or used goes first.
-    while (this.#entries.size > this.#capacity) {
-      const oldest = this.#entries.keys().next().value as string;
-      this.#entries.delete(oldest);
-    }
+    const entry = this.#scope(scope);
+    const existing = append ? entry.positions.get(resourceVersion) : undefined;
+    const wanted = new Set(existing === undefined ? [] : existing.held);
+    for (const key of keys) wanted.add(key);
+    const base = existing?.base ?? entry.latest;
+    this.#put(entry, resourceVersion, { held: base.becoming(wanted), base });
+  }
+
+  /** Records what a watch's client holds once it has reached `resourceVersion`. */
+  advance(scope: string, resourceVersion: string, held: KeySet): void {
+    this.#put(this.#scope(scope), resourceVersion, { held });
   }
 
   /** The keys a client resuming at `resourceVersion` holds, or undefined when unknown. */
-  seed(scope: string, resourceVersion: string): ReadonlySet<string> | undefined {
-    const id = `${scope}@${resourceVersion}`;
-    const set = this.#entries.get(id);
-    if (set === undefined) return undefined;
-    this.#entries.delete(id);
-    this.#entries.set(id, set);
-    return set;
+  seed(scope: string, resourceVersion: string): KeySet | undefined {
+    const entry = this.#scopes.get(scope);
+    const position = entry?.positions.get(resourceVersion);
+    if (entry === undefined || position === undefined) return undefined;
+    bump(this.#scopes, scope, entry);
+    bump(entry.positions, resourceVersion, position);
+    return position.held;
   }
 
   /** Forgets everything (the visible sets changed: routes or namespace labels). */
   clear(): void {
-    this.#entries.clear();
+    this.#scopes.clear();
+  }
+
+  /** Slots and nodes of every kept set, shared parts counted once (for tests of the memory bound). */
+  footprint(): number {
+    const sets: KeySet[] = [];
+    for (const { positions, latest } of this.#scopes.values()) {
+      sets.push(latest);
+      for (const { held, base } of positions.values()) {
+        sets.push(held);
+        if (base !== undefined) sets.push(base);
+      }
+    }
+    return KeySet.footprint(sets);
+  }
+
+  #scope(scope: string): Scope {
+    const entry = this.#scopes.get(scope) ?? { positions: new Map(), latest: KeySet.empty };
+    bump(this.#scopes, scope, entry);
+    dropOldest(this.#scopes, this.#scopeCapacity);
+    return entry;
+  }
+
+  #put(entry: Scope, resourceVersion: string, position: Position): void {
+    bump(entry.positions, resourceVersion, position);
+    entry.latest = position.held;
+    dropOldest(entry.positions, this.#positionsPerScope);
   }
 }
