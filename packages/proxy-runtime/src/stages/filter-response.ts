@@ -176,11 +176,17 @@ const filterWatchResponse = async (
     close();
     refuseUnreadable(response);
   }
-  const visibility = new WatchVisibility(seed, {
-    bookmarks: params.get('allowWatchBookmarks') === 'true',
-    sendInitialEvents,
-    fromExactVersion,
-  });
+  const visibility = new WatchVisibility(
+    seed,
+    {
+      bookmarks: params.get('allowWatchBookmarks') === 'true',
+      sendInitialEvents,
+      fromExactVersion,
+    },
+    // Recorded as reached, not when the watch ends: a client that closes and re-watches at once
+    // may ask before the end is seen here (issue 9: a spurious 410).
+    (position, held) => deps.seeds.advance(scope, position, held),
+  );
   const counts: WatchFilterCounts = { kept: 0, dropped: 0 };
   const events = filterWatch(decoded(response), {
     codec: format === 'protobuf' ? protobufWatchCodec(deps.maxFrameBytes) : jsonWatchCodec,

@@ -34,6 +34,20 @@ describe('WatchVisibility', () => {
     expect(watch.shownKeys().has('ns/a')).toBe(true);
   });
 
+  it('tells each position it reaches with what the client holds there, as it decides the event', () => {
+    const reached: [string, string[]][] = [];
+    const watch = new WatchVisibility(['ns/a'], { ...resumed, bookmarks: false }, (rv, held) =>
+      reached.push([rv, [...held].sort()]),
+    );
+    watch.next({ type: 'ADDED', object: cm('b', '5') }, true);
+    watch.next({ type: 'MODIFIED', object: cm('c', '6') }, false);
+    watch.next({ type: 'MODIFIED', object: cm('a', '7') }, false);
+    expect(reached).toEqual([
+      ['5', ['ns/a', 'ns/b']],
+      ['7', ['ns/b']],
+    ]);
+  });
+
   it('replaces a dropped event by a BOOKMARK carrying only the resourceVersion', () => {
     const watch = new WatchVisibility([], resumed);
     expect(watch.next({ type: 'MODIFIED', object: cm('b', '9') }, false)).toEqual({

@@ -24,6 +24,9 @@ export interface WatchOpening {
   readonly fromExactVersion: boolean;
 }
 
+/** Told each position a watch reaches, with what its client holds there, before the client can read it. */
+export type PositionReached = (resourceVersion: string, held: KeySet) => void;
+
 // The annotation the apiserver puts on the bookmark that ends the initial events (KEP-3157).
 const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
 
@@ -40,13 +43,15 @@ export class WatchVisibility {
   // Immutable: each position reached is recorded as the set itself, sharing all but what changed.
   #shown: KeySet;
   readonly #opening: WatchOpening;
+  readonly #reached: PositionReached;
   #initial: boolean;
   /** The last resourceVersion sent to the client (events or bookmarks). */
   lastResourceVersion: string | undefined = undefined;
 
-  constructor(shown: Iterable<string>, opening: WatchOpening) {
+  constructor(shown: Iterable<string>, opening: WatchOpening, reached: PositionReached = () => {}) {
     this.#shown = shown instanceof KeySet ? shown : KeySet.of(shown);
     this.#opening = opening;
+    this.#reached = reached;
     this.#initial = opening.sendInitialEvents;
   }
 
@@ -65,6 +70,7 @@ export class WatchVisibility {
       (event.type === 'BOOKMARK' || this.#ordered(event))
     ) {
       this.lastResourceVersion = rv;
+      this.#reached(rv, this.#shown);
     }
     return outcome;
   }

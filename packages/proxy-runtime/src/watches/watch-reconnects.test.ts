@@ -132,6 +132,19 @@ const heapUsed = (): number => {
 const MiB = 2 ** 20;
 
 describe('Watch reconnects through the proxy', () => {
+  it('gives no spurious 410 to a client that closes its watch and re-watches at once (issue 9)', async () => {
+    const url = await startProxy(await apiserver(10_000, true));
+    let resourceVersion = await listOnce(url);
+    const statuses: number[] = [];
+    for (let cycle = 0; cycle < 50; cycle++) {
+      const reconnect = await watchOnce(url, resourceVersion, true);
+      statuses.push(reconnect.status);
+      resourceVersion = reconnect.resourceVersion;
+    }
+    expect(statuses.filter((status) => status !== 200)).toEqual([]);
+    expect(resourceVersion).toBe('1050');
+  });
+
   it('holds memory flat over 1,000 reconnects with 10,000 objects held, and gives no 410 (issue 9)', async () => {
     const url = await startProxy(await apiserver(10_000, false));
     let resourceVersion = await listOnce(url);

@@ -34,8 +34,10 @@ const dropOldest = <K, V>(map: Map<K, V>, capacity: number): void => {
  * resource, namespace, its own selectors, user agent) and the resourceVersion it will watch from.
  * A watch never carries the client's cache, yet the proxy must know which objects the client has to
  * turn "moved out of the slice" into DELETED and nothing else into one (that would leak). So lists
- * record what they showed, watches record what they left shown, and a watch from a position with
- * no record is answered 410 Expired: the client re-lists through this proxy and the record exists.
+ * record what they showed, watches record each position they reach as they reach it (before the
+ * client can read it, so a client that closes and re-watches at once finds it), and a watch from a
+ * position with no record is answered 410 Expired: the client re-lists through this proxy and the
+ * record exists.
  *
  * Memory: the sets are {@link KeySet}s, and every set of a scope is built from the one before it
  * (a list from the scope's latest set, a watch's positions from its seed), so they share all but
@@ -43,7 +45,7 @@ const dropOldest = <K, V>(map: Map<K, V>, capacity: number): void => {
  * holds and c the number of keys changed between its kept positions and the sets they were built
  * from (each change costs at most seven branches of 32 slots); it keeps at most
  * `positionsPerScope` positions (256) and the proxy at most `scopes` scopes (256). Reconnects do
- * not add to it: the oldest positions go.
+ * not add to it: a watch adds one position per event, the oldest positions go.
  */
 export class WatchSeeds {
   readonly #scopes = new Map<string, Scope>();
