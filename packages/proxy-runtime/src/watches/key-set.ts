@@ -113,6 +113,28 @@ function* keysOf(node: Slot): Generator<string> {
   else for (const slot of node.slots) yield* keysOf(slot);
 }
 
+// The trie of distinct `keys` (with their `hashes`) at `shift`, built bottom-up in one pass.
+const build = (keys: readonly string[], hashes: readonly number[], shift: number): Slot => {
+  if (keys.length === 1 && shift > 0) return keys[0] as string;
+  if (shift > LAST_SHIFT) return { keys };
+  const groups: { keys: string[]; hashes: number[] }[] = [];
+  let bitmap = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const hash = hashes[i] as number;
+    const bit = (hash >>> shift) & 31;
+    bitmap |= 1 << bit;
+    const group = groups[bit] ?? { keys: [], hashes: [] };
+    groups[bit] = group;
+    group.keys.push(keys[i] as string);
+    group.hashes.push(hash);
+  }
+  const slots: Slot[] = [];
+  for (const group of groups) {
+    if (group !== undefined) slots.push(build(group.keys, group.hashes, shift + BITS));
+  }
+  return { bitmap, slots };
+};
+
 // Removals below the root pass a lone key up, never past it: what is left at the root is a branch.
 const asRoot = (slot: Slot | undefined): Branch => (slot === undefined ? EMPTY : (slot as Branch));
 
@@ -137,9 +159,9 @@ export class KeySet implements Iterable<string> {
 
   /** The set of `keys` (duplicates count once). */
   static of(keys: Iterable<string>): KeySet {
-    let set = KeySet.empty;
-    for (const key of keys) set = set.add(key);
-    return set;
+    const distinct = [...new Set(keys)];
+    if (distinct.length === 0) return KeySet.empty;
+    return new KeySet(build(distinct, distinct.map(hashOf), 0) as Branch, distinct.length);
   }
 
   /** Whether the set holds `key`. */
@@ -161,6 +183,8 @@ export class KeySet implements Iterable<string> {
 
   /** The set holding exactly `keys`, built from this one so that both share what they have in common. */
   becoming(keys: ReadonlySet<string>): KeySet {
+    // Nothing to share: one pass instead of a path copied per key.
+    if (this.size === 0) return KeySet.of(keys);
     let set: KeySet = this;
     for (const key of this) if (!keys.has(key)) set = set.delete(key);
     for (const key of keys) set = set.add(key);
