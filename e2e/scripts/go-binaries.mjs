@@ -52,4 +52,11 @@ export const goBinaries = [
     dir: 'controllers/go-sample',
     output: 'bin/go-sample',
   },
+  {
+    // The bare Go reverse proxy the GET floor benchmark measures (e2e/bench/README.md).
+    name: 'go-reverse-proxy',
+    dir: 'bench/floor/go-reverse-proxy',
+    output: 'bin/go-reverse-proxy',
+    coldBuild: 'a few seconds, standard library only',
+  },
 ];
