@@ -14,22 +14,53 @@ export interface HelperProcess {
  * `args`, and waits until the script has written its port there (loopback-server.mjs); a helper
  * that exits or takes longer than 15 s is killed and the start fails.
  */
-export const startHelper = async (
+export const startHelper = (
   script: string,
   args: readonly string[],
   portFile: string,
   options: { nodeArgs?: readonly string[]; env?: Record<string, string> } = {},
-): Promise<HelperProcess> => {
-  const child = spawn(
+): Promise<HelperProcess> =>
+  startHelperCommand(
     process.execPath,
     [...(options.nodeArgs ?? []), path.join(import.meta.dirname, script), portFile, ...args],
-    { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...options.env } },
+    portFile,
+    { name: script, env: options.env },
   );
+
+/**
+ * Starts a helper binary (`file`, an absolute path) the same way: `portFile` first, then `args`;
+ * a missing binary fails with the command that builds it.
+ */
+export const startBinaryHelper = (
+  file: string,
+  args: readonly string[],
+  portFile: string,
+  options: { buildHint: string; env?: Record<string, string> },
+): Promise<HelperProcess> => {
+  if (!existsSync(file)) {
+    return Promise.reject(new Error(`${file} is missing; build it with \`${options.buildHint}\``));
+  }
+  return startHelperCommand(file, [portFile, ...args], portFile, {
+    name: path.basename(file),
+    env: options.env,
+  });
+};
+
+const startHelperCommand = async (
+  command: string,
+  argv: readonly string[],
+  portFile: string,
+  options: { name: string; env?: Record<string, string> },
+): Promise<HelperProcess> => {
+  const child = spawn(command, argv, {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, ...options.env },
+  });
   const deadline = Date.now() + 15_000;
   while (!existsSync(portFile)) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`${script} did not start`);
+      throw new Error(`${options.name} did not start`);
     }
     await sleep(50);
   }

@@ -16,9 +16,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { issueWebhookCertificate } from '../support/webhook-certificate.js';
 import { PROXY_ENV, startBenchEnvironment } from './bench-environment.js';
-import { type HelperProcess, startHelper } from './helper-process.js';
+import { type Floor, type FloorKind, startFloor } from './floor/start-floor.js';
 import { summarize } from './latency.js';
 import { type MiddleSide, measureMiddles, middleCpuUsPerRequest } from './middle-rounds.js';
 import { writeResult } from './report.js';
@@ -38,32 +37,6 @@ const { values: flags } = parseArgs({
 const clients = Number(flags.clients);
 const log = (line: string) => console.log(`bench: ${line}`);
 
-/** Starts the bare pass-through in front of kas, over HTTPS or plain HTTP; resolves once it listens. */
-const startFloor = async (
-  apiserver: string,
-  apiserverCaFile: string,
-  dir: string,
-  plain: boolean,
-): Promise<HelperProcess & { origin: string; caPem: string | undefined }> => {
-  const certificate = plain ? undefined : await issueWebhookCertificate(dir, ['127.0.0.1']);
-  const helper = await startHelper(
-    'floor/bare-pass-through.mjs',
-    [
-      apiserver,
-      apiserverCaFile,
-      ...(plain ? [] : [path.join(dir, 'tls.crt'), path.join(dir, 'tls.key')]),
-    ],
-    path.join(dir, plain ? 'floor-plain.port' : 'floor.port'),
-    // The proxy's recommended environment, so both sides' memory is read under the same malloc.
-    { nodeArgs: flags['floor-node-arg'], env: PROXY_ENV },
-  );
-  return {
-    ...helper,
-    origin: `${plain ? 'http' : 'https'}://127.0.0.1:${helper.port}`,
-    caPem: certificate?.caPem,
-  };
-};
-
 const main = async () => {
   const startedAt = new Date().toISOString();
   const loadBefore = loadavg();
@@ -72,11 +45,20 @@ const main = async () => {
     log,
   );
   const dir = await mkdtemp(path.join(tmpdir(), 'ctrlmesh-bench-floor-'));
-  const floors: Awaited<ReturnType<typeof startFloor>>[] = [];
+  const floors: Floor[] = [];
   const floorSides: Side[] = [];
   try {
-    const openFloor = async (name: Side['name'], plain: boolean) => {
-      const floor = await startFloor(env.kas.info.url, env.kas.info.caFile, dir, plain);
+    const openFloor = async (name: Side['name'], kind: FloorKind, plain: boolean) => {
+      const floor = await startFloor({
+        kind,
+        apiserver: env.kas.info.url,
+        apiserverCaFile: env.kas.info.caFile,
+        dir,
+        plain,
+        nodeArgs: flags['floor-node-arg'],
+        // The proxy's environment: the Node.js sides' memory is read under the same malloc.
+        env: PROXY_ENV,
+      });
       floors.push(floor);
       const side = openSide(name, floor.origin, floor.caPem, env.kas.info.admin.token, clients);
       floorSides.push(side);
@@ -85,10 +67,10 @@ const main = async () => {
     const plainProxy = await env.openProxySide('proxy over HTTP', 'bench-plain', 'plain-http');
     const sides: MiddleSide[] = [
       { label: 'direct', side: env.direct, middlePid: undefined },
-      { label: 'bare pass-through', ...(await openFloor('floor', false)) },
+      { label: 'bare pass-through', ...(await openFloor('floor', 'node', false)) },
       { label: 'ControllerMesh proxy', side: env.through, middlePid: env.proxy.pid },
       // The proxy's default listener (plain HTTP on loopback), and the floor served the same way.
-      { label: 'bare, plain HTTP', ...(await openFloor('floor over HTTP', true)) },
+      { label: 'bare, plain HTTP', ...(await openFloor('floor over HTTP', 'node', true)) },
       { label: 'proxy, plain HTTP', side: plainProxy.side, middlePid: plainProxy.proxy.pid },
     ];
     // Sampled over the whole run; each middle process idles while the others are measured.

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { pipeline } from 'node:stream';
 import { Pool } from 'undici';
 import { serveOnLoopback } from '../loopback-server.mjs';
 
@@ -34,8 +35,10 @@ const server = (tls === undefined ? http : https).createServer(tls ?? {}, async 
     const out = { ...answer.headers };
     for (const name of HOP_BY_HOP) delete out[name];
     res.writeHead(answer.statusCode, out);
-    answer.body.pipe(res);
-    res.on('close', () => answer.body.destroy());
+    // pipeline, not pipe: when the client leaves before the end (a watch, a large list), it destroys
+    // the upstream body, whose 'error' (UND_ERR_ABORTED) would otherwise have no listener and end
+    // the process (issue 13). Nothing is left to answer then, so the error is dropped.
+    pipeline(answer.body, res, () => undefined);
   } catch (error) {
     res.writeHead(502).end(String(error));
   }
