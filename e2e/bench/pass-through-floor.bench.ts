@@ -3,14 +3,17 @@
  *
  * The GET target of issue #5 (p50 within 1.15x of direct) is held against a machine where the load
  * generator, the apiserver and the proxy share 2 cores. This run puts the ControllerMesh proxy beside
- * direct and `floor/bare-pass-through.mjs`, a Node.js server that forwards with undici and pipes the
- * answer back, nothing else; both serve HTTPS (as for in-cluster config) and, in a second process
- * each, plain HTTP on loopback (the proxy's default listener). The same GET load (16 clients, or
- * `--clients`) runs against every side in rotating order (A B C D E, B C D E A, ...), and the CPU
- * and peak RSS of each middle process are read from /proc. The floor's figures are what no Node.js proxy can beat on
- * this machine; the gap between the floor and the proxy is ours.
+ * direct, `floor/bare-pass-through.mjs`, a Node.js server that forwards with undici and pipes the
+ * answer back, nothing else, and `floor/go-reverse-proxy`, the same in Go with the standard
+ * library's httputil.ReverseProxy (issue 13); all three serve HTTPS (as for in-cluster config) and,
+ * in a second process each, plain HTTP on loopback (the proxy's default listener). The same GET load
+ * (16 clients, or `--clients`) runs against every side in rotating order (A B C ... G, B C ... G A,
+ * ...), and the CPU and peak RSS of each middle process are read from /proc. The Node.js floor's
+ * figures are what no Node.js proxy can beat on this machine, and the gap between it and the proxy
+ * is ours; the Go floor shows what a Go proxy (as the original's) pays for the same work here.
  *
- * Run after `npm run build`: `npm run -w @ctrlmesh/bench bench:floor [-- --seconds=12]`.
+ * Run after `npm run build` and `npm run e2e:prepare` (the kas and go-reverse-proxy binaries):
+ * `npm run -w @ctrlmesh/bench bench:floor [-- --seconds=12]`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -68,9 +71,11 @@ const main = async () => {
     const sides: MiddleSide[] = [
       { label: 'direct', side: env.direct, middlePid: undefined },
       { label: 'bare pass-through', ...(await openFloor('floor', 'node', false)) },
+      { label: 'Go reverse proxy', ...(await openFloor('go floor', 'go', false)) },
       { label: 'ControllerMesh proxy', side: env.through, middlePid: env.proxy.pid },
-      // The proxy's default listener (plain HTTP on loopback), and the floor served the same way.
+      // The proxy's default listener (plain HTTP on loopback), and the floors served the same way.
       { label: 'bare, plain HTTP', ...(await openFloor('floor over HTTP', 'node', true)) },
+      { label: 'Go, plain HTTP', ...(await openFloor('go floor over HTTP', 'go', true)) },
       { label: 'proxy, plain HTTP', side: plainProxy.side, middlePid: plainProxy.proxy.pid },
     ];
     // Sampled over the whole run; each middle process idles while the others are measured.

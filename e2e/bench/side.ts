@@ -1,7 +1,17 @@
 import { Pool } from 'undici';
 
-/** Which way a request reaches the kube-apiserver: `floor` is the bare pass-through (pass-through-floor.bench.ts). */
-export type SideName = 'direct' | 'proxy' | 'floor' | 'proxy over HTTP' | 'floor over HTTP';
+/**
+ * Which way a request reaches the kube-apiserver: `floor` is the bare Node.js pass-through,
+ * `go floor` the bare Go reverse proxy (pass-through-floor.bench.ts).
+ */
+export type SideName =
+  | 'direct'
+  | 'proxy'
+  | 'floor'
+  | 'go floor'
+  | 'proxy over HTTP'
+  | 'floor over HTTP'
+  | 'go floor over HTTP';
 
 /** One way to reach the apiserver: an origin, its CA (none over plain HTTP), and the token every request carries. */
 export interface Side {
