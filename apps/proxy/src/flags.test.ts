@@ -30,6 +30,16 @@ describe('parseFlags', () => {
       caFile: '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt',
     });
     expect(config.routes.virtualAppFile).toBe('/etc/vapp.yaml');
+    expect(config.routes.maxFileBytes).toBe(1024 * 1024);
+  });
+
+  it('sets the largest routes file it reads (issue 9)', () => {
+    const flags = parseFlags(
+      ['--virtualapp', '/etc/vapp.yaml', '--max-routes-file-bytes', '4194304'],
+      { POD_NAME: 'p', POD_NAMESPACE: 'ns', KUBERNETES_SERVICE_HOST: '10.0.0.1' },
+    );
+    const config = ProxyConfigSchema.parse(flags.help ? {} : flags.input);
+    expect(config.routes.maxFileBytes).toBe(4 * 1024 * 1024);
   });
 
   it('turns the webhook front on with its flags, and reports a missing controller port', () => {

@@ -15,6 +15,7 @@ Usage: ctrlmesh-proxy [flags]
 Routes
   --virtualapp FILE            VirtualApp YAML to take routes from (watched for changes)
   --state-file FILE            where the last known routes are persisted and reloaded from
+  --max-routes-file-bytes N (1048576)  a larger VirtualApp or state file is refused, routes kept
   --leader-election-name NAME  overrides spec.configuration.controller.leaderElectionName
   --user-agent-override UA     overrides restConfigOverrides.userAgentOrPrefix (ending in / = prefix)
 Pod                            (env: POD_NAME, POD_NAMESPACE, POD_LABELS)
@@ -50,6 +51,7 @@ Other
 export const OPTIONS = {
   virtualapp: { type: 'string' },
   'state-file': { type: 'string' },
+  'max-routes-file-bytes': { type: 'string' },
   'leader-election-name': { type: 'string' },
   'user-agent-override': { type: 'string' },
   'pod-name': { type: 'string' },
@@ -199,7 +201,11 @@ export const configInput = (
     upstream,
     credentials: { tokenFile: v['token-file'] },
     webhook,
-    routes: { virtualAppFile: v.virtualapp, stateFile: v['state-file'] },
+    routes: {
+      virtualAppFile: v.virtualapp,
+      stateFile: v['state-file'],
+      maxFileBytes: num(v['max-routes-file-bytes']),
+    },
     userAgentOverride: v['user-agent-override'],
     leaderElectionName: v['leader-election-name'],
     limits: { maxFrameBytes: num(v['max-frame-bytes']) },
