@@ -31,7 +31,7 @@ Upstream                       (default: https://$KUBERNETES_SERVICE_HOST:$KUBER
                                 with the service account's ca.crt)
   --upstream URL  --upstream-ca-file FILE  --kubeconfig FILE (server and CA of its current context)
   --insecure-skip-tls-verify   do not verify the apiserver (test clusters only)
-  --token-file FILE            the proxy's own token, used only to watch namespace labels
+  --token-file FILE            the proxy's own token: namespace labels and discovery (needed to be ready)
   --upstream-connections N (64)  connections for short requests (gets, lists, writes, leases)
   --upstream-long-running-connections N (1024)
                                connections for watches, log follows, exec/attach/port-forward
