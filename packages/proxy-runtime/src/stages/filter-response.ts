@@ -20,7 +20,6 @@ import { filterProtobufList } from '../streams/protobuf-list-filter.js';
 import { protobufWatchCodec } from '../streams/protobuf-watch-codec.js';
 import { filterWatch, type WatchFilterCounts } from '../streams/watch-filter.js';
 import { WatchVisibility } from '../streams/watch-visibility.js';
-import { KeySet } from '../watches/key-set.js';
 import type { WatchRegistry } from '../watches/watch-registry.js';
 import type { WatchSeeds } from '../watches/watch-seeds.js';
 import type { Decided, FilterPlan } from './decide-ownership.js';
@@ -137,7 +136,7 @@ const filterWatchResponse = async (
   const resourceVersion = params.get('resourceVersion') ?? '';
   const sendInitialEvents = params.get('sendInitialEvents') === 'true';
   const fromExactVersion = resourceVersion !== '' && resourceVersion !== '0';
-  let seed: Iterable<string> = KeySet.empty;
+  let seed: Iterable<string> = [];
   if (fromExactVersion && !sendInitialEvents) {
     const known = deps.seeds.seed(scope, resourceVersion);
     if (known === undefined) {

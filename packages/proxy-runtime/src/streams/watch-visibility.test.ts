@@ -1,3 +1,4 @@
+import { Set as ImmutableSet } from 'immutable';
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from './kube-object.js';
 import { type WatchOpening, WatchVisibility } from './watch-visibility.js';
@@ -32,6 +33,14 @@ describe('WatchVisibility', () => {
       type: 'ADDED',
     });
     expect(watch.shownKeys().has('ns/a')).toBe(true);
+  });
+
+  it('starts from the very set it was seeded with, so that the positions it reaches share it', () => {
+    const seed = ImmutableSet(['ns/a', 'ns/b']);
+    const watch = new WatchVisibility(seed, resumed);
+    expect(watch.shownKeys()).toBe(seed);
+    watch.next({ type: 'MODIFIED', object: cm('a', '5') }, true);
+    expect(watch.shownKeys()).toBe(seed);
   });
 
   it('tells each position it reaches with what the client holds there, as it decides the event', () => {

@@ -1,4 +1,4 @@
-import { KeySet } from '../watches/key-set.js';
+import { Set as ImmutableSet } from 'immutable';
 import { type KubeObject, objectKey } from './kube-object.js';
 
 /** A watch event as the apiserver sends it. */
@@ -25,7 +25,7 @@ export interface WatchOpening {
 }
 
 /** Told each position a watch reaches, with what its client holds there, before the client can read it. */
-export type PositionReached = (resourceVersion: string, held: KeySet) => void;
+export type PositionReached = (resourceVersion: string, held: ImmutableSet<string>) => void;
 
 // The annotation the apiserver puts on the bookmark that ends the initial events (KEP-3157).
 const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
@@ -41,7 +41,7 @@ const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
  */
 export class WatchVisibility {
   // Immutable: each position reached is recorded as the set itself, sharing all but what changed.
-  #shown: KeySet;
+  #shown: ImmutableSet<string>;
   readonly #opening: WatchOpening;
   readonly #reached: PositionReached;
   #initial: boolean;
@@ -49,14 +49,15 @@ export class WatchVisibility {
   lastResourceVersion: string | undefined = undefined;
 
   constructor(shown: Iterable<string>, opening: WatchOpening, reached: PositionReached = () => {}) {
-    this.#shown = shown instanceof KeySet ? shown : KeySet.of(shown);
+    // A seed is taken as it is, so that the positions this watch reaches share it.
+    this.#shown = ImmutableSet.isSet(shown) ? (shown as ImmutableSet<string>) : ImmutableSet(shown);
     this.#opening = opening;
     this.#reached = reached;
     this.#initial = opening.sendInitialEvents;
   }
 
   /** The keys the client holds now (to seed the next watch from the same position). */
-  shownKeys(): KeySet {
+  shownKeys(): ImmutableSet<string> {
     return this.#shown;
   }
 

@@ -1,4 +1,4 @@
-import { KeySet } from './key-set.js';
+import { Set as ImmutableSet } from 'immutable';
 
 /** How much {@link WatchSeeds} keeps. */
 export interface WatchSeedsLimits {
@@ -11,14 +11,22 @@ export interface WatchSeedsLimits {
 // What a client held at one position; a list's position also keeps the set it was built from, so
 // that its later pages are built from it too.
 interface Position {
-  readonly held: KeySet;
-  readonly base?: KeySet;
+  readonly held: ImmutableSet<string>;
+  readonly base?: ImmutableSet<string>;
 }
 
 interface Scope {
   readonly positions: Map<string, Position>;
-  latest: KeySet;
+  latest: ImmutableSet<string>;
 }
+
+// The set holding exactly `wanted`, made from `base` in one batch of changes so that both share all
+// but the keys that differ (from an empty base: built in one pass, no path copied per key).
+const becoming = (base: ImmutableSet<string>, wanted: ReadonlySet<string>): ImmutableSet<string> =>
+  base.withMutations((set) => {
+    for (const key of base) if (!wanted.has(key)) set.delete(key);
+    for (const key of wanted) set.add(key);
+  });
 
 const bump = <K, V>(map: Map<K, V>, key: K, value: V): void => {
   map.delete(key);
@@ -39,11 +47,12 @@ const dropOldest = <K, V>(map: Map<K, V>, capacity: number): void => {
  * position with no record is answered 410 Expired: the client re-lists through this proxy and the
  * record exists.
  *
- * Memory: the sets are {@link KeySet}s, and every set of a scope is built from the one before it
- * (a list from the scope's latest set, a watch's positions from its seed), so they share all but
- * the keys that changed between them. A scope costs O(n + c) where n is the number of keys it
- * holds and c the number of keys changed between its kept positions and the sets they were built
- * from (each change costs at most seven branches of 32 slots); it keeps at most
+ * Memory: the sets are persistent sets of `immutable` (hash tries whose changes copy only the path
+ * to the key changed), and every set of a scope is built from the one before it (a list from the
+ * scope's latest set, a watch's positions from its seed), so they share all but the keys that
+ * changed between them. A scope costs O(n + c) where n is the number of keys it holds and c the
+ * number of keys changed between its kept positions and the sets they were built from (each change
+ * costs one path of the trie, a few nodes of at most 32 slots); it keeps at most
  * `positionsPerScope` positions (256) and the proxy at most `scopes` scopes (256). Reconnects do
  * not add to it: a watch adds one position per event, the oldest positions go.
  */
@@ -64,16 +73,16 @@ export class WatchSeeds {
     const wanted = new Set(existing === undefined ? [] : existing.held);
     for (const key of keys) wanted.add(key);
     const base = existing?.base ?? entry.latest;
-    this.#put(entry, resourceVersion, { held: base.becoming(wanted), base });
+    this.#put(entry, resourceVersion, { held: becoming(base, wanted), base });
   }
 
   /** Records what a watch's client holds once it has reached `resourceVersion`. */
-  advance(scope: string, resourceVersion: string, held: KeySet): void {
+  advance(scope: string, resourceVersion: string, held: ImmutableSet<string>): void {
     this.#put(this.#scope(scope), resourceVersion, { held });
   }
 
   /** The keys a client resuming at `resourceVersion` holds, or undefined when unknown. */
-  seed(scope: string, resourceVersion: string): KeySet | undefined {
+  seed(scope: string, resourceVersion: string): ImmutableSet<string> | undefined {
     const entry = this.#scopes.get(scope);
     const position = entry?.positions.get(resourceVersion);
     if (entry === undefined || position === undefined) return undefined;
@@ -87,21 +96,11 @@ export class WatchSeeds {
     this.#scopes.clear();
   }
 
-  /** Slots and nodes of every kept set, shared parts counted once (for tests of the memory bound). */
-  footprint(): number {
-    const sets: KeySet[] = [];
-    for (const { positions, latest } of this.#scopes.values()) {
-      sets.push(latest);
-      for (const { held, base } of positions.values()) {
-        sets.push(held);
-        if (base !== undefined) sets.push(base);
-      }
-    }
-    return KeySet.footprint(sets);
-  }
-
   #scope(scope: string): Scope {
-    const entry = this.#scopes.get(scope) ?? { positions: new Map(), latest: KeySet.empty };
+    const entry = this.#scopes.get(scope) ?? {
+      positions: new Map(),
+      latest: ImmutableSet<string>(),
+    };
     bump(this.#scopes, scope, entry);
     dropOldest(this.#scopes, this.#scopeCapacity);
     return entry;
