@@ -1,3 +1,5 @@
+import { queryBool } from './query-bool.js';
+
 /** Verbs as Kubernetes' request info names them; `unknown` for methods it gives no verb (OPTIONS). */
 export type ApiVerb =
   | 'get'
@@ -95,11 +97,8 @@ const unescapeQuery = (text: string): string | undefined => {
   }
 };
 
-/** metav1's bool conversion: a `watch` value other than `0` or `false` (any case) is true. */
-const isWatchQuery = (query: string): boolean => {
-  const value = firstQueryValue(query, 'watch');
-  return value !== undefined && value !== '0' && value.toLowerCase() !== 'false';
-};
+/** metav1's bool conversion of the `watch` parameter ({@link queryBool}). */
+const isWatchQuery = (query: string): boolean => queryBool(firstQueryValue(query, 'watch'));
 
 const invalid = (path: string, reason: string): InvalidRequest => ({
   kind: 'invalid',
