@@ -6,6 +6,7 @@ export {
   type ListRequest,
   type ListScope,
 } from './inject-list-options.js';
+export { type ListOptions, readListOptions } from './list-options.js';
 export {
   escapeQueryComponent,
   formatQueryString,
