@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Duplex, Readable } from 'node:stream';
+import type { RequestInfo } from '../http/request-info.js';
 import type { DecisionLabel } from '../observe/channels.js';
 
 /** A request as the proxy received it from the controller; stages replace it, never mutate it. */
@@ -14,6 +15,13 @@ export interface ProxyRequest {
   readonly body: Readable | null;
   /** Present for HTTP/1.1 upgrades (exec, attach, port-forward): the client's socket and first bytes. */
   readonly upgrade?: { readonly socket: Duplex; readonly head: Buffer };
+  /**
+   * What the apiserver reads from this request (`readRequestInfo`), read once when it arrived.
+   * Stages that rewrite the path or query (lock names, injected selectors) keep it: they change
+   * neither the verb nor whether it is long-running. A request the proxy makes of its own (a read
+   * before a write) is read anew: its facts are its own, not those of the request behind it.
+   */
+  readonly info: RequestInfo;
 }
 
 /** Headers of a response, lower-case names. */

@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { readRequestInfo } from '../http/request-info.js';
 import type { Exchange, ProxyResponse } from './exchange.js';
 import { chain, compose, type Handler, type Stage } from './stage.js';
 
 const anExchange = (): Exchange => ({
-  request: { method: 'GET', path: '/api/v1/pods', query: '', headers: {}, body: null },
+  request: {
+    method: 'GET',
+    path: '/api/v1/pods',
+    query: '',
+    headers: {},
+    body: null,
+    info: readRequestInfo('GET', '/api/v1/pods', ''),
+  },
   signal: new AbortController().signal,
   id: 't1',
   report: { verb: 'get', resource: 'pods', decision: 'unknown' },

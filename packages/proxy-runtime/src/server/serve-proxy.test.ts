@@ -220,3 +220,27 @@ describe('serveProxy answers that fail after their head', () => {
     }
   });
 });
+
+describe('serveProxy in-flight requests', () => {
+  it('drains a watch as long-running however its watch flag is spelled (issue 13)', async () => {
+    const server = createServer();
+    servers.push(server);
+    const inFlight = serveProxy(server, async () => ({
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: stalled(),
+    }));
+    const origin = `http://127.0.0.1:${(await listen(server, '127.0.0.1', 0)).port}`;
+    for (const flag of ['watch=True', 'watch=', 'watch=1']) {
+      const gone = new AbortController();
+      await fetch(`${origin}/api/v1/configmaps?${flag}`, { signal: gone.signal });
+      expect({ flag, long: inFlight.long.size, short: inFlight.short.size }).toEqual({
+        flag,
+        long: 1,
+        short: 0,
+      });
+      gone.abort();
+      await vi.waitFor(() => expect(inFlight.long.size).toBe(0));
+    }
+  });
+});

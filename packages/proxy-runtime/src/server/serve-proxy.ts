@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { type Duplex, Readable } from 'node:stream';
 import { readBody } from '../http/read-body.js';
+import { readRequestInfo } from '../http/request-info.js';
 import { logRecord, requestEnd } from '../observe/channels.js';
 import type { Exchange, ProxyRequest, ProxyResponse } from '../pipeline/exchange.js';
 import type { Handler } from '../pipeline/stage.js';
 import { statusFor } from '../status/status-for.js';
-import { isLongRunning } from '../upstream/long-running.js';
 
 /** A request in flight, as draining sees it. */
 export interface InFlightRequest {
@@ -31,13 +31,20 @@ const hasBody = (req: IncomingMessage): boolean =>
   req.headers['transfer-encoding'] !== undefined ||
   (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
 
-const toRequest = (req: IncomingMessage, upgrade?: ProxyRequest['upgrade']): ProxyRequest => ({
-  method: req.method ?? 'GET',
-  ...splitUrl(req.url ?? '/'),
-  headers: req.headers,
-  body: upgrade === undefined && hasBody(req) ? req : null,
-  ...(upgrade === undefined ? {} : { upgrade }),
-});
+// The one place a request is read for what the apiserver makes of it (issue 13).
+const toRequest = (req: IncomingMessage, upgrade?: ProxyRequest['upgrade']): ProxyRequest => {
+  const method = req.method ?? 'GET';
+  const { path, query } = splitUrl(req.url ?? '/');
+  return {
+    method,
+    path,
+    query,
+    headers: req.headers,
+    body: upgrade === undefined && hasBody(req) ? req : null,
+    ...(upgrade === undefined ? {} : { upgrade }),
+    info: readRequestInfo(method, path, query),
+  };
+};
 
 const statusResponse = (error: unknown, id: string): ProxyResponse => {
   const { status, unexpected } = statusFor(error);
@@ -111,7 +118,7 @@ const onRequest = async (
   const started = performance.now();
   const controller = new AbortController();
   const request = toRequest(req);
-  const long = isLongRunning(request);
+  const long = request.info.longRunning;
   const bucket = long ? inFlight.long : inFlight.short;
   const entry: InFlightRequest = { stop: () => controller.abort() };
   bucket.add(entry);

@@ -169,6 +169,22 @@ describe('checkObject (ownership by object labels)', () => {
     ]);
   });
 
+  it('sends its own read before an exec as a short request, the exec as a long-running one (issue 13)', async () => {
+    const terminal = apiserver();
+    const forwarded: string[] = [];
+    await chain<Exchange>()
+      .use(pinRoutes({ current: () => makeSnapshot(fixtureApp('sharding-vapp'), {}, 1) }))
+      .use(classifyRequest())
+      .use(decideOwnership(namespaces))
+      .use(checkObject({ namespaces, maxFrameBytes: 1 << 20 }))
+      .to(async (exchange) => {
+        const { method, info } = exchange.request;
+        forwarded.push(`${method} ${info.longRunning ? 'long' : 'short'}`);
+        return terminal(exchange);
+      })(anExchange('POST', '/api/v1/namespaces/work/pods/b1/exec?command=sh'));
+    expect(forwarded).toEqual(['GET short', 'POST long']);
+  });
+
   it('decides a Namespace create on the new namespace itself', async () => {
     const snapshot = canarySnapshot({});
     const handler = chain<Exchange>()

@@ -9,6 +9,7 @@ import {
 import { filterableRequestHeaders } from '../http/filterable-request.js';
 import { objectBody, patchBody, patchTypeOf } from '../http/object-body.js';
 import { readBody } from '../http/read-body.js';
+import { readRequestInfo } from '../http/request-info.js';
 import type { NamespaceLabels } from '../namespaces/namespace-labels.js';
 import { patchedLabels } from '../ownership/patched-labels.js';
 import type { ProxyResponse } from '../pipeline/exchange.js';
@@ -124,9 +125,17 @@ const readCurrent = async (
     ...(userAgent === undefined ? {} : { 'user-agent': userAgent }),
     ...(impersonate === undefined ? {} : { 'impersonate-user': impersonate }),
   });
+  // Its own facts, not the parent's: the read before an exec is a short request, not a stream.
   const response = await next({
     ...exchange,
-    request: { method: 'GET', path, query: '', headers, body: null },
+    request: {
+      method: 'GET',
+      path,
+      query: '',
+      headers,
+      body: null,
+      info: readRequestInfo('GET', path, ''),
+    },
   });
   const body =
     response.body instanceof Readable ? await readBody(response.body, maxBytes) : Buffer.alloc(0);

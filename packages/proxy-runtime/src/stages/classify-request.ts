@@ -1,8 +1,4 @@
-import {
-  type NonResourceRequest,
-  parseApiPath,
-  type ResourceRequest,
-} from '@ctrlmesh/route-engine';
+import type { NonResourceRequest, ResourceRequest } from '@ctrlmesh/route-engine';
 import type { Stage } from '../pipeline/stage.js';
 import { BadRequestError } from '../status/proxy-error.js';
 import type { Pinned } from './pin-routes.js';
@@ -16,14 +12,14 @@ export type Classified = Pinned & {
 };
 
 /**
- * Classifies the path with route-engine's `parseApiPath` (verb, group, resource, namespace, name,
- * subresource). A path the apiserver might read differently from us (bad escapes, `..`) is refused
- * with 400 rather than guessed at: a guess that differs from the apiserver's is a way around the rules.
+ * Takes the request's classification, read once when it arrived (`request.info`, route-engine's
+ * `parseApiPath`: verb, group, resource, namespace, name, subresource). A path the apiserver might
+ * read differently from us (bad escapes, `..`) is refused with 400 rather than guessed at: a guess
+ * that differs from the apiserver's is a way around the rules.
  */
 export const classifyRequest = (): Stage<Pinned, Classified> => (next) => async (exchange) => {
   const { request } = exchange;
-  const url = request.query === '' ? request.path : `${request.path}?${request.query}`;
-  const api = parseApiPath(request.method, url);
+  const { api } = request.info;
   if (api.kind === 'invalid')
     throw new BadRequestError(`ctrlmesh-proxy refuses the path: ${api.reason}`);
   if (api.kind === 'resource') {

@@ -120,6 +120,32 @@ describe('filterResponse', () => {
     }
   });
 
+  it('reads sendInitialEvents=True as the apiserver does: no 410 for a watch that lists first (issue 13)', async () => {
+    const { through } = setup({});
+    const events = `${JSON.stringify({ type: 'ADDED', object: cm('plain', 'p', '78') })}\n`;
+    const response = await through(cannedTerminal(events))(
+      anExchange(
+        'GET',
+        '/api/v1/configmaps?watch=1&sendInitialEvents=True&resourceVersionMatch=NotOlderThan&resourceVersion=77',
+      ),
+    );
+    expect(JSON.parse((await bodyText(response)).trim())).toMatchObject({ type: 'ADDED' });
+  });
+
+  it('reads allowWatchBookmarks=True as the apiserver does: a dropped event becomes a BOOKMARK (issue 13)', async () => {
+    const { through } = setup({});
+    await bodyText(await through(cannedTerminal(list))(anExchange('GET', '/api/v1/configmaps')));
+    const events = `${JSON.stringify({ type: 'MODIFIED', object: cm('lab', 'l', '60') })}\n`;
+    const response = await through(cannedTerminal(events))(
+      anExchange(
+        'GET',
+        '/api/v1/configmaps?watch=true&resourceVersion=50&allowWatchBookmarks=True',
+      ),
+    );
+    const out = JSON.parse((await bodyText(response)).trim());
+    expect(`${out.type} ${out.object.metadata.resourceVersion}`).toBe('BOOKMARK 60');
+  });
+
   it('answers 410 Expired to a watch from a position this proxy never served', async () => {
     const { through } = setup({});
     const terminal = cannedTerminal('');

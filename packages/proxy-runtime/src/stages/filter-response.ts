@@ -1,5 +1,6 @@
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { type ListOptions, readParameter } from '@ctrlmesh/list-option-injector';
 import { isNamespaceResource, type ResourceRequest } from '@ctrlmesh/route-engine';
 import { filterableRequestHeaders, readableFormat } from '../http/filterable-request.js';
 import type { NamespaceLabels } from '../namespaces/namespace-labels.js';
@@ -35,14 +36,14 @@ export interface FilterResponseDeps {
 
 // Where a client resumes: the routes version, the resource and namespace, the client's own
 // selectors, and its user agent (default-only agents see a different slice).
-const seedScope = (plan: FilterPlan, params: URLSearchParams, userAgent: string): string =>
+const seedScope = (plan: FilterPlan, options: ListOptions, userAgent: string): string =>
   [
     plan.snapshot.version,
     plan.api.group,
     plan.api.resource,
     plan.api.namespace ?? '',
-    params.get('labelSelector') ?? '',
-    params.get('fieldSelector') ?? '',
+    options.labelSelector,
+    options.fieldSelector,
     userAgent,
   ].join('|');
 
@@ -94,9 +95,7 @@ const filterListResponse = async (
     shownKeys: [],
     resourceVersion: undefined,
   };
-  const continued = new URLSearchParams(
-    exchange.api.kind === 'resource' ? exchange.api.query : '',
-  ).has('continue');
+  const continued = exchange.request.info.listOptions.continue !== '';
   let complete = false;
   const filtered =
     format === 'protobuf'
@@ -130,11 +129,11 @@ const filterWatchResponse = async (
   plan: FilterPlan,
   keep: ObjectVerdict,
   scope: string,
-  params: URLSearchParams,
   deps: FilterResponseDeps,
 ): Promise<ProxyResponse> => {
-  const resourceVersion = params.get('resourceVersion') ?? '';
-  const sendInitialEvents = params.get('sendInitialEvents') === 'true';
+  const { listOptions } = exchange.request.info;
+  const { resourceVersion } = listOptions;
+  const sendInitialEvents = listOptions.sendInitialEvents === true;
   const fromExactVersion = resourceVersion !== '' && resourceVersion !== '0';
   let seed: Iterable<string> = [];
   if (fromExactVersion && !sendInitialEvents) {
@@ -178,7 +177,7 @@ const filterWatchResponse = async (
   const visibility = new WatchVisibility(
     seed,
     {
-      bookmarks: params.get('allowWatchBookmarks') === 'true',
+      bookmarks: listOptions.allowWatchBookmarks,
       sendInitialEvents,
       fromExactVersion,
     },
@@ -227,12 +226,12 @@ export const filterResponse =
           resource: api.resource,
           userAgent: exchange.userAgent,
         });
-    const params = new URLSearchParams(api.query);
-    const scope = seedScope(plan, params, exchange.userAgent);
+    const { info } = exchange.request;
+    const scope = seedScope(plan, info.listOptions, exchange.userAgent);
     const headers = filterableRequestHeaders(exchange.request.headers, {
       protobuf: api.verb === 'watch' ? 'preferred' : 'fallback',
     });
-    if (acceptsTable(headers.accept) && params.get('includeObject') === 'None') {
+    if (acceptsTable(headers.accept) && readParameter(info.query, 'includeObject') === 'None') {
       // Rows without their object name nothing to decide on: fail closed (issue 9, README).
       throw new BadRequestError(
         'ctrlmesh-proxy cannot filter Table rows without their objects (includeObject=None); ask for includeObject=Metadata (the default) or Object',
@@ -240,5 +239,5 @@ export const filterResponse =
     }
     const forwarded: Decided = { ...exchange, request: { ...exchange.request, headers } };
     if (api.verb === 'list') return filterListResponse(next, forwarded, keep, scope, deps);
-    return filterWatchResponse(next, forwarded, plan, keep, scope, params, deps);
+    return filterWatchResponse(next, forwarded, plan, keep, scope, deps);
   };

@@ -8,10 +8,13 @@ import {
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
+import { Readable } from 'node:stream';
+import type { Dispatcher, Pool } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listen } from '../server/listen.js';
 import { selfSignedCertificate } from '../server/self-signed-certificate.js';
 import { serveProxy } from '../server/serve-proxy.js';
+import { anExchange } from '../test-support/exchanges.js';
 import { createUpstream, type Upstream } from '../upstream/upstream.js';
 import { forwardUpstream } from './forward-upstream.js';
 
@@ -136,6 +139,32 @@ describe('forwardUpstream', () => {
     expect(await response.text()).toBe(
       '{"type":"ADDED","object":{}}\n{"type":"MODIFIED","object":{}}\n',
     );
+  });
+
+  it('sends a watch over the long-running pool without body timeout however its watch flag is spelled (issue 13)', async () => {
+    const sent: { pool: string; bodyTimeout: number | null | undefined }[] = [];
+    const poolNamed = (pool: string) =>
+      ({
+        request: async (options: Dispatcher.RequestOptions) => {
+          sent.push({ pool, bodyTimeout: options.bodyTimeout });
+          return { statusCode: 200, headers: {}, body: Readable.from([]) };
+        },
+      }) as unknown as Pool;
+    const forward = forwardUpstream({
+      pool: poolNamed('short'),
+      longRunningPool: poolNamed('long'),
+      timeouts: { headersMs: 1_000, bodyMs: 60_000 },
+    });
+    // The apiserver reads any value but `0` and `false` (in any case) as true, an empty one too.
+    for (const flag of ['watch=True', 'watch=', 'watch', 'watch=false']) {
+      await forward(anExchange('GET', `/api/v1/configmaps?${flag}`));
+    }
+    expect(sent).toEqual([
+      { pool: 'long', bodyTimeout: 0 },
+      { pool: 'long', bodyTimeout: 0 },
+      { pool: 'long', bodyTimeout: 0 },
+      { pool: 'short', bodyTimeout: 60_000 },
+    ]);
   });
 
   it('answers a GET while watches hold more connections than the short budget has (issue 9)', async () => {

@@ -3,7 +3,6 @@ import { upstreamResponse } from '../observe/channels.js';
 import type { Exchange, ProxyResponse } from '../pipeline/exchange.js';
 import type { Handler } from '../pipeline/stage.js';
 import { withoutHopByHop } from '../upstream/hop-by-hop.js';
-import { isLongRunning } from '../upstream/long-running.js';
 import type { Upstream } from '../upstream/upstream.js';
 import { upstreamFailure } from '../upstream/upstream-failure.js';
 
@@ -42,8 +41,8 @@ export const forwardUpstream =
         };
       }
       const started = performance.now();
-      // The same test serve-proxy uses to drain, so a request is long-running in one sense only.
-      const long = isLongRunning(request);
+      // Read once with the request, as serve-proxy drains it: long-running in one sense only.
+      const long = request.info.longRunning;
       const response = await (long ? upstream.longRunningPool : upstream.pool).request({
         path,
         method: request.method as Dispatcher.HttpMethod,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { parseVirtualApp, type VirtualApp } from '@ctrlmesh/route-engine';
 import { parse } from 'yaml';
+import { readRequestInfo } from '../http/request-info.js';
 import type { Exchange, ProxyResponse } from '../pipeline/exchange.js';
 import type { Handler } from '../pipeline/stage.js';
 import { makeSnapshot, type RouteSnapshot } from '../routes/route-snapshot.js';
@@ -28,13 +29,16 @@ export const anExchange = (
   headers: Record<string, string> = {},
 ): Exchange => {
   const mark = url.indexOf('?');
+  const path = mark < 0 ? url : url.slice(0, mark);
+  const query = mark < 0 ? '' : url.slice(mark + 1);
   return {
     request: {
       method,
-      path: mark < 0 ? url : url.slice(0, mark),
-      query: mark < 0 ? '' : url.slice(mark + 1),
+      path,
+      query,
       headers,
       body: null,
+      info: readRequestInfo(method, path, query),
     },
     signal: new AbortController().signal,
     id: 'test',

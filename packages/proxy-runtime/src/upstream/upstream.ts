@@ -16,7 +16,7 @@ export interface Upstream {
   readonly pool: Pool;
   /**
    * Long-running requests (watches, `log?follow`, exec/attach/port-forward upgrades; see
-   * `isLongRunning`); `longRunningConnections` of them.
+   * `RequestInfo.longRunning`); `longRunningConnections` of them.
    */
   readonly longRunningPool: Pool;
   /** The config slice the forwarder needs per request. */
