@@ -16,6 +16,8 @@ import { type ApiRequest, parseApiPath, queryBool } from '@ctrlmesh/route-engine
 export interface RequestInfo {
   /** route-engine's `parseApiPath`: refused with 400 by `classifyRequest` when `invalid`. */
   readonly api: ApiRequest;
+  /** The verb metrics name it by: the API verb of a resource request, else the lower-case method. */
+  readonly verb: string;
   /** The query, each parameter with what Go's `url.ParseQuery` reads from it (`readParameter`). */
   readonly query: QueryString;
   /** The list options as the client sent them (before the proxy injects its selectors). */
@@ -47,12 +49,14 @@ export const readRequestInfo = (method: string, path: string, query: string): Re
   const api = parseApiPath(method, query === '' ? path : `${path}?${query}`);
   const parsed = parseQueryString(query);
   const listOptions = readListOptions(parsed);
-  if (api.kind !== 'resource') return { api, query: parsed, listOptions, longRunning: false };
+  if (api.kind !== 'resource') {
+    return { api, verb: method.toLowerCase(), query: parsed, listOptions, longRunning: false };
+  }
   const { verb, subresource } = api;
   const longRunning =
     verb === 'watch' ||
     verb === 'proxy' ||
     (subresource !== undefined && STREAMING_SUBRESOURCES.has(subresource)) ||
     (subresource === 'log' && queryBool(readParameter(parsed, 'follow')));
-  return { api, query: parsed, listOptions, longRunning };
+  return { api, verb, query: parsed, listOptions, longRunning };
 };

@@ -122,6 +122,17 @@ describe('checkObject (ownership by object labels)', () => {
     });
   });
 
+  it('counts a 403 on the object it read as denied, and an allowed read as owned (issue 13)', async () => {
+    const { handler } = through({});
+    const own = anExchange('GET', cmPath('b1'));
+    await bodyText(await handler(own));
+    const other = anExchange('GET', cmPath('a1'));
+    await expect(handler(other)).rejects.toMatchObject({ code: 'OUTSIDE_SLICE' });
+    const exec = anExchange('POST', '/api/v1/namespaces/work/pods/a1/exec?command=sh');
+    await expect(handler(exec)).rejects.toMatchObject({ code: 'OUTSIDE_SLICE' });
+    expect([own, other, exec].map((e) => e.report.decision)).toEqual(['owned', 'denied', 'denied']);
+  });
+
   it("passes the apiserver's 404 through for an object that does not exist", async () => {
     const { handler } = through({});
     expect((await handler(anExchange('GET', cmPath('nope')))).status).toBe(404);

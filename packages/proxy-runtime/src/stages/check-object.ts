@@ -1,9 +1,11 @@
 import { Readable } from 'node:stream';
 import {
   type Decision,
-  decide,
+  decisionFor,
   formatApiPath,
   isNamespaceResource,
+  type Ownership,
+  owner,
   type ResourceRequest,
 } from '@ctrlmesh/route-engine';
 import { filterableRequestHeaders } from '../http/filterable-request.js';
@@ -11,6 +13,7 @@ import { objectBody, patchBody, patchTypeOf } from '../http/object-body.js';
 import { readBody } from '../http/read-body.js';
 import { readRequestInfo } from '../http/request-info.js';
 import type { NamespaceLabels } from '../namespaces/namespace-labels.js';
+import { decisionLabel } from '../ownership/decision-label.js';
 import { patchedLabels } from '../ownership/patched-labels.js';
 import type { ProxyResponse } from '../pipeline/exchange.js';
 import type { Handler, Stage } from '../pipeline/stage.js';
@@ -57,7 +60,7 @@ const decideOn = async (
   api: ResourceRequest,
   userAgent: string,
   object: KubeObject,
-): Promise<Decision> => {
+): Promise<{ ownership: Ownership; decision: Decision }> => {
   const objectLabels = object.metadata?.labels ?? {};
   const name = isNamespaceResource(api) ? (object.metadata?.name ?? api.namespace) : api.namespace;
   const namespace =
@@ -67,18 +70,15 @@ const decideOn = async (
           name,
           labels: isNamespaceResource(api) ? objectLabels : ((await namespaces.get(name)) ?? {}),
         };
-  return decide(
-    snapshot.routes,
-    {
-      group: api.group,
-      resource: api.resource,
-      subresource: api.subresource,
-      namespace,
-      objectLabels,
-      userAgent,
-    },
-    snapshot.subset,
-  );
+  const ownership = owner(snapshot.routes, {
+    group: api.group,
+    resource: api.resource,
+    subresource: api.subresource,
+    namespace,
+    objectLabels,
+    userAgent,
+  });
+  return { ownership, decision: decisionFor(ownership, snapshot.subset) };
 };
 
 const enforce = (decision: Decision, subject: Subject, subset: string): void => {
@@ -157,11 +157,22 @@ export const checkObject =
   (deps: CheckObjectDeps): Stage<Decided> =>
   (next) =>
   async (exchange) => {
-    const { plan, userAgent } = exchange;
+    const { plan, userAgent, report } = exchange;
     if (plan.kind !== 'check-object') return next(exchange);
     const { api, snapshot } = plan;
+    // Until an object decides: a request with none to decide on (absent, or its read failed)
+    // reaches the apiserver as an owned one does.
+    report.decision = 'owned';
     const check = async (object: KubeObject) => {
-      const decision = await decideOn(snapshot, deps.namespaces, api, userAgent, object);
+      const { ownership, decision } = await decideOn(
+        snapshot,
+        deps.namespaces,
+        api,
+        userAgent,
+        object,
+      );
+      // The decision is final here: a 403 is counted as denied (or excluded), not as owned.
+      report.decision = decisionLabel(ownership, decision);
       enforce(decision, subjectOf(api, object.metadata?.name), snapshot.subset);
     };
     // Decided on the object as it is now; an absent one gets the apiserver's own answer (404).

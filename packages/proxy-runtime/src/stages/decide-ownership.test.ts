@@ -3,8 +3,14 @@ import { StaticNamespaceLabels } from '../namespaces/namespace-labels.js';
 import type { Exchange } from '../pipeline/exchange.js';
 import { chain } from '../pipeline/stage.js';
 import type { RouteSnapshot } from '../routes/route-snapshot.js';
+import { makeSnapshot } from '../routes/route-snapshot.js';
 import { statusFor } from '../status/status-for.js';
-import { anExchange, canarySnapshot, cannedTerminal } from '../test-support/exchanges.js';
+import {
+  anExchange,
+  canaryApp,
+  canarySnapshot,
+  cannedTerminal,
+} from '../test-support/exchanges.js';
 import { classifyRequest } from './classify-request.js';
 import { type Decided, decideOwnership } from './decide-ownership.js';
 import { overrideUserAgent } from './override-user-agent.js';
@@ -46,6 +52,20 @@ describe('decideOwnership', () => {
     await handler(anExchange('GET', '/api/v1/namespaces/plain/configmaps/x'));
     await handler(anExchange('PUT', '/api/v1/namespaces/plain/configmaps/x'));
     expect(terminal.seen.map((e) => (e as Decided).plan.kind)).toEqual(['forward', 'forward']);
+  });
+
+  it('counts a public resource as public, an own one as owned (issue 13)', async () => {
+    const app = canaryApp();
+    const route = {
+      ...app.spec.route,
+      subsetPublicResources: [{ apiGroups: [''], resources: ['secrets'] }],
+    };
+    const { handler } = pipeline(makeSnapshot({ ...app, spec: { ...app.spec, route } }, {}, 1));
+    const secret = anExchange('GET', '/api/v1/namespaces/canary-a/secrets/x');
+    const own = anExchange('GET', '/api/v1/namespaces/plain/configmaps/x');
+    await handler(secret);
+    await handler(own);
+    expect([secret.report.decision, own.report.decision]).toEqual(['public', 'owned']);
   });
 
   it('refuses a read outside the slice with 403 naming the owner', async () => {

@@ -1,11 +1,13 @@
 import {
   DEFAULT_SUBSET,
-  decide,
+  decisionFor,
   isNamespaceResource,
+  owner,
   type ResourceRequest,
   type Target,
 } from '@ctrlmesh/route-engine';
 import type { NamespaceLabels } from '../namespaces/namespace-labels.js';
+import { decisionLabel } from '../ownership/decision-label.js';
 import type { Stage } from '../pipeline/stage.js';
 import type { RouteSnapshot } from '../routes/route-snapshot.js';
 import {
@@ -99,19 +101,19 @@ export const decideOwnership =
             namespace: { name: api.namespace, labels: (await namespaces.get(api.namespace)) ?? {} },
           }),
     };
-    const decision = decide(snapshot.routes, target, snapshot.subset);
+    // `owner` then `decisionFor` is `decide`, keeping the ownership to tell `public` from `owned`.
+    const ownership = owner(snapshot.routes, target);
+    const decision = decisionFor(ownership, snapshot.subset);
+    // Final here, except for check-object, whose object decides (and `checkObject` records).
+    exchange.report.decision = decisionLabel(ownership, decision);
     switch (decision.kind) {
       case 'allowed':
-        exchange.report.decision = 'owned';
         return next({ ...exchange, plan: { kind: 'forward', snapshot, api } });
       case 'denied':
-        exchange.report.decision = 'denied';
         throw new OutsideSliceError(subjectOf(api), decision.owner, snapshot.subset);
       case 'excluded':
-        exchange.report.decision = 'excluded';
         throw new ExcludedError(subjectOf(api));
       case 'dependsOnObject':
-        exchange.report.decision = 'owned';
         return next({ ...exchange, plan: { kind: 'check-object', snapshot, api } });
     }
   };

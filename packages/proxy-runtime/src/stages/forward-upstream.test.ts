@@ -11,6 +11,7 @@ import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import type { Dispatcher, Pool } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import { upstreamResponse } from '../observe/channels.js';
 import { listen } from '../server/listen.js';
 import { selfSignedCertificate } from '../server/self-signed-certificate.js';
 import { serveProxy } from '../server/serve-proxy.js';
@@ -165,6 +166,30 @@ describe('forwardUpstream', () => {
       { pool: 'long', bodyTimeout: 0 },
       { pool: 'short', bodyTimeout: 60_000 },
     ]);
+  });
+
+  it('records a request the proxy makes of its own under its own verb (issue 13)', async () => {
+    const pool = {
+      request: async () => ({ statusCode: 200, headers: {}, body: Readable.from([]) }),
+    } as unknown as Pool;
+    const forward = forwardUpstream({
+      pool,
+      longRunningPool: pool,
+      timeouts: { headersMs: 1_000, bodyMs: 60_000 },
+    });
+    const verbs: string[] = [];
+    const unsubscribe = upstreamResponse.subscribe((m) => verbs.push(m.verb));
+    try {
+      // check-object reads the object before an update, through the update's exchange.
+      const update = anExchange('PUT', '/api/v1/namespaces/a/configmaps/x');
+      update.report.verb = 'update';
+      const read = anExchange('GET', '/api/v1/namespaces/a/configmaps/x');
+      await forward({ ...update, request: read.request });
+      await forward(update);
+    } finally {
+      unsubscribe();
+    }
+    expect(verbs).toEqual(['get', 'update']);
   });
 
   it('answers a GET while watches hold more connections than the short budget has (issue 9)', async () => {

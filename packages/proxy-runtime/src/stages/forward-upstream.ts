@@ -57,7 +57,8 @@ export const forwardUpstream =
       });
       if (!long) exchange.holdUpstream?.(response.body);
       upstreamResponse.publish({
-        verb: exchange.report.verb,
+        // The forwarded request's own verb: check-object's read before a write is a `get`.
+        verb: request.info.verb,
         code: response.statusCode,
         durationMs: performance.now() - started,
       });
