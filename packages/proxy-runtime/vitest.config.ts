@@ -5,5 +5,15 @@ import { defineProject } from 'vitest/config';
 export default defineProject({
   resolve: { conditions: ['@ctrlmesh/source'] },
   ssr: { resolve: { conditions: ['@ctrlmesh/source'] } },
-  test: { name: 'proxy-runtime', include: ['src/**/*.test.ts'] },
+  test: {
+    name: 'proxy-runtime',
+    include: ['src/**/*.test.ts'],
+    // `*.test-d.ts` are compiled, not run: they prove that a wrong composition does not compile
+    // (an `@ts-expect-error` that is not needed fails), so every `vitest run` checks them too.
+    typecheck: {
+      enabled: true,
+      include: ['src/**/*.test-d.ts'],
+      tsconfig: './tsconfig.json',
+    },
+  },
 });

@@ -12,6 +12,7 @@ import { checkObject } from './check-object.js';
 import { classifyRequest } from './classify-request.js';
 import { decideOwnership } from './decide-ownership.js';
 import { pinRoutes } from './pin-routes.js';
+import { rewriteLock } from './rewrite-lock.js';
 
 const namespaces = new StaticNamespaceLabels({ work: {} });
 const objects: Record<string, Record<string, string>> = { a1: { shard: 'a' }, b1: { shard: 'b' } };
@@ -59,6 +60,7 @@ const through = (podLabels: Record<string, string>) => {
   const handler = chain<Exchange>()
     .use(pinRoutes({ current: () => snapshot }))
     .use(classifyRequest())
+    .use(rewriteLock({ podNamespace: 'ctrlmesh-system', maxFrameBytes: 1 << 20 }))
     .use(decideOwnership(namespaces))
     .use(checkObject({ namespaces, maxFrameBytes: 1 << 20 }))
     .to(terminal);
@@ -186,6 +188,7 @@ describe('checkObject (ownership by object labels)', () => {
     await chain<Exchange>()
       .use(pinRoutes({ current: () => makeSnapshot(fixtureApp('sharding-vapp'), {}, 1) }))
       .use(classifyRequest())
+      .use(rewriteLock({ podNamespace: 'ctrlmesh-system', maxFrameBytes: 1 << 20 }))
       .use(decideOwnership(namespaces))
       .use(checkObject({ namespaces, maxFrameBytes: 1 << 20 }))
       .to(async (exchange) => {
@@ -201,6 +204,7 @@ describe('checkObject (ownership by object labels)', () => {
     const handler = chain<Exchange>()
       .use(pinRoutes({ current: () => snapshot }))
       .use(classifyRequest())
+      .use(rewriteLock({ podNamespace: 'ctrlmesh-system', maxFrameBytes: 1 << 20 }))
       .use(decideOwnership(namespaces))
       .use(checkObject({ namespaces, maxFrameBytes: 1 << 20 }))
       .to(apiserver());

@@ -7,8 +7,6 @@ import type { Pinned } from './pin-routes.js';
 export type Classified = Pinned & {
   readonly api: ResourceRequest | NonResourceRequest;
   readonly userAgent: string;
-  /** Set by `rewriteLock` for leader-election lock traffic, which each subset has its own copy of. */
-  readonly lockTraffic?: boolean;
 };
 
 /**

@@ -15,6 +15,7 @@ import { classifyRequest } from './classify-request.js';
 import { type Decided, decideOwnership } from './decide-ownership.js';
 import { overrideUserAgent } from './override-user-agent.js';
 import { pinRoutes } from './pin-routes.js';
+import { rewriteLock } from './rewrite-lock.js';
 
 const namespaces = new StaticNamespaceLabels({
   'canary-a': {},
@@ -29,6 +30,7 @@ const pipeline = (snapshot: RouteSnapshot | undefined) => {
     .use(pinRoutes({ current: () => snapshot }))
     .use(overrideUserAgent())
     .use(classifyRequest())
+    .use(rewriteLock({ podNamespace: 'ctrlmesh-system', maxFrameBytes: 1 << 20 }))
     .use(decideOwnership(namespaces))
     .to(terminal);
   return { handler, terminal };

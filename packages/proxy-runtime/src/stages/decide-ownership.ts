@@ -17,7 +17,7 @@ import {
   OutsideSliceError,
   type Subject,
 } from '../status/proxy-error.js';
-import type { Classified } from './classify-request.js';
+import type { LockChecked } from './rewrite-lock.js';
 
 /**
  * What the rest of the pipeline does with a request:
@@ -46,7 +46,7 @@ export interface FilterPlan {
 }
 
 /** An exchange with its plan. */
-export type Decided = Classified & { readonly plan: Plan };
+export type Decided = LockChecked & { readonly plan: Plan };
 
 const subjectOf = (api: ResourceRequest): Subject => ({
   group: api.group,
@@ -60,10 +60,10 @@ const subjectOf = (api: ResourceRequest): Subject => ({
  * always forwarded and filtered per object (an empty slice is an empty list, not an error); every
  * other verb outside the slice gets 403 naming the owner; excluded targets get 403 too (a 404 would
  * invite create-on-miss loops that fail anyway, see README). No routes yet: 503, fail closed.
- * Needs the pinned snapshot and the classified request.
+ * Needs the pinned snapshot, the classified request and whether it is lock traffic (`rewriteLock`).
  */
 export const decideOwnership =
-  (namespaces: NamespaceLabels): Stage<Classified, Decided> =>
+  (namespaces: NamespaceLabels): Stage<LockChecked, Decided> =>
   (next) =>
   async (exchange) => {
     const { api, snapshot, userAgent } = exchange;
@@ -75,7 +75,7 @@ export const decideOwnership =
       exchange.report.decision = 'no-routes';
       throw new NoRoutesYetError();
     }
-    if (exchange.lockTraffic === true) {
+    if (exchange.lockTraffic) {
       // Each subset has its own copy of the lock (`rewriteLock`): no subset can touch another's.
       exchange.report.decision = 'owned';
       return next({ ...exchange, plan: { kind: 'forward', snapshot, api } });

@@ -12,6 +12,7 @@ import { classifyRequest } from './classify-request.js';
 import { decideOwnership } from './decide-ownership.js';
 import { filterResponse } from './filter-response.js';
 import { pinRoutes } from './pin-routes.js';
+import { rewriteLock } from './rewrite-lock.js';
 
 const namespaces = new StaticNamespaceLabels({
   'canary-a': {},
@@ -46,6 +47,7 @@ const setup = (podLabels: Record<string, string>) => {
     chain<Exchange>()
       .use(pinRoutes({ current: () => snapshot }))
       .use(classifyRequest())
+      .use(rewriteLock({ podNamespace: 'ctrlmesh-system', maxFrameBytes: 1 << 20 }))
       .use(decideOwnership(namespaces))
       .use(
         filterResponse({

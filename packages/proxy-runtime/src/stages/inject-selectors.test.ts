@@ -8,6 +8,7 @@ import { classifyRequest } from './classify-request.js';
 import { decideOwnership } from './decide-ownership.js';
 import { injectSelectors } from './inject-selectors.js';
 import { pinRoutes } from './pin-routes.js';
+import { rewriteLock } from './rewrite-lock.js';
 
 const namespaces = new StaticNamespaceLabels({
   'canary-a': {},
@@ -26,6 +27,7 @@ const forwardedQuery = async (
   await chain<Exchange>()
     .use(pinRoutes({ current: () => snapshot }))
     .use(classifyRequest())
+    .use(rewriteLock({ podNamespace: 'ctrlmesh-system', maxFrameBytes: 1 << 20 }))
     .use(decideOwnership(namespaces))
     .use(injectSelectors({ namespaces, scopes }))
     .to(terminal)(anExchange('GET', url));

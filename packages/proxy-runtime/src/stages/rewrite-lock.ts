@@ -11,6 +11,12 @@ import type { RouteSnapshot } from '../routes/route-snapshot.js';
 import { mapWatchEvents } from '../streams/map-watch-events.js';
 import type { Classified } from './classify-request.js';
 
+/** An exchange `rewriteLock` has looked at: what it adds, which `decideOwnership` needs. */
+export type LockChecked = Classified & {
+  /** Leader-election lock traffic, which each subset has its own copy of: ownership lets it by. */
+  readonly lockTraffic: boolean;
+};
+
 /** What {@link rewriteLock} needs. */
 export interface RewriteLockDeps {
   /** The pod's namespace: only locks there are rewritten (the controller's own lock). */
@@ -24,9 +30,10 @@ export interface RewriteLockDeps {
  * name segment, field selector or body, JSON and protobuf), and the answers are mapped back so the
  * controller only ever sees the name it asked for. The default subset keeps the original name. Lock
  * traffic is marked so ownership does not refuse it: the lock's namespace need not be in the slice.
- * Needs the classified request and the pinned snapshot.
+ * Needs the classified request and the pinned snapshot; says for every request whether it is lock
+ * traffic (`LockChecked`), so that a pipeline with this stage after `decideOwnership` does not compile.
  */
-export const rewriteLock = (deps: RewriteLockDeps): Stage<Classified> => {
+export const rewriteLock = (deps: RewriteLockDeps): Stage<Classified, LockChecked> => {
   const rewriters = new WeakMap<RouteSnapshot, LockRewriter>();
   const rewriterFor = (snapshot: RouteSnapshot, lockName: string): LockRewriter => {
     let rewriter = rewriters.get(snapshot);
@@ -49,10 +56,10 @@ export const rewriteLock = (deps: RewriteLockDeps): Stage<Classified> => {
       lockName === '' ||
       api.kind !== 'resource'
     ) {
-      return next(exchange);
+      return next({ ...exchange, lockTraffic: false });
     }
     if (lockTarget(api, { name: lockName, namespace: deps.podNamespace }) === undefined)
-      return next(exchange);
+      return next({ ...exchange, lockTraffic: false });
     const body =
       request.body === null ? undefined : await readBody(request.body, deps.maxFrameBytes);
     const contentType = request.headers['content-type'];

@@ -12,6 +12,7 @@ import { decideOwnership } from './decide-ownership.js';
 import { filterResponse } from './filter-response.js';
 import { overriddenUserAgent, overrideUserAgent } from './override-user-agent.js';
 import { pinRoutes } from './pin-routes.js';
+import { rewriteLock } from './rewrite-lock.js';
 
 const namespaces = new StaticNamespaceLabels({ 'canary-a': {}, plain: {} });
 const list = JSON.stringify({
@@ -29,6 +30,7 @@ const through = (podLabels: Record<string, string>, terminal = cannedTerminal(li
     .use(pinRoutes({ current: () => snapshot }))
     .use(overrideUserAgent())
     .use(classifyRequest())
+    .use(rewriteLock({ podNamespace: 'ctrlmesh-system', maxFrameBytes: 1 << 20 }))
     .use(decideOwnership(namespaces))
     .use(
       filterResponse({
