@@ -3,7 +3,7 @@ import type { NamespaceLabels } from '../namespaces/namespace-labels.js';
 import type { Routes } from '../routes/route-store.js';
 import { checkObject } from '../stages/check-object.js';
 import { classifyRequest } from '../stages/classify-request.js';
-import { decideOwnership } from '../stages/decide-ownership.js';
+import { decideOwnership, type Planned } from '../stages/decide-ownership.js';
 import { filterResponse } from '../stages/filter-response.js';
 import { forwardUpstream } from '../stages/forward-upstream.js';
 import { injectSelectors } from '../stages/inject-selectors.js';
@@ -15,6 +15,7 @@ import type { WatchRegistry } from '../watches/watch-registry.js';
 import type { WatchSeeds } from '../watches/watch-seeds.js';
 import type { Exchange } from './exchange.js';
 import { chain, type Handler } from './stage.js';
+import { switchPlan } from './switch-plan.js';
 
 /** Everything the stages need, built once by the runtime. */
 export interface PipelineDeps {
@@ -31,23 +32,39 @@ export interface PipelineDeps {
 }
 
 /** The proxy's request pipeline; the first stage listed sees each request first. */
-export const buildPipeline = (deps: PipelineDeps): Handler<Exchange> =>
-  chain<Exchange>()
-    // One snapshot per request: no request sees half of a route change.
-    .use(pinRoutes(deps.routes))
-    // Before anything reads the user agent: routing and the apiserver both see the overridden one.
-    .use(overrideUserAgent())
-    // Path -> verb, group/resource, namespace, name (route-engine's parseApiPath).
-    .use(classifyRequest())
-    // Each subset gets its own lock (`<name>---<subset>`); lock traffic skips ownership.
-    .use(rewriteLock({ podNamespace: deps.podNamespace, maxFrameBytes: deps.maxFrameBytes }))
-    // Ours, another subset's (403), excluded (403), or no routes (503).
-    .use(decideOwnership(deps.namespaces))
-    // Rules on object labels: decide gets and writes on the object itself.
-    .use(checkObject({ namespaces: deps.namespaces, maxFrameBytes: deps.maxFrameBytes }))
-    // Lists and watches: ask the apiserver for (about) the slice only; an optimisation.
-    .use(injectSelectors({ namespaces: deps.namespaces, scopes: deps.scopes }))
-    // Lists and watches: drop items and events that are not ours.
-    .use(filterResponse(deps))
-    // The only stage that talks to the kube-apiserver.
-    .to(forwardUpstream(deps.upstream));
+export const buildPipeline = (deps: PipelineDeps): Handler<Exchange> => {
+  // The only stage that talks to the kube-apiserver: every branch ends there.
+  const forward = forwardUpstream(deps.upstream);
+  return (
+    chain<Exchange>()
+      // One snapshot per request: no request sees half of a route change.
+      .use(pinRoutes(deps.routes))
+      // Before anything reads the user agent: routing and the apiserver both see the overridden one.
+      .use(overrideUserAgent())
+      // Path -> verb, group/resource, namespace, name (route-engine's parseApiPath).
+      .use(classifyRequest())
+      // Each subset gets its own lock (`<name>---<subset>`); lock traffic skips ownership.
+      .use(rewriteLock({ podNamespace: deps.podNamespace, maxFrameBytes: deps.maxFrameBytes }))
+      // Ours, another subset's (403), excluded (403), or no routes (503).
+      .use(decideOwnership(deps.namespaces))
+      // Each plan down its own stack: a request meets only the stages that act on it.
+      .to(
+        switchPlan({
+          // Discovery and other non-resource paths, untouched.
+          passthrough: forward,
+          // Ours (or our lock): nothing left to decide.
+          forward,
+          // Rules on object labels: decide gets and writes on the object itself.
+          'check-object': chain<Planned<'check-object'>>()
+            .use(checkObject({ namespaces: deps.namespaces, maxFrameBytes: deps.maxFrameBytes }))
+            .to(forward),
+          filter: chain<Planned<'filter'>>()
+            // Ask the apiserver for (about) the slice only; an optimisation.
+            .use(injectSelectors({ namespaces: deps.namespaces, scopes: deps.scopes }))
+            // Drop items and events that are not ours.
+            .use(filterResponse(deps))
+            .to(forward),
+        }),
+      )
+  );
+};

@@ -8,6 +8,7 @@ import { makeSnapshot } from '../routes/route-snapshot.js';
 import { sealEnvelope, typeMetaOf } from '../streams/kube-protobuf.js';
 import { lengthDelimited } from '../streams/protobuf-wire.js';
 import { anExchange, bodyText, canarySnapshot, fixtureApp } from '../test-support/exchanges.js';
+import { onBranch } from '../test-support/plan-branches.js';
 import { checkObject } from './check-object.js';
 import { classifyRequest } from './classify-request.js';
 import { decideOwnership } from './decide-ownership.js';
@@ -62,8 +63,7 @@ const through = (podLabels: Record<string, string>) => {
     .use(classifyRequest())
     .use(rewriteLock({ podNamespace: 'ctrlmesh-system', maxFrameBytes: 1 << 20 }))
     .use(decideOwnership(namespaces))
-    .use(checkObject({ namespaces, maxFrameBytes: 1 << 20 }))
-    .to(terminal);
+    .to(onBranch('check-object', checkObject({ namespaces, maxFrameBytes: 1 << 20 }), terminal));
   return { handler, terminal };
 };
 
@@ -190,12 +190,17 @@ describe('checkObject (ownership by object labels)', () => {
       .use(classifyRequest())
       .use(rewriteLock({ podNamespace: 'ctrlmesh-system', maxFrameBytes: 1 << 20 }))
       .use(decideOwnership(namespaces))
-      .use(checkObject({ namespaces, maxFrameBytes: 1 << 20 }))
-      .to(async (exchange) => {
-        const { method, info } = exchange.request;
-        forwarded.push(`${method} ${info.longRunning ? 'long' : 'short'}`);
-        return terminal(exchange);
-      })(anExchange('POST', '/api/v1/namespaces/work/pods/b1/exec?command=sh'));
+      .to(
+        onBranch(
+          'check-object',
+          checkObject({ namespaces, maxFrameBytes: 1 << 20 }),
+          (exchange) => {
+            const { method, info } = exchange.request;
+            forwarded.push(`${method} ${info.longRunning ? 'long' : 'short'}`);
+            return terminal(exchange);
+          },
+        ),
+      )(anExchange('POST', '/api/v1/namespaces/work/pods/b1/exec?command=sh'));
     expect(forwarded).toEqual(['GET short', 'POST long']);
   });
 
@@ -206,8 +211,9 @@ describe('checkObject (ownership by object labels)', () => {
       .use(classifyRequest())
       .use(rewriteLock({ podNamespace: 'ctrlmesh-system', maxFrameBytes: 1 << 20 }))
       .use(decideOwnership(namespaces))
-      .use(checkObject({ namespaces, maxFrameBytes: 1 << 20 }))
-      .to(apiserver());
+      .to(
+        onBranch('check-object', checkObject({ namespaces, maxFrameBytes: 1 << 20 }), apiserver()),
+      );
     const create = anExchange('POST', '/api/v1/namespaces');
     await handler(withBody(create, { metadata: { name: 'team-x' } }));
     await expect(

@@ -27,7 +27,10 @@ import {
   UnreadableBodyError,
 } from '../status/proxy-error.js';
 import type { KubeObject } from '../streams/kube-object.js';
-import type { Decided } from './decide-ownership.js';
+import type { Planned } from './decide-ownership.js';
+
+/** An exchange on the check-object branch. */
+type Checking = Planned<'check-object'>;
 
 /** What {@link checkObject} needs. */
 export interface CheckObjectDeps {
@@ -103,8 +106,8 @@ type Current =
 
 // The object as it is now, read with the client's own credentials.
 const readCurrent = async (
-  next: Handler<Decided>,
-  exchange: Decided,
+  next: Handler<Checking>,
+  exchange: Checking,
   api: ResourceRequest,
   maxBytes: number,
 ): Promise<Current> => {
@@ -151,14 +154,13 @@ const readCurrent = async (
  * first with the client's own credentials, and an update or patch also on the labels it leaves
  * (so it can neither create nor hand over an object outside the slice); deletecollection is
  * refused (it would reach other subsets' objects). The original left these unchecked (reference
- * §10.2 item 3). Needs the plan.
+ * §10.2 item 3). The stage of the `check-object` branch (`switchPlan`).
  */
 export const checkObject =
-  (deps: CheckObjectDeps): Stage<Decided> =>
+  (deps: CheckObjectDeps): Stage<Checking> =>
   (next) =>
   async (exchange) => {
     const { plan, userAgent, report } = exchange;
-    if (plan.kind !== 'check-object') return next(exchange);
     const { api, snapshot } = plan;
     // Until an object decides: a request with none to decide on (absent, or its read failed)
     // reaches the apiserver as an owned one does.

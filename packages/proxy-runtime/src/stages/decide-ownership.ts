@@ -48,6 +48,11 @@ export interface FilterPlan {
 /** An exchange with its plan. */
 export type Decided = LockChecked & { readonly plan: Plan };
 
+/** An exchange whose plan is of kind `K`: what the stages of that plan's branch need. */
+export type Planned<K extends Plan['kind']> = Decided & {
+  readonly plan: Extract<Plan, { kind: K }>;
+};
+
 const subjectOf = (api: ResourceRequest): Subject => ({
   group: api.group,
   resource: api.subresource ? `${api.resource}/${api.subresource}` : api.resource,

@@ -6,6 +6,7 @@ import type { Exchange } from '../pipeline/exchange.js';
 import { chain, type Handler } from '../pipeline/stage.js';
 import { statusFor } from '../status/status-for.js';
 import { anExchange, bodyText, canarySnapshot, cannedTerminal } from '../test-support/exchanges.js';
+import { onBranch } from '../test-support/plan-branches.js';
 import { WatchRegistry } from '../watches/watch-registry.js';
 import { WatchSeeds } from '../watches/watch-seeds.js';
 import { classifyRequest } from './classify-request.js';
@@ -49,16 +50,19 @@ const setup = (podLabels: Record<string, string>) => {
       .use(classifyRequest())
       .use(rewriteLock({ podNamespace: 'ctrlmesh-system', maxFrameBytes: 1 << 20 }))
       .use(decideOwnership(namespaces))
-      .use(
-        filterResponse({
-          namespaces,
-          seeds,
-          watches,
-          maxFrameBytes: 1 << 20,
-          maxListBytes: 1 << 20,
-        }),
-      )
-      .to(terminal);
+      .to(
+        onBranch(
+          'filter',
+          filterResponse({
+            namespaces,
+            seeds,
+            watches,
+            maxFrameBytes: 1 << 20,
+            maxListBytes: 1 << 20,
+          }),
+          terminal,
+        ),
+      );
   return { seeds, watches, through };
 };
 

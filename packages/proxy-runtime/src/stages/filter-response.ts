@@ -23,7 +23,10 @@ import { filterWatch, type WatchFilterCounts } from '../streams/watch-filter.js'
 import { WatchVisibility } from '../streams/watch-visibility.js';
 import type { WatchRegistry } from '../watches/watch-registry.js';
 import type { WatchSeeds } from '../watches/watch-seeds.js';
-import type { Decided, FilterPlan } from './decide-ownership.js';
+import type { FilterPlan, Planned } from './decide-ownership.js';
+
+/** An exchange on the filter branch. */
+type Filtering = Planned<'filter'>;
 
 /** What {@link filterResponse} needs. */
 export interface FilterResponseDeps {
@@ -79,8 +82,8 @@ async function* thenRun<T>(source: AsyncIterable<T>, done: () => void): AsyncGen
 }
 
 const filterListResponse = async (
-  next: Handler<Decided>,
-  exchange: Decided,
+  next: Handler<Filtering>,
+  exchange: Filtering,
   keep: ObjectVerdict,
   scope: string,
   deps: FilterResponseDeps,
@@ -124,8 +127,8 @@ const filterListResponse = async (
 };
 
 const filterWatchResponse = async (
-  next: Handler<Decided>,
-  exchange: Decided,
+  next: Handler<Filtering>,
+  exchange: Filtering,
   plan: FilterPlan,
   keep: ObjectVerdict,
   scope: string,
@@ -210,14 +213,13 @@ const filterWatchResponse = async (
  * uncompressed JSON, decides each item or event with route-engine (`ownership/object-verdict.ts`),
  * and streams the result (`streams/`). Records what each list and watch showed so that a resumed
  * watch knows what its client holds; a watch from an unknown position gets 410 Expired (re-list).
- * Needs the plan from `decideOwnership`.
+ * A stage of the `filter` branch (`switchPlan`).
  */
 export const filterResponse =
-  (deps: FilterResponseDeps): Stage<Decided> =>
+  (deps: FilterResponseDeps): Stage<Filtering> =>
   (next) =>
   async (exchange) => {
     const { plan } = exchange;
-    if (plan.kind !== 'filter') return next(exchange);
     const api: ResourceRequest = plan.api;
     const keep: ObjectVerdict = plan.blind
       ? () => false
@@ -237,7 +239,7 @@ export const filterResponse =
         'ctrlmesh-proxy cannot filter Table rows without their objects (includeObject=None); ask for includeObject=Metadata (the default) or Object',
       );
     }
-    const forwarded: Decided = { ...exchange, request: { ...exchange.request, headers } };
+    const forwarded: Filtering = { ...exchange, request: { ...exchange.request, headers } };
     if (api.verb === 'list') return filterListResponse(next, forwarded, keep, scope, deps);
     return filterWatchResponse(next, forwarded, plan, keep, scope, deps);
   };

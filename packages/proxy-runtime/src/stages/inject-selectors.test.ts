@@ -4,6 +4,7 @@ import { StaticNamespaceLabels } from '../namespaces/namespace-labels.js';
 import type { Exchange } from '../pipeline/exchange.js';
 import { chain } from '../pipeline/stage.js';
 import { anExchange, canarySnapshot, cannedTerminal } from '../test-support/exchanges.js';
+import { onBranch } from '../test-support/plan-branches.js';
 import { classifyRequest } from './classify-request.js';
 import { decideOwnership } from './decide-ownership.js';
 import { injectSelectors } from './inject-selectors.js';
@@ -29,8 +30,9 @@ const forwardedQuery = async (
     .use(classifyRequest())
     .use(rewriteLock({ podNamespace: 'ctrlmesh-system', maxFrameBytes: 1 << 20 }))
     .use(decideOwnership(namespaces))
-    .use(injectSelectors({ namespaces, scopes }))
-    .to(terminal)(anExchange('GET', url));
+    .to(onBranch('filter', injectSelectors({ namespaces, scopes }), terminal))(
+    anExchange('GET', url),
+  );
   return decodeURIComponent(terminal.seen[0]?.request.query ?? '');
 };
 

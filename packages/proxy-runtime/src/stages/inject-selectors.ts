@@ -3,7 +3,7 @@ import { isNamespaceResource } from '@ctrlmesh/route-engine';
 import type { ResourceScopes } from '../discovery/resource-scopes.js';
 import type { NamespaceLabels } from '../namespaces/namespace-labels.js';
 import type { Stage } from '../pipeline/stage.js';
-import type { Decided } from './decide-ownership.js';
+import type { Planned } from './decide-ownership.js';
 
 /** What {@link injectSelectors} needs. */
 export interface InjectSelectorsDeps {
@@ -16,15 +16,13 @@ export interface InjectSelectorsDeps {
  * requirements, `metadata.namespace!=x` for known namespaces it sees nothing in), so the apiserver
  * serializes less. Only an optimisation: `filterResponse` still decides every item, so a superset,
  * or no injection at all (scope unknown), is always safe; the client's own selectors are kept and
- * ANDed, so they can narrow but never widen. Needs the `filter` plan.
+ * ANDed, so they can narrow but never widen. A stage of the `filter` branch (`switchPlan`).
  */
 export const injectSelectors =
-  (deps: InjectSelectorsDeps): Stage<Decided> =>
+  (deps: InjectSelectorsDeps): Stage<Planned<'filter'>> =>
   (next) =>
   async (exchange) => {
-    const { plan } = exchange;
-    if (plan.kind !== 'filter') return next(exchange);
-    const { api, snapshot } = plan;
+    const { api, snapshot } = exchange.plan;
     let scope: ListScope;
     if (api.namespace !== undefined && !isNamespaceResource(api)) {
       scope = {

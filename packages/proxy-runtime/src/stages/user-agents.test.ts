@@ -5,6 +5,7 @@ import type { Exchange } from '../pipeline/exchange.js';
 import { chain } from '../pipeline/stage.js';
 import { makeSnapshot } from '../routes/route-snapshot.js';
 import { anExchange, bodyText, cannedTerminal, fixtureApp } from '../test-support/exchanges.js';
+import { onBranch } from '../test-support/plan-branches.js';
 import { WatchRegistry } from '../watches/watch-registry.js';
 import { WatchSeeds } from '../watches/watch-seeds.js';
 import { classifyRequest } from './classify-request.js';
@@ -32,16 +33,19 @@ const through = (podLabels: Record<string, string>, terminal = cannedTerminal(li
     .use(classifyRequest())
     .use(rewriteLock({ podNamespace: 'ctrlmesh-system', maxFrameBytes: 1 << 20 }))
     .use(decideOwnership(namespaces))
-    .use(
-      filterResponse({
-        namespaces,
-        seeds: new WatchSeeds(),
-        watches: new WatchRegistry(),
-        maxFrameBytes: 1 << 20,
-        maxListBytes: 1 << 20,
-      }),
-    )
-    .to(terminal);
+    .to(
+      onBranch(
+        'filter',
+        filterResponse({
+          namespaces,
+          seeds: new WatchSeeds(),
+          watches: new WatchRegistry(),
+          maxFrameBytes: 1 << 20,
+          maxListBytes: 1 << 20,
+        }),
+        terminal,
+      ),
+    );
   return { handler, terminal };
 };
 
