@@ -161,7 +161,6 @@ export const createProxy = (
             pool: upstream.pool,
             watchPool: upstream.longRunningPool,
             tokenFile: config.credentials.tokenFile,
-            signal: stopping,
           })
         : undefined;
     const namespaces = parts.namespaces ?? watched ?? new UnavailableNamespaceLabels();
@@ -174,10 +173,10 @@ export const createProxy = (
         ? new StaticResourceScopes()
         : new DiscoveredResourceScopes({ pool: upstream.pool, tokenFile }));
     let namespacesReady = watched === undefined;
-    void watched?.ready.then(() => {
+    void watched?.synced.then(() => {
       namespacesReady = true;
     });
-    const running = watched?.run();
+    const running = watched?.start(stopping);
     // `stopping` is aborted before anything is released, which ends the watch.
     release(() => running);
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Pool } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listen } from '../server/listen.js';
+import { ManualClock } from '../test-support/manual-clock.js';
 import { WatchedNamespaceLabels } from './watch-namespaces.js';
 
 const ns = (name: string, rv: string, labels: Record<string, string>) => ({
@@ -64,13 +65,8 @@ const watchNamespacesAt = (origin: string, shortConnections?: number) => {
   const dir = mkdtempSync(join(tmpdir(), 'ns-'));
   writeFileSync(join(dir, 'token'), 'proxy-token\n');
   const controller = new AbortController();
-  const labels = new WatchedNamespaceLabels({
-    pool,
-    watchPool,
-    tokenFile: join(dir, 'token'),
-    signal: controller.signal,
-  });
-  const running = labels.run();
+  const labels = new WatchedNamespaceLabels({ pool, watchPool, tokenFile: join(dir, 'token') });
+  const running = labels.start(controller.signal);
   cleanups.push(async () => {
     controller.abort();
     await running;
@@ -85,7 +81,7 @@ describe('WatchedNamespaceLabels', () => {
     const { origin, auth, state } = await startApiserver();
     const labels = watchNamespacesAt(origin);
 
-    await labels.ready;
+    await labels.synced;
     expect(labels.get('a')).toEqual({ 'ns-type': 'plain' });
     expect(await labels.get('late')).toEqual({ 'ns-type': 'canary' });
     expect(await labels.get('missing')).toBeUndefined();
@@ -105,7 +101,7 @@ describe('WatchedNamespaceLabels', () => {
   it('reads a namespace it has not seen while its own watch is open, with a single short connection (issue 9)', async () => {
     const { origin, state } = await startApiserver();
     const labels = watchNamespacesAt(origin, 1);
-    await labels.ready;
+    await labels.synced;
     await expect.poll(() => state.watcher !== undefined).toBe(true);
     expect(await labels.get('late')).toEqual({ 'ns-type': 'canary' });
   });
@@ -126,11 +122,63 @@ describe('WatchedNamespaceLabels with the apiserver down', () => {
       pool,
       watchPool: pool,
       tokenFile: join(dir, 'token'),
-      signal: new AbortController().signal,
     });
     await expect(labels.get('unseen')).rejects.toMatchObject({
       code: 'UPSTREAM_UNAVAILABLE',
       message: expect.stringContaining('ECONNREFUSED'),
     });
+  });
+});
+
+describe('WatchedNamespaceLabels reconnecting', () => {
+  /** An apiserver that refuses every namespace list; `lists` counts the attempts. */
+  const refusingApiserver = async () => {
+    const attempts = { lists: 0 };
+    const server = createServer((_req, res) => {
+      attempts.lists++;
+      res.writeHead(500).end('{}');
+    });
+    const { port } = await listen(server, '127.0.0.1', 0);
+    cleanups.push(() => {
+      server.closeAllConnections();
+      server.close();
+    });
+    const pool = new Pool(`http://127.0.0.1:${port}`);
+    cleanups.push(() => pool.destroy());
+    const dir = mkdtempSync(join(tmpdir(), 'ns-'));
+    writeFileSync(join(dir, 'token'), 'proxy-token\n');
+    return { pool, tokenFile: join(dir, 'token'), attempts };
+  };
+
+  it('waits longer after each failure, doubling from 100 ms up to 5 s', async () => {
+    const { pool, tokenFile, attempts } = await refusingApiserver();
+    const clock = new ManualClock();
+    const labels = new WatchedNamespaceLabels({ pool, watchPool: pool, tokenFile, clock });
+    const stop = new AbortController();
+    const running = labels.start(stop.signal);
+    const waits: number[] = [];
+    for (let attempt = 1; attempt <= 8; attempt++) {
+      await expect.poll(() => clock.waiting).toHaveLength(1);
+      expect(attempts.lists).toBe(attempt);
+      const [wait = 0] = clock.waiting;
+      waits.push(wait);
+      clock.advance(wait);
+    }
+    expect(waits).toEqual([100, 200, 400, 800, 1_600, 3_200, 5_000, 5_000]);
+    stop.abort();
+    await running;
+  });
+
+  it('stops at once when shut down while it waits to reconnect, rather than after up to 5 s (issue 13)', async () => {
+    const { pool, tokenFile } = await refusingApiserver();
+    // A clock that never moves: only the shutdown can end the wait.
+    const clock = new ManualClock();
+    const labels = new WatchedNamespaceLabels({ pool, watchPool: pool, tokenFile, clock });
+    const stop = new AbortController();
+    const running = labels.start(stop.signal);
+    await expect.poll(() => clock.waiting).toEqual([100]);
+    stop.abort();
+    await expect(running).resolves.toBeUndefined();
+    expect(clock.waiting).toEqual([]);
   });
 });

@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Pool } from 'undici';
+import { type Clock, systemClock } from '../lifecycle/clock.js';
+import type { Runnable } from '../lifecycle/runnable.js';
 import { logRecord } from '../observe/channels.js';
 import { UpstreamUnavailableError } from '../status/proxy-error.js';
 import { upstreamFailure } from '../upstream/upstream-failure.js';
@@ -17,9 +19,8 @@ export interface WatchNamespacesOptions {
   readonly watchPool: Pool;
   /** The proxy's own bearer token file, re-read on each (re)connect (projected tokens rotate). */
   readonly tokenFile: string;
-  readonly signal: AbortSignal;
-  /** Waits between reconnects; injectable so tests need not sleep. */
-  readonly backoff?: (attempt: number) => Promise<void>;
+  /** What it waits on between reconnects; the system clock by default, tests advance their own. */
+  readonly clock?: Clock;
 }
 
 interface NamespaceObject {
@@ -39,28 +40,32 @@ const sameLabels = (
   return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
 };
 
-const defaultBackoff = (attempt: number) =>
-  new Promise<void>((resolve) => setTimeout(resolve, Math.min(5_000, 100 * 2 ** attempt)));
+/** The wait before reconnect attempt `attempt` (from 0): doubling from 100 ms, at most 5 s. */
+const backoffMs = (attempt: number): number => Math.min(5_000, 100 * 2 ** attempt);
 
 /**
  * Namespace labels from the apiserver, read with the proxy's own credential and never the
  * controller's (the controller must not need, or get, any extra permission). Lists, then watches from
  * the list's resourceVersion, re-lists on 410, reconnects with backoff; fetches a namespace it has
- * not seen yet on demand. `ready` resolves after the first list.
+ * not seen yet on demand. `synced` resolves after the first list. As a {@link Runnable} it is ready
+ * at once: the proxy serves (and says it is not ready) while the apiserver is out of reach.
  */
-export class WatchedNamespaceLabels implements NamespaceLabels {
+export class WatchedNamespaceLabels implements NamespaceLabels, Runnable {
+  readonly name = 'namespace-watch';
   readonly #labels = new Map<string, NamespaceLabelMap>();
   readonly #listeners = new Set<NamespaceRelabelListener>();
   readonly #pending = new Map<string, Promise<NamespaceLabelMap | undefined>>();
   readonly #options: WatchNamespacesOptions;
   /** Resolves once the first list is in. */
-  readonly ready: Promise<void>;
-  #markReady: () => void = () => undefined;
+  readonly synced: Promise<void>;
+  #markSynced: () => void = () => undefined;
+  /** Ends the watch and the reads of its requests: the signal `start` was given. */
+  #signal: AbortSignal | undefined;
 
   constructor(options: WatchNamespacesOptions) {
     this.#options = options;
-    this.ready = new Promise((resolve) => {
-      this.#markReady = resolve;
+    this.synced = new Promise((resolve) => {
+      this.#markSynced = resolve;
     });
   }
 
@@ -84,25 +89,29 @@ export class WatchedNamespaceLabels implements NamespaceLabels {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Runs the list/watch loop until the signal aborts. */
-  async run(): Promise<void> {
-    const backoff = this.#options.backoff ?? defaultBackoff;
+  /**
+   * Runs the list/watch loop until `signal` aborts, which also ends a wait between reconnects
+   * (issue 13: that wait once held a shutdown for up to 5 s).
+   */
+  async start(signal: AbortSignal): Promise<void> {
+    const clock = this.#options.clock ?? systemClock;
+    this.#signal = signal;
     let attempt = 0;
     let resourceVersion: string | undefined;
-    while (!this.#options.signal.aborted) {
+    while (!signal.aborted) {
       try {
         if (resourceVersion === undefined) resourceVersion = await this.#list();
         attempt = 0;
         resourceVersion = await this.#watch(resourceVersion);
       } catch (error) {
-        if (this.#options.signal.aborted) return;
+        if (signal.aborted) return;
         if ((error as { gone?: boolean }).gone) resourceVersion = undefined;
         logRecord.publish({
           level: 'warn',
           msg: 'namespace watch failed; retrying',
           error: String(error),
         });
-        await backoff(attempt++);
+        await clock.sleep(backoffMs(attempt++), signal);
       }
     }
   }
@@ -131,7 +140,7 @@ export class WatchedNamespaceLabels implements NamespaceLabels {
         method: 'GET',
         path: `/api/v1/namespaces/${encodeURIComponent(name)}`,
         headers: await this.#headers(),
-        signal: this.#options.signal,
+        signal: this.#signal,
       })
       .catch((error: unknown) => {
         throw upstreamFailure(error) ?? error;
@@ -158,7 +167,7 @@ export class WatchedNamespaceLabels implements NamespaceLabels {
       method: 'GET',
       path: '/api/v1/namespaces',
       headers: await this.#headers(),
-      signal: this.#options.signal,
+      signal: this.#signal,
     });
     if (response.statusCode !== 200) {
       await response.body.dump();
@@ -176,7 +185,7 @@ export class WatchedNamespaceLabels implements NamespaceLabels {
       this.#set(name, item.metadata?.labels ?? {});
     }
     for (const name of [...this.#labels.keys()]) if (!seen.has(name)) this.#set(name, undefined);
-    this.#markReady();
+    this.#markSynced();
     return list.metadata?.resourceVersion ?? '';
   }
 
@@ -190,7 +199,7 @@ export class WatchedNamespaceLabels implements NamespaceLabels {
       method: 'GET',
       path: `/api/v1/namespaces?${query}`,
       headers: await this.#headers(),
-      signal: this.#options.signal,
+      signal: this.#signal,
       bodyTimeout: 0,
     });
     if (response.statusCode === 410) {
