@@ -5,6 +5,8 @@ export {
   ProxyConfigSchema,
 } from './config.js';
 export { type ResourceScopes, StaticResourceScopes } from './discovery/resource-scopes.js';
+export type { Runnable } from './lifecycle/runnable.js';
+export { RunnableError, type RunnablePhase } from './lifecycle/runnable-group.js';
 export {
   type NamespaceLabelMap,
   type NamespaceLabels,
@@ -16,7 +18,6 @@ export {
   type ProxyAddresses,
   type ProxyParts,
   type ProxyRuntime,
-  type Runnable,
 } from './proxy.js';
 export { makeSnapshot, type RouteSnapshot } from './routes/route-snapshot.js';
 export { RouteStore, type Routes } from './routes/route-store.js';

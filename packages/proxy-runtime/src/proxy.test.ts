@@ -330,4 +330,42 @@ describe('createProxy start errors', () => {
     expect(pollers()).toBe(before);
     expect(requests).toBe(0);
   });
+
+  it('stops the parts it started when its port is taken, and names the part that failed (issue 13)', async () => {
+    const upstream = await apiserver();
+    cleanups.push(() => closeServer(upstream.server));
+    const taken = createServer();
+    const { port: takenPort } = await listen(taken, '127.0.0.1', 0);
+    cleanups.push(() => closeServer(taken));
+    const dir = mkdtempSync(join(tmpdir(), 'proxy-'));
+    writeFileSync(join(dir, 'vapp.yaml'), vapp);
+    const logs: Record<string, unknown>[] = [];
+    const proxy = createProxy(
+      defineProxyConfig({
+        pod: { name: 'p', namespace: 'home', labels: { app: 'sample' } },
+        upstream: { url: `http://127.0.0.1:${upstream.port}` },
+        routes: { virtualAppFile: join(dir, 'vapp.yaml') },
+        listen: { host: '127.0.0.1', port: takenPort },
+        admin: { port: 0 },
+      }),
+      {
+        namespaces: new StaticNamespaceLabels({ plain: {} }),
+        logSink: (line) => logs.push(JSON.parse(line)),
+      },
+    );
+    const before = pollers();
+    await expect(proxy.start(new AbortController().signal)).rejects.toMatchObject({
+      name: 'RunnableError',
+      runnable: 'proxy-server',
+      phase: 'start',
+      message: expect.stringContaining('EADDRINUSE'),
+    });
+    await expect(proxy.listening).rejects.toThrow(/EADDRINUSE/);
+    // The routes were loaded and their file polled before the port was tried: polled no more.
+    expect(proxy.routes.current()).toBeDefined();
+    expect(pollers()).toBe(before);
+    expect(logs).toContainEqual(
+      expect.objectContaining({ level: 'error', part: 'proxy-server', phase: 'start' }),
+    );
+  });
 });

@@ -9,6 +9,8 @@ import {
   type ResourceScopes,
   StaticResourceScopes,
 } from './discovery/resource-scopes.js';
+import { heldRunnable, type Runnable } from './lifecycle/runnable.js';
+import { createRunnableGroup, RunnableError } from './lifecycle/runnable-group.js';
 import { type NamespaceLabels, UnavailableNamespaceLabels } from './namespaces/namespace-labels.js';
 import { WatchedNamespaceLabels } from './namespaces/watch-namespaces.js';
 import { logRecord, routesApplied } from './observe/channels.js';
@@ -23,18 +25,12 @@ import { createAdminServer } from './server/admin-server.js';
 import { drain, listen } from './server/listen.js';
 import { selfSignedCertificate } from './server/self-signed-certificate.js';
 import { serveProxy } from './server/serve-proxy.js';
-import { createUpstream } from './upstream/upstream.js';
+import { createUpstream, type Upstream } from './upstream/upstream.js';
 import { WatchRegistry } from './watches/watch-registry.js';
 import { WatchSeeds } from './watches/watch-seeds.js';
 import { createWebhookFront } from './webhook/webhook-front.js';
 import { StaticWebhookPeers, type WebhookPeers } from './webhook/webhook-peers.js';
 import { FileWebhookPeers } from './webhook/webhook-peers-file.js';
-
-/** A long-lived part: `start` resolves only once stopped and cleaned up. */
-export interface Runnable {
-  readonly name: string;
-  start(signal: AbortSignal): Promise<void>;
-}
 
 /** Where a started proxy listens. */
 export interface ProxyAddresses {
@@ -108,10 +104,223 @@ const NO_NAMESPACE_LABELS = 'namespace labels unavailable: no token file of its 
 const log = (level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown> = {}) =>
   logRecord.publish({ level, msg, ...fields });
 
+/** What {@link assembleProxy} is given: what `start` read first, and where to say what it did. */
+interface Assembly {
+  readonly config: Readonly<ProxyConfig>;
+  readonly parts: ProxyParts;
+  readonly routes: RouteStore;
+  /** The controller-facing server, its certificate read (or made and written out). */
+  readonly server: Server;
+  readonly upstream: Upstream;
+  /** Where the webhook front listens, or undefined when it is off or never listened. */
+  readonly webhookListening: (address: AddressInfo | undefined) => void;
+}
+
+/**
+ * Wires the proxy's parts and lists its long-lived ones in the order they start (each once the
+ * one before is ready; they stop in reverse). Nothing here runs until the list is started, but
+ * the metrics, which count from now on and are closed by the first entry.
+ */
+const assembleProxy = (assembly: Assembly) => {
+  const { config, parts, routes, server, upstream } = assembly;
+  const metrics = createProxyMetrics();
+  const seeds = new WatchSeeds();
+  const watches = new WatchRegistry();
+  const tokenFile = config.credentials.tokenFile;
+  const watched =
+    parts.namespaces === undefined && tokenFile !== undefined
+      ? new WatchedNamespaceLabels({
+          pool: upstream.pool,
+          watchPool: upstream.longRunningPool,
+          tokenFile,
+        })
+      : undefined;
+  const namespaces = parts.namespaces ?? watched ?? new UnavailableNamespaceLabels();
+  if (namespaces instanceof UnavailableNamespaceLabels)
+    log('warn', NO_NAMESPACE_LABELS, { effect: 'namespaced requests get 503; not ready' });
+  let namespacesSynced = watched === undefined;
+  void watched?.synced.then(() => {
+    namespacesSynced = true;
+  });
+  const scopes =
+    parts.scopes ??
+    (tokenFile === undefined
+      ? new StaticResourceScopes()
+      : new DiscoveredResourceScopes({ pool: upstream.pool, tokenFile }));
+  // Parses in a worker and compiles in steps: requests keep the current routes meanwhile.
+  const loader = new RouteLoader(routes, {
+    podLabels: config.pod.labels,
+    overrides: {
+      leaderElectionName: config.leaderElectionName,
+      userAgentOverride: config.userAgentOverride,
+    },
+    maxFileBytes: config.routes.maxFileBytes,
+  });
+  const pipeline = buildPipeline({
+    routes,
+    namespaces,
+    scopes,
+    seeds,
+    watches,
+    upstream,
+    maxFrameBytes: config.limits.maxFrameBytes,
+    maxListBytes: config.limits.maxListBytes,
+    podNamespace: config.pod.namespace,
+  });
+  const webhookConfig = config.webhook;
+  const peersFile =
+    parts.webhookPeers === undefined && webhookConfig?.peersFile !== undefined
+      ? new FileWebhookPeers(webhookConfig.peersFile, (problems) =>
+          log('error', 'webhook peers file rejected; keeping the last good list', {
+            file: webhookConfig.peersFile,
+            problems,
+          }),
+        )
+      : undefined;
+  const webhookFront =
+    webhookConfig === undefined
+      ? undefined
+      : createWebhookFront(webhookConfig, {
+          routes,
+          namespaces,
+          peers: parts.webhookPeers ?? peersFile ?? new StaticWebhookPeers(),
+          podName: config.pod.name,
+          maxBytes: config.limits.maxFrameBytes,
+        });
+  if (webhookFront === undefined) assembly.webhookListening(undefined);
+  else
+    webhookFront.listening.then(assembly.webhookListening, () =>
+      assembly.webhookListening(undefined),
+    );
+  let proxyAddress: AddressInfo | undefined;
+  let adminAddress: AddressInfo | undefined;
+  const admin = createAdminServer({
+    registry: metrics.registry,
+    notReady: () => {
+      // It can never decide a namespaced request (DESIGN §5: it fails closed), so it says so first.
+      if (namespaces instanceof UnavailableNamespaceLabels) return NO_NAMESPACE_LABELS;
+      if (routes.current() === undefined) return 'no routes yet';
+      if (!namespacesSynced) return 'namespace labels not synced yet';
+      // The admin server listens first, so that it answers while the proxy server drains.
+      if (proxyAddress === undefined) return 'not listening yet';
+      return undefined;
+    },
+  });
+
+  const loadFile = async (file: string) => {
+    const result = await loader.loadFile(file);
+    if (result.ok) log('info', 'routes loaded', { source: file });
+    else
+      log('error', 'VirtualApp rejected; keeping the current routes', {
+        file,
+        problems: result.problems,
+      });
+  };
+
+  const runnables: (Runnable | undefined)[] = [
+    // First up, last down: every other part reports through the channels it counts.
+    heldRunnable('metrics', () => metrics.close),
+    // The apiserver connections every other part talks through; after the drain nothing of ours
+    // should use them, and the grace only bounds what was missed.
+    heldRunnable('upstream', () => async () => {
+      const { cut } = await upstream.close(UPSTREAM_CLOSE_GRACE_MS);
+      if (cut > 0)
+        log('warn', 'upstream requests still running at shutdown were cut', {
+          requests: cut,
+          graceMs: UPSTREAM_CLOSE_GRACE_MS,
+        });
+    }),
+    // Namespace labels for namespaceSelectors, read with the proxy's own token; ready at once
+    // (/readyz waits for its first list), so the proxy serves while the apiserver is away.
+    watched,
+    // A route swap changes what every client may see: watches end (410) and seeds go, so clients
+    // re-list; the new routes are persisted for the next start.
+    heldRunnable('route-swaps', () =>
+      routes.onSwap((next, previous) => {
+        seeds.clear();
+        watches.expireAll(`ctrlmesh routes changed to version ${next.version}; re-list`);
+        routesApplied.publish({ version: next.version, generation: next.generation });
+        log('info', 'routes applied', {
+          version: next.version,
+          previous: previous?.version,
+          subset: next.subset,
+        });
+        if (config.routes.stateFile !== undefined) {
+          persistRoutes(config.routes.stateFile, next.app).catch((error) =>
+            log('error', 'persisting routes failed', { error: String(error) }),
+          );
+        }
+      }),
+    ),
+    // A relabelled namespace can move objects across slices: the watches reading it end.
+    heldRunnable('namespace-relabels', () =>
+      namespaces.onChange((name, before, after) => {
+        const snapshot = routes.current();
+        // Only labels some namespaceSelector reads can move objects across slices.
+        if (snapshot !== undefined && !relabelMatters(snapshot.routes, before, after)) return;
+        seeds.clear();
+        watches.expireNamespace(name, `namespace "${name}" was relabelled; re-list`);
+      }),
+    ),
+    // The routes: the persisted ones, then the VirtualApp file, which it keeps polling; ready once
+    // both were read, so the servers start with routes if there are any.
+    heldRunnable('routes', async () => {
+      const stateFile = config.routes.stateFile;
+      if (stateFile !== undefined) {
+        const persisted = await loader.loadPersisted(stateFile);
+        if (persisted?.ok) log('info', 'routes loaded', { source: stateFile });
+        else if (persisted !== undefined)
+          log('warn', 'persisted routes unreadable', { problems: persisted.problems });
+      }
+      const vappFile = config.routes.virtualAppFile;
+      if (vappFile === undefined) return () => undefined;
+      await loadFile(vappFile);
+      // Polling, not fs.watch: a mounted ConfigMap changes by swapping a symlink. The poller keeps
+      // the process alive until it is unwatched.
+      const changed = () => void loadFile(vappFile);
+      watchFile(vappFile, { interval: 1000 }, changed);
+      return () => unwatchFile(vappFile, changed);
+    }),
+    // The other subsets' webhook fronts, from a file polled for changes, until the manager feeds them.
+    peersFile === undefined ? undefined : heldRunnable('webhook-peers', () => peersFile.watch()),
+    // The controller's admission webhook, fronted; ready at once, never part of readiness
+    // (webhook-front.ts says why).
+    webhookFront,
+    // /metrics and the probes; up before the proxy server and down after it, so that they answer
+    // while requests drain.
+    heldRunnable('admin-server', async () => {
+      adminAddress = await listen(admin, config.admin.host, config.admin.port);
+      return () =>
+        new Promise<void>((resolve) => {
+          admin.closeAllConnections();
+          admin.close(() => resolve());
+        });
+    }),
+    // The controllers' way to the apiserver; the first to stop: watches end, requests drain.
+    heldRunnable('proxy-server', async () => {
+      const inFlight = serveProxy(server, pipeline);
+      proxyAddress = await listen(server, config.listen.host, config.listen.port);
+      return () => drain(server, inFlight, config.shutdown.drainTimeoutMs);
+    }),
+  ];
+
+  return {
+    runnables: runnables.filter((runnable) => runnable !== undefined),
+    /** Where both servers listen, once the list is ready. */
+    addresses: (): ProxyAddresses => {
+      if (proxyAddress === undefined || adminAddress === undefined)
+        throw new Error('the proxy is not listening yet');
+      return { proxy: proxyAddress, admin: adminAddress };
+    },
+  };
+};
+
 /**
  * Builds the proxy from a complete config. `start(signal)` loads routes (persisted, then the
  * VirtualApp file, which it keeps watching), serves controllers and the admin endpoints, and on abort
- * drains and closes everything.
+ * drains and closes everything, in the reverse order of its parts (`assembleProxy`). A part that
+ * cannot start stops those started before it; `start` rejects with its error (a `RunnableError`
+ * naming the part).
  */
 export const createProxy = (
   config: Readonly<ProxyConfig>,
@@ -130,204 +339,50 @@ export const createProxy = (
     resolveWebhook = resolve;
   });
 
-  /**
-   * Builds and starts every part, telling `release` how to undo each as soon as it exists: whatever
-   * fails on the way (an unreadable certificate, a port in use), `start` then undoes what was done,
-   * and nothing is left behind that keeps the process alive. Resolves once both servers listen.
-   */
-  const startParts = async (
-    stopping: AbortSignal,
-    release: (undo: () => unknown) => void,
-  ): Promise<ProxyAddresses> => {
-    const metrics = createProxyMetrics();
-    release(() => metrics.close());
-    const upstream = await createUpstream(config.upstream);
-    release(async () => {
-      const { cut } = await upstream.close(UPSTREAM_CLOSE_GRACE_MS);
-      if (cut > 0)
-        log('warn', 'upstream requests still running at shutdown were cut', {
-          requests: cut,
-          graceMs: UPSTREAM_CLOSE_GRACE_MS,
-        });
-    });
-    // Read (or made and written out) before anything starts that runs on its own: these files are
-    // where a start most often fails.
-    const server: Server = await createFront(config.listen);
-    const seeds = new WatchSeeds();
-    const watches = new WatchRegistry();
-    const watched =
-      parts.namespaces === undefined && config.credentials.tokenFile !== undefined
-        ? new WatchedNamespaceLabels({
-            pool: upstream.pool,
-            watchPool: upstream.longRunningPool,
-            tokenFile: config.credentials.tokenFile,
-          })
-        : undefined;
-    const namespaces = parts.namespaces ?? watched ?? new UnavailableNamespaceLabels();
-    if (namespaces instanceof UnavailableNamespaceLabels)
-      log('warn', NO_NAMESPACE_LABELS, { effect: 'namespaced requests get 503; not ready' });
-    const tokenFile = config.credentials.tokenFile;
-    const scopes =
-      parts.scopes ??
-      (tokenFile === undefined
-        ? new StaticResourceScopes()
-        : new DiscoveredResourceScopes({ pool: upstream.pool, tokenFile }));
-    let namespacesReady = watched === undefined;
-    void watched?.synced.then(() => {
-      namespacesReady = true;
-    });
-    const running = watched?.start(stopping);
-    // `stopping` is aborted before anything is released, which ends the watch.
-    release(() => running);
-
-    const stopSwap = routes.onSwap((next, previous) => {
-      // Any visible set may have changed: clients re-list (410) and their caches become exact.
-      seeds.clear();
-      watches.expireAll(`ctrlmesh routes changed to version ${next.version}; re-list`);
-      routesApplied.publish({ version: next.version, generation: next.generation });
-      log('info', 'routes applied', {
-        version: next.version,
-        previous: previous?.version,
-        subset: next.subset,
-      });
-      if (config.routes.stateFile !== undefined) {
-        persistRoutes(config.routes.stateFile, next.app).catch((error) =>
-          log('error', 'persisting routes failed', { error: String(error) }),
-        );
-      }
-    });
-    release(stopSwap);
-    const stopNamespaces = namespaces.onChange((name, before, after) => {
-      const snapshot = routes.current();
-      // Only labels some namespaceSelector reads can move objects across slices.
-      if (snapshot !== undefined && !relabelMatters(snapshot.routes, before, after)) return;
-      seeds.clear();
-      watches.expireNamespace(name, `namespace "${name}" was relabelled; re-list`);
-    });
-    release(stopNamespaces);
-    // Parses in a worker and compiles in steps: requests keep the current routes meanwhile.
-    const loader = new RouteLoader(routes, {
-      podLabels: config.pod.labels,
-      overrides: {
-        leaderElectionName: config.leaderElectionName,
-        userAgentOverride: config.userAgentOverride,
-      },
-      maxFileBytes: config.routes.maxFileBytes,
-    });
-    const loadFile = async (file: string) => {
-      const result = await loader.loadFile(file);
-      if (result.ok) log('info', 'routes loaded', { source: file });
-      else
-        log('error', 'VirtualApp rejected; keeping the current routes', {
-          file,
-          problems: result.problems,
-        });
-    };
-    if (config.routes.stateFile !== undefined) {
-      const persisted = await loader.loadPersisted(config.routes.stateFile);
-      if (persisted?.ok) log('info', 'routes loaded', { source: config.routes.stateFile });
-      else if (persisted !== undefined)
-        log('warn', 'persisted routes unreadable', { problems: persisted.problems });
-    }
-    const vappFile = config.routes.virtualAppFile;
-    if (vappFile !== undefined) {
-      await loadFile(vappFile);
-      // Polling, not fs.watch: a mounted ConfigMap changes by swapping a symlink.
-      watchFile(vappFile, { interval: 1000 }, () => void loadFile(vappFile));
-    }
-    // The poller keeps the process alive until it is unwatched.
-    if (vappFile !== undefined) release(() => unwatchFile(vappFile));
-
-    const inFlight = serveProxy(
-      server,
-      buildPipeline({
-        routes,
-        namespaces,
-        scopes,
-        seeds,
-        watches,
-        upstream,
-        maxFrameBytes: config.limits.maxFrameBytes,
-        maxListBytes: config.limits.maxListBytes,
-        podNamespace: config.pod.namespace,
-      }),
-    );
-    const webhookConfig = config.webhook;
-    let stopPeers: () => void = () => undefined;
-    let webhookPeers = parts.webhookPeers;
-    if (webhookPeers === undefined && webhookConfig?.peersFile !== undefined) {
-      const file = new FileWebhookPeers(webhookConfig.peersFile, (problems) =>
-        log('error', 'webhook peers file rejected; keeping the last good list', {
-          file: webhookConfig.peersFile,
-          problems,
-        }),
-      );
-      stopPeers = await file.watch();
-      webhookPeers = file;
-    }
-    release(() => stopPeers());
-    const webhookFront =
-      webhookConfig === undefined
-        ? undefined
-        : createWebhookFront(webhookConfig, {
-            routes,
-            namespaces,
-            peers: webhookPeers ?? new StaticWebhookPeers(),
-            podName: config.pod.name,
-            maxBytes: config.limits.maxFrameBytes,
-          });
-    const webhookRunning = webhookFront?.start(stopping);
-    release(() => webhookRunning);
-    if (webhookFront === undefined) resolveWebhook(undefined);
-    else webhookFront.listening.then(resolveWebhook, () => resolveWebhook(undefined));
-    const admin = createAdminServer({
-      registry: metrics.registry,
-      notReady: () => {
-        // It can never decide a namespaced request (DESIGN §5: it fails closed), so it says so first.
-        if (namespaces instanceof UnavailableNamespaceLabels) return NO_NAMESPACE_LABELS;
-        if (routes.current() === undefined) return 'no routes yet';
-        if (!namespacesReady) return 'namespace labels not synced yet';
-        return undefined;
-      },
-    });
-    release(
-      () =>
-        new Promise<void>((resolve) => {
-          admin.closeAllConnections();
-          admin.close(() => resolve());
-        }),
-    );
-    // Released before the admin server, so that /metrics and /readyz answer while requests drain.
-    release(() => drain(server, inFlight, config.shutdown.drainTimeoutMs));
-    return {
-      proxy: await listen(server, config.listen.host, config.listen.port),
-      admin: await listen(admin, config.admin.host, config.admin.port),
-    };
-  };
-
   const start = async (signal: AbortSignal): Promise<void> => {
     const stopLog = subscribeLog(
       config.log.level,
       parts.logSink ?? ((line) => process.stdout.write(`${line}\n`)),
     );
-    // Ends what runs on its own (the namespace watch, the webhook front) before the releases.
-    const stopping = new AbortController();
-    const releases: (() => unknown)[] = [];
+    const draining = () => log('info', 'draining');
+    signal.addEventListener('abort', draining, { once: true });
     try {
-      const addresses = await startParts(stopping.signal, (undo) => void releases.push(undo));
-      log('info', 'listening', { proxy: addresses.proxy.port, admin: addresses.admin.port });
-      resolveListening(addresses);
-      if (!signal.aborted)
-        await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      // Read (or made and written out) before anything runs: the serving certificate and the
+      // apiserver's CA are where a start most often fails, and nothing needs undoing yet.
+      const server = await createFront(config.listen);
+      const upstream = await createUpstream(config.upstream);
+      // Assembled only to be started: the first part closes the metrics assembling opens.
+      if (signal.aborted) return;
+      const proxy = assembleProxy({
+        config,
+        parts,
+        routes,
+        server,
+        upstream,
+        webhookListening: resolveWebhook,
+      });
+      const group = createRunnableGroup('ctrlmesh-proxy', proxy.runnables);
+      void group.ready.then(() => {
+        const addresses = proxy.addresses();
+        log('info', 'listening', { proxy: addresses.proxy.port, admin: addresses.admin.port });
+        resolveListening(addresses);
+      });
+      await group.start(signal);
     } catch (error) {
+      if (error instanceof RunnableError)
+        log('error', 'a part of the proxy failed', {
+          part: error.runnable,
+          phase: error.phase,
+          error: error.message,
+        });
       rejectListening(error);
       resolveWebhook(undefined);
       throw error;
     } finally {
-      log('info', 'draining');
-      stopping.abort();
-      // In reverse order of start: the servers first, the upstream pool and metrics last.
-      for (const undo of releases.reverse()) await undo();
+      // Stopped before both servers listened: it never will (a no-op once it did).
+      rejectListening(new Error('the proxy was stopped before it listened'));
+      resolveWebhook(undefined);
+      signal.removeEventListener('abort', draining);
       log('info', 'stopped');
       stopLog();
     }
