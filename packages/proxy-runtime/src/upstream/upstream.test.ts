@@ -1,9 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Clock } from '../lifecycle/clock.js';
 import { type LogRecord, logRecord } from '../observe/channels.js';
 import { listen } from '../server/listen.js';
 import { selfSignedCertificate } from '../server/self-signed-certificate.js';
+import { ManualClock } from '../test-support/manual-clock.js';
 import { createUpstream } from './upstream.js';
 
 const servers: Server[] = [];
@@ -26,16 +28,19 @@ const quietWatchServer = async (): Promise<number> => {
   return (await listen(server, '127.0.0.1', 0)).port;
 };
 
-const upstreamTo = (port: number) =>
-  createUpstream({
-    url: `http://127.0.0.1:${port}`,
-    insecureSkipTlsVerify: false,
-    connections: 4,
-    longRunningConnections: 4,
-    keepAliveTimeoutMs: 1_000,
-    headersTimeoutMs: 2_000,
-    bodyTimeoutMs: 0,
-  });
+const upstreamTo = (port: number, clock?: Clock) =>
+  createUpstream(
+    {
+      url: `http://127.0.0.1:${port}`,
+      insecureSkipTlsVerify: false,
+      connections: 4,
+      longRunningConnections: 4,
+      keepAliveTimeoutMs: 1_000,
+      headersTimeoutMs: 2_000,
+      bodyTimeoutMs: 0,
+    },
+    clock,
+  );
 
 describe('Upstream.close', () => {
   it('closes at once when nothing runs', async () => {
@@ -44,16 +49,24 @@ describe('Upstream.close', () => {
   });
 
   it('cuts requests nobody reads any more in either pool once the grace is over, rather than wait for them', async () => {
-    const upstream = await upstreamTo(await quietWatchServer());
+    const clock = new ManualClock();
+    const upstream = await upstreamTo(await quietWatchServer(), clock);
     for (const pool of [upstream.pool, upstream.longRunningPool]) {
       const response = await pool.request({ method: 'GET', path: '/watch' });
       response.body.on('error', () => undefined);
     }
-    const started = Date.now();
-    expect(await upstream.close(200)).toEqual({ cut: 2 });
-    const took = Date.now() - started;
-    expect(took).toBeGreaterThanOrEqual(190);
-    expect(took).toBeLessThan(2_000);
+    let outcome: { cut: number } | undefined;
+    const closing = upstream.close(200).then((closed) => {
+      outcome = closed;
+    });
+    // Each pool waits out its grace, and cuts nothing before it is over.
+    await expect.poll(() => clock.waiting).toEqual([200, 200]);
+    clock.advance(199);
+    await new Promise(setImmediate);
+    expect(outcome).toBeUndefined();
+    clock.advance(1);
+    await closing;
+    expect(outcome).toEqual({ cut: 2 });
   });
 });
 

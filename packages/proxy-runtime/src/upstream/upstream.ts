@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Pool } from 'undici';
 import type { ProxyConfig } from '../config.js';
+import { type Clock, systemClock } from '../lifecycle/clock.js';
 import { logRecord } from '../observe/channels.js';
 import { isUntrustedCertificate } from './upstream-failure.js';
 
@@ -32,14 +33,13 @@ export interface Upstream {
  * `pool.close()` waits for every running request, however long: one upstream watch nobody reads
  * any more would hold shutdown until the apiserver's next event. Past the grace, destroy.
  */
-const closeWithin = async (pool: Pool, graceMs: number): Promise<{ cut: number }> => {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => {
-    timer = setTimeout(() => resolve('late'), graceMs);
-  });
+const closeWithin = async (pool: Pool, graceMs: number, clock: Clock): Promise<{ cut: number }> => {
+  // Ends the wait once the pool has closed, so that no timer outlives the close.
+  const closing = new AbortController();
+  const late = clock.sleep(graceMs, closing.signal).then(() => 'late' as const);
   const closed = pool.close().then(() => 'closed' as const);
   const outcome = await Promise.race([closed, late]);
-  clearTimeout(timer);
+  closing.abort();
   if (outcome === 'closed') return { cut: 0 };
   const cut = pool.stats.running + pool.stats.pending;
   await pool.destroy();
@@ -82,6 +82,8 @@ const reportUntrusted = (origin: string, pools: readonly Pool[]): void => {
  */
 export const createUpstream = async (
   config: Readonly<ProxyConfig['upstream']>,
+  /** What `close` waits its grace on; tests hand in their own. */
+  clock: Clock = systemClock,
 ): Promise<Upstream> => {
   const url = new URL(config.url);
   const ca = config.caFile === undefined ? config.caData : await readFile(config.caFile, 'utf8');
@@ -106,8 +108,8 @@ export const createUpstream = async (
     timeouts: { headersMs: config.headersTimeoutMs, bodyMs: config.bodyTimeoutMs },
     close: async (graceMs) => {
       const closed = await Promise.all([
-        closeWithin(pool, graceMs),
-        closeWithin(longRunningPool, graceMs),
+        closeWithin(pool, graceMs, clock),
+        closeWithin(longRunningPool, graceMs, clock),
       ]);
       return { cut: closed.reduce((sum, { cut }) => sum + cut, 0) };
     },
