@@ -109,6 +109,18 @@ describe('statusFor', () => {
     },
   );
 
+  it("leaves out Node 24's --use-system-ca hint, which points away from the proxy's upstream CA (issue 13)", () => {
+    const refusal = Object.assign(
+      new Error(
+        'self-signed certificate; if the root CA is installed locally, try running Node.js with --use-system-ca',
+      ),
+      { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' },
+    );
+    expect(statusFor(refusal).status.message).toBe(
+      "ctrlmesh-proxy does not trust the kube-apiserver's certificate (DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate); check the proxy's upstream CA (--upstream-ca-file or --kubeconfig)",
+    );
+  });
+
   it('turns anything unknown into 500 InternalError without leaking its message', () => {
     const { status, unexpected } = statusFor(new TypeError('secret token abc'));
     expect(unexpected).toBe(true);

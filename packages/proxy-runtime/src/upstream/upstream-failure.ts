@@ -61,6 +61,15 @@ export const isUntrustedCertificate = (error: unknown): boolean => {
   return code !== undefined && UNTRUSTED.has(code);
 };
 
+// Node 24 appends this to some verification failures. It advises a Node flag that trusts the
+// host's CA store; for the proxy the fix is its upstream CA, which the message names instead.
+const SYSTEM_CA_HINT =
+  /; if the root CA is installed locally, try running Node\.js with --use-system-ca$/;
+
+/** The message of a certificate refusal, without Node's advice on how to start Node. */
+export const untrustedDetail = (error: unknown): string =>
+  (error instanceof Error ? error.message : String(error)).replace(SYSTEM_CA_HINT, '');
+
 /**
  * What an error from talking to the kube-apiserver (undici's, or Node's beneath it) means for the
  * controller: unavailable (503), too slow (504), or a certificate this proxy does not trust (503,
@@ -74,6 +83,6 @@ export const upstreamFailure = (error: unknown): ProxyError | undefined => {
   const message = error instanceof Error ? error.message : String(error);
   if (UNAVAILABLE.has(code)) return new UpstreamUnavailableError(`${code}: ${message}`);
   if (TIMEOUT.has(code)) return new UpstreamTimeoutError(`${code}: ${message}`);
-  if (UNTRUSTED.has(code)) return new UpstreamUntrustedError(code, message);
+  if (UNTRUSTED.has(code)) return new UpstreamUntrustedError(code, untrustedDetail(error));
   return undefined;
 };

@@ -3,7 +3,7 @@ import { Pool } from 'undici';
 import type { ProxyConfig } from '../config.js';
 import { type Clock, systemClock } from '../lifecycle/clock.js';
 import { logRecord } from '../observe/channels.js';
-import { isUntrustedCertificate } from './upstream-failure.js';
+import { isUntrustedCertificate, untrustedDetail } from './upstream-failure.js';
 
 /**
  * The connections to the kube-apiserver: two keep-alive pools to the same origin, one per budget.
@@ -67,7 +67,7 @@ const reportUntrusted = (origin: string, pools: readonly Pool[]): void => {
         msg: "the kube-apiserver's certificate is not trusted; check the upstream CA",
         upstream: origin,
         cause,
-        error: error.message,
+        error: untrustedDetail(error),
       });
     });
   }
