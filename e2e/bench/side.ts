@@ -39,6 +39,8 @@ export const openSide = (
   pool: new Pool(origin, {
     connections,
     pipelining: 1,
+    // HTTP/1.1 on both sides, as the proxy speaks it (undici 8 would take kas's HTTP/2 offer).
+    allowH2: false,
     connect: caPem === undefined ? {} : { ca: caPem },
   }),
 });

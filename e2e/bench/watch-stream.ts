@@ -24,7 +24,11 @@ interface WatchEvent {
  * informer would; the arrival time is taken right after the parse.
  */
 export async function openTimedWatch(side: Side, path: string): Promise<TimedWatch> {
-  const client = new Client(side.origin, { connect: { ca: side.caPem }, bodyTimeout: 0 });
+  const client = new Client(side.origin, {
+    connect: { ca: side.caPem },
+    bodyTimeout: 0,
+    allowH2: false,
+  });
   const abort = new AbortController();
   const { statusCode, body } = await client.request({
     method: 'GET',

@@ -15,6 +15,8 @@ import { serveOnLoopback } from '../loopback-server.mjs';
 const [portFile, apiserver, caFile, certFile, keyFile] = process.argv.slice(2);
 const upstream = new Pool(apiserver, {
   connections: 64,
+  // HTTP/1.1 to the apiserver, as the proxy speaks it (undici 8 would take kas's HTTP/2 offer).
+  allowH2: false,
   connect: { ca: readFileSync(caFile, 'utf8') },
 });
 // Per RFC 9110 §7.6.1, plus `host`, which undici sets for the apiserver.

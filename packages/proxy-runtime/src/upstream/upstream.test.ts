@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { createSecureServer } from 'node:http2';
 import { createServer as createHttpsServer } from 'node:https';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../lifecycle/clock.js';
@@ -67,6 +68,39 @@ describe('Upstream.close', () => {
     clock.advance(1);
     await closing;
     expect(outcome).toEqual({ cut: 2 });
+  });
+});
+
+describe('the protocol to the apiserver', () => {
+  it('stays HTTP/1.1 when the apiserver offers HTTP/2, as kube-apiserver does (issue 13)', async () => {
+    const { certPem, keyPem } = selfSignedCertificate(['127.0.0.1']);
+    const versions: string[] = [];
+    // Like kube-apiserver: both protocols offered over ALPN, HTTP/2 preferred.
+    const server = createSecureServer(
+      { cert: certPem, key: keyPem, allowHTTP1: true },
+      (req, res) => {
+        versions.push(req.httpVersion);
+        res.end('{}');
+      },
+    );
+    const { port } = await listen(server as unknown as Server, '127.0.0.1', 0);
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+    const upstream = await createUpstream({
+      url: `https://127.0.0.1:${port}`,
+      caData: certPem,
+      insecureSkipTlsVerify: false,
+      connections: 4,
+      longRunningConnections: 4,
+      keepAliveTimeoutMs: 1_000,
+      headersTimeoutMs: 2_000,
+      bodyTimeoutMs: 0,
+    });
+    cleanups.push(() => upstream.close(100));
+    for (const pool of [upstream.pool, upstream.longRunningPool]) {
+      const response = await pool.request({ method: 'GET', path: '/api' });
+      await response.body.text();
+    }
+    expect(versions).toEqual(['1.1', '1.1']);
   });
 });
 

@@ -79,6 +79,7 @@ const reportUntrusted = (origin: string, pools: readonly Pool[]): void => {
  * skipped verification altogether (reference §10.2 item 20); we do not. HTTP/2 (undici's
  * `allowH2`) would multiplex every request over a few connections, as client-go does; it stays
  * off until the proxy-core issue decides on it, so each watch holds a connection of its own.
+ * undici 8 offers it by default and kube-apiserver takes it, so it is turned off explicitly.
  */
 export const createUpstream = async (
   config: Readonly<ProxyConfig['upstream']>,
@@ -93,6 +94,7 @@ export const createUpstream = async (
       keepAliveTimeout: config.keepAliveTimeoutMs,
       headersTimeout: config.headersTimeoutMs,
       bodyTimeout: config.bodyTimeoutMs,
+      allowH2: false,
       connect: {
         ...(ca === undefined ? {} : { ca }),
         rejectUnauthorized: !config.insecureSkipTlsVerify,
