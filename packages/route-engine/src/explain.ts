@@ -8,7 +8,8 @@ export interface Explanation {
   readonly reasons: readonly string[];
 }
 
-const describeTarget = (target: Target): string => {
+/** The first line of every explanation: what the target is. */
+export const describeTarget = (target: Target): string => {
   const resource = [target.group === '' ? 'core' : target.group, target.resource]
     .concat(target.subresource === undefined ? [] : [target.subresource])
     .join('/');

@@ -19,6 +19,7 @@ export {
 export { type Decision, decide, decisionFor } from './decision.js';
 export { DEFAULT_SUBSET } from './default-subset.js';
 export { type Explanation, explain } from './explain.js';
+export { explainHandover, type HandoverExplanation } from './explain-handover.js';
 export {
   type FieldRequirement,
   type FieldSelector,
@@ -27,6 +28,17 @@ export {
   matchesFields,
   parseFieldSelector,
 } from './field-selector.js';
+export {
+  agreedOwnership,
+  type HandoverDecision,
+  type HandoverOwnership,
+  type HandoverPhase,
+  handoverDecide,
+  handoverDecisionFor,
+  handoverOwner,
+  type Revoked,
+  type RoutingState,
+} from './handover.js';
 export {
   fromStructuredSelector,
   type LabelOperator,
