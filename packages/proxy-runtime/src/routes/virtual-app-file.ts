@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { ParseResult, VirtualApp } from '@ctrlmesh/route-engine';
 import { DEFAULT_MAX_ROUTES_FILE_BYTES } from '../config.js';
-import { parseInWorker } from './virtual-app-worker.js';
+import { INLINE_PARSE_MAX_BYTES, parseHere, parseInWorker } from './virtual-app-worker.js';
 
 /** How {@link readVirtualAppFile} reads. */
 export interface ReadVirtualAppOptions {
@@ -23,8 +23,8 @@ const tooLarge = (file: string, size: number, limit: number): ParseResult<Virtua
 /**
  * Reads and validates a VirtualApp from a YAML (or JSON) file. Expected failures are values: a
  * missing file, a file over the size limit, bad YAML and invalid VirtualApps all come back as
- * problems with their paths. Parsing and validation run in a worker thread, so a large file does
- * not hold up requests served meanwhile (issue 9).
+ * problems with their paths. Parsing and validation of a large file run in a worker thread, so it
+ * does not hold up requests served meanwhile (issue 9); a small one is read at once.
  */
 export const readVirtualAppFile = async (
   file: string,
@@ -43,7 +43,7 @@ export const readVirtualAppFile = async (
   // The file may have grown between stat and read.
   const size = Buffer.byteLength(text, 'utf8');
   if (size > limit) return tooLarge(file, size, limit);
-  const verdict = await parseInWorker(text);
+  const verdict = size <= INLINE_PARSE_MAX_BYTES ? parseHere(text) : await parseInWorker(text);
   switch (verdict.kind) {
     case 'parsed':
       return verdict.result;
