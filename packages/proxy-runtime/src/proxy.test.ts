@@ -1,26 +1,20 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { defineProxyConfig } from './config.js';
+import { describe, expect, it, vi } from 'vitest';
 import { StaticNamespaceLabels } from './namespaces/namespace-labels.js';
-import { createProxy, type ProxyRuntime } from './proxy.js';
+import { createProxy } from './proxy.js';
 import { listen } from './server/listen.js';
+import { cleanupsAfterEach, closeServer } from './test-support/cleanups.js';
+import {
+  canaryVappYaml,
+  proxyConfigFor,
+  startProxy as startRunningProxy,
+  vappFolder,
+} from './test-support/running-proxy.js';
 
-const vapp = readFileSync(new URL('./routes/fixtures/canary-vapp.yaml', import.meta.url), 'utf8');
-
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-const closeServer = (server: Server) =>
-  new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
+const cleanups = cleanupsAfterEach();
 
 // A stand-in apiserver: answers every request with a watch that stays open, or a small object.
 // `openWatches` counts the watches whose request is still open on its side.
@@ -60,38 +54,9 @@ const answeringApiserver = async (answer: (res: ServerResponse) => void) => {
   return { port, upstreamClosed };
 };
 
-const startProxy = async (upstreamPort: number, virtualApp = vapp) => {
-  const dir = mkdtempSync(join(tmpdir(), 'proxy-'));
-  writeFileSync(join(dir, 'vapp.yaml'), virtualApp);
-  const config = defineProxyConfig({
-    pod: { name: 'p', namespace: 'home', labels: { app: 'sample' } },
-    upstream: { url: `http://127.0.0.1:${upstreamPort}` },
-    routes: { virtualAppFile: join(dir, 'vapp.yaml'), stateFile: join(dir, 'routes.json') },
-    listen: { port: 0 },
-    admin: { port: 0 },
-    shutdown: { drainTimeoutMs: 500 },
-  });
-  const proxy: ProxyRuntime = createProxy(config, {
-    namespaces: new StaticNamespaceLabels({ plain: {}, 'canary-a': {} }),
-    logSink: () => undefined,
-  });
-  const stop = new AbortController();
-  const running = proxy.start(stop.signal);
-  const addresses = await proxy.listening;
-  const shutdown = async () => {
-    stop.abort();
-    await running;
-  };
-  cleanups.push(shutdown);
-  return {
-    proxy,
-    shutdown,
-    vappFile: join(dir, 'vapp.yaml'),
-    base: `http://127.0.0.1:${addresses.proxy.port}`,
-    admin: `http://127.0.0.1:${addresses.admin.port}`,
-    port: addresses.proxy.port,
-  };
-};
+// The namespaces these tests use: `plain` is this pod's, `canary-a` the canary subset's by name.
+const startProxy = (upstreamPort: number) =>
+  startRunningProxy(upstreamPort, { cleanups, namespaces: { plain: {}, 'canary-a': {} } });
 
 describe('createProxy', () => {
   it('is ready with routes and reports requests in /metrics', async () => {
@@ -212,7 +177,7 @@ describe('createProxy', () => {
     expect(new TextDecoder().decode((await reader.read()).value)).toContain('"ADDED"');
     expect(upstream.openWatches.count).toBe(1);
     // A wider canary: the proxy ends the watch with 410 so the client re-lists.
-    writeFileSync(vappFile, vapp.replace('^canary-', '^canary'));
+    writeFileSync(vappFile, canaryVappYaml.replace('^canary-', '^canary'));
     let rest = '';
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
       rest += new TextDecoder().decode(chunk.value);
@@ -233,20 +198,11 @@ describe('createProxy without namespace labels', () => {
         '{"kind":"ConfigMapList","metadata":{"resourceVersion":"3"},"items":[{"metadata":{"name":"x","namespace":"plain"}}]}',
       );
     });
-    const dir = mkdtempSync(join(tmpdir(), 'proxy-'));
-    writeFileSync(join(dir, 'vapp.yaml'), vapp);
     const logs: Record<string, unknown>[] = [];
     // Neither a token file of its own nor namespace labels handed in.
-    const proxy = createProxy(
-      defineProxyConfig({
-        pod: { name: 'p', namespace: 'home', labels: { app: 'sample' } },
-        upstream: { url: `http://127.0.0.1:${port}` },
-        routes: { virtualAppFile: join(dir, 'vapp.yaml') },
-        listen: { port: 0 },
-        admin: { port: 0 },
-      }),
-      { logSink: (line) => logs.push(JSON.parse(line)) },
-    );
+    const proxy = createProxy(proxyConfigFor(port, vappFolder().vappFile), {
+      logSink: (line) => logs.push(JSON.parse(line)),
+    });
     const stop = new AbortController();
     const running = proxy.start(stop.signal);
     cleanups.push(async () => {
@@ -300,8 +256,7 @@ describe('createProxy start errors', () => {
     });
     const { port } = await listen(upstream, '127.0.0.1', 0);
     cleanups.push(() => closeServer(upstream));
-    const dir = mkdtempSync(join(tmpdir(), 'proxy-'));
-    writeFileSync(join(dir, 'vapp.yaml'), vapp);
+    const { dir, vappFile } = vappFolder();
     writeFileSync(join(dir, 'token'), 'proxy-token');
     const tls =
       example.tls.mode === 'files'
@@ -312,14 +267,10 @@ describe('createProxy start errors', () => {
           }
         : { ...example.tls, caOutFile: join(dir, example.tls.caOutFile) };
     const proxy = createProxy(
-      defineProxyConfig({
-        pod: { name: 'p', namespace: 'home', labels: { app: 'sample' } },
-        upstream: { url: `http://127.0.0.1:${port}` },
+      proxyConfigFor(port, vappFile, {
         // A token of its own: the proxy would watch namespace labels with it.
         credentials: { tokenFile: join(dir, 'token') },
-        routes: { virtualAppFile: join(dir, 'vapp.yaml') },
         listen: { port: 0, tls },
-        admin: { port: 0 },
       }),
       { logSink: () => undefined },
     );
@@ -337,16 +288,10 @@ describe('createProxy start errors', () => {
     const taken = createServer();
     const { port: takenPort } = await listen(taken, '127.0.0.1', 0);
     cleanups.push(() => closeServer(taken));
-    const dir = mkdtempSync(join(tmpdir(), 'proxy-'));
-    writeFileSync(join(dir, 'vapp.yaml'), vapp);
     const logs: Record<string, unknown>[] = [];
     const proxy = createProxy(
-      defineProxyConfig({
-        pod: { name: 'p', namespace: 'home', labels: { app: 'sample' } },
-        upstream: { url: `http://127.0.0.1:${upstream.port}` },
-        routes: { virtualAppFile: join(dir, 'vapp.yaml') },
+      proxyConfigFor(upstream.port, vappFolder().vappFile, {
         listen: { host: '127.0.0.1', port: takenPort },
-        admin: { port: 0 },
       }),
       {
         namespaces: new StaticNamespaceLabels({ plain: {} }),

@@ -1,30 +1,22 @@
-import {
-  createServer,
-  type IncomingMessage,
-  request,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
+import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import type { Dispatcher, Pool } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { upstreamResponse } from '../observe/channels.js';
 import { listen } from '../server/listen.js';
 import { selfSignedCertificate } from '../server/self-signed-certificate.js';
 import { serveProxy } from '../server/serve-proxy.js';
+import { cleanupsAfterEach, closeServer } from '../test-support/cleanups.js';
 import { anExchange } from '../test-support/exchanges.js';
 import { createUpstream, type Upstream } from '../upstream/upstream.js';
 import { forwardUpstream } from './forward-upstream.js';
 
 type Route = (req: IncomingMessage, res: ServerResponse) => void;
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupsAfterEach();
 
 const startApiserver = async (route: Route): Promise<AddressInfo> => {
   const server = createServer(route);
@@ -39,12 +31,6 @@ const startApiserver = async (route: Route): Promise<AddressInfo> => {
   cleanups.push(() => closeServer(server));
   return address;
 };
-
-const closeServer = (server: Server): Promise<void> =>
-  new Promise((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
 
 const startProxy = async (
   apiserver: AddressInfo,

@@ -1,31 +1,16 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createServer } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { afterEach, describe, expect, it } from 'vitest';
-import { defineProxyConfig } from '../config.js';
-import { StaticNamespaceLabels } from '../namespaces/namespace-labels.js';
-import { createProxy } from '../proxy.js';
+import { describe, expect, it } from 'vitest';
 import { listen } from '../server/listen.js';
+import { cleanupsAfterEach, closeServer } from '../test-support/cleanups.js';
+import { startProxy } from '../test-support/running-proxy.js';
 
 // A client that reconnects its watch the way client-go's reflector does: list once, then watch
 // from the last resourceVersion it saw, again and again, through a proxy in front of a stand-in
 // apiserver. Each watch gets one event that changes what the client holds.
 
-const vapp = readFileSync(new URL('../routes/fixtures/canary-vapp.yaml', import.meta.url), 'utf8');
-
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-const closeServer = (server: Server) =>
-  new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
+const cleanups = cleanupsAfterEach();
 
 const configMap = (name: string, resourceVersion: number) => ({
   metadata: { name, namespace: 'plain', resourceVersion: String(resourceVersion) },
@@ -53,29 +38,10 @@ const apiserver = async (objects: number, keepOpen: boolean) => {
   return port;
 };
 
-const startProxy = async (upstreamPort: number) => {
-  const dir = mkdtempSync(join(tmpdir(), 'proxy-'));
-  writeFileSync(join(dir, 'vapp.yaml'), vapp);
-  const config = defineProxyConfig({
-    pod: { name: 'p', namespace: 'home', labels: { app: 'sample' } },
-    upstream: { url: `http://127.0.0.1:${upstreamPort}` },
-    routes: { virtualAppFile: join(dir, 'vapp.yaml'), stateFile: join(dir, 'routes.json') },
-    listen: { port: 0 },
-    admin: { port: 0 },
-    shutdown: { drainTimeoutMs: 500 },
-  });
-  const proxy = createProxy(config, {
-    namespaces: new StaticNamespaceLabels({ plain: {} }),
-    logSink: () => undefined,
-  });
-  const stop = new AbortController();
-  const running = proxy.start(stop.signal);
-  cleanups.push(async () => {
-    stop.abort();
-    await running;
-  });
-  const { proxy: address } = await proxy.listening;
-  return `http://127.0.0.1:${address.port}/api/v1/configmaps`;
+// The ConfigMaps of every namespace, through a proxy in front of the apiserver on `upstreamPort`.
+const configMapsThrough = async (upstreamPort: number): Promise<string> => {
+  const { base } = await startProxy(upstreamPort, { cleanups, namespaces: { plain: {} } });
+  return `${base}/api/v1/configmaps`;
 };
 
 interface Reconnect {
@@ -133,7 +99,7 @@ const MiB = 2 ** 20;
 
 describe('Watch reconnects through the proxy', () => {
   it('gives no spurious 410 to a client that closes its watch and re-watches at once (issue 9)', async () => {
-    const url = await startProxy(await apiserver(10_000, true));
+    const url = await configMapsThrough(await apiserver(10_000, true));
     let resourceVersion = await listOnce(url);
     const statuses: number[] = [];
     for (let cycle = 0; cycle < 50; cycle++) {
@@ -146,7 +112,7 @@ describe('Watch reconnects through the proxy', () => {
   });
 
   it('holds memory flat over 1,000 reconnects with 10,000 objects held, and gives no 410 (issue 9)', async () => {
-    const url = await startProxy(await apiserver(10_000, false));
+    const url = await configMapsThrough(await apiserver(10_000, false));
     let resourceVersion = await listOnce(url);
     const statuses: number[] = [];
     let early = 0;
