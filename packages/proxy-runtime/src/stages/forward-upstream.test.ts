@@ -11,6 +11,7 @@ import { selfSignedCertificate } from '../server/self-signed-certificate.js';
 import { serveProxy } from '../server/serve-proxy.js';
 import { cleanupsAfterEach, closeServer } from '../test-support/cleanups.js';
 import { anExchange } from '../test-support/exchanges.js';
+import { upstreamConfig } from '../test-support/upstream-config.js';
 import { createUpstream, type Upstream } from '../upstream/upstream.js';
 import { forwardUpstream } from './forward-upstream.js';
 
@@ -37,15 +38,9 @@ const startProxy = async (
   bodyTimeoutMs = 60_000,
   longRunningConnections = 4,
 ): Promise<string> => {
-  const upstream: Upstream = await createUpstream({
-    url: `http://127.0.0.1:${apiserver.port}`,
-    insecureSkipTlsVerify: false,
-    connections: 4,
-    longRunningConnections,
-    keepAliveTimeoutMs: 1000,
-    headersTimeoutMs: 2000,
-    bodyTimeoutMs,
-  });
+  const upstream: Upstream = await createUpstream(
+    upstreamConfig(`http://127.0.0.1:${apiserver.port}`, { longRunningConnections, bodyTimeoutMs }),
+  );
   const server = createServer();
   serveProxy(server, forwardUpstream(upstream));
   const address = await listen(server, '127.0.0.1', 0);
@@ -248,16 +243,9 @@ describe('forwardUpstream', () => {
     );
     const { port } = await listen(apiserver, '127.0.0.1', 0);
     cleanups.push(() => closeServer(apiserver));
-    const upstream = await createUpstream({
-      url: `https://127.0.0.1:${port}`,
-      caData: certPem,
-      insecureSkipTlsVerify: false,
-      connections: 4,
-      longRunningConnections: 4,
-      keepAliveTimeoutMs: 1000,
-      headersTimeoutMs: 2000,
-      bodyTimeoutMs: 2000,
-    });
+    const upstream = await createUpstream(
+      upstreamConfig(`https://127.0.0.1:${port}`, { caData: certPem, bodyTimeoutMs: 2000 }),
+    );
     cleanups.push(async () => void (await upstream.close(100)));
     const front = createServer();
     serveProxy(front, forwardUpstream(upstream));

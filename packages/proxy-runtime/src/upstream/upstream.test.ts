@@ -7,6 +7,7 @@ import { type LogRecord, logRecord } from '../observe/channels.js';
 import { listen } from '../server/listen.js';
 import { selfSignedCertificate } from '../server/self-signed-certificate.js';
 import { ManualClock } from '../test-support/manual-clock.js';
+import { upstreamConfig } from '../test-support/upstream-config.js';
 import { createUpstream } from './upstream.js';
 
 const servers: Server[] = [];
@@ -30,18 +31,7 @@ const quietWatchServer = async (): Promise<number> => {
 };
 
 const upstreamTo = (port: number, clock?: Clock) =>
-  createUpstream(
-    {
-      url: `http://127.0.0.1:${port}`,
-      insecureSkipTlsVerify: false,
-      connections: 4,
-      longRunningConnections: 4,
-      keepAliveTimeoutMs: 1_000,
-      headersTimeoutMs: 2_000,
-      bodyTimeoutMs: 0,
-    },
-    clock,
-  );
+  createUpstream(upstreamConfig(`http://127.0.0.1:${port}`), clock);
 
 describe('Upstream.close', () => {
   it('closes at once when nothing runs', async () => {
@@ -85,16 +75,9 @@ describe('the protocol to the apiserver', () => {
     );
     const { port } = await listen(server as unknown as Server, '127.0.0.1', 0);
     cleanups.push(() => new Promise((resolve) => server.close(resolve)));
-    const upstream = await createUpstream({
-      url: `https://127.0.0.1:${port}`,
-      caData: certPem,
-      insecureSkipTlsVerify: false,
-      connections: 4,
-      longRunningConnections: 4,
-      keepAliveTimeoutMs: 1_000,
-      headersTimeoutMs: 2_000,
-      bodyTimeoutMs: 0,
-    });
+    const upstream = await createUpstream(
+      upstreamConfig(`https://127.0.0.1:${port}`, { caData: certPem }),
+    );
     cleanups.push(() => upstream.close(100));
     for (const pool of [upstream.pool, upstream.longRunningPool]) {
       const response = await pool.request({ method: 'GET', path: '/api' });
@@ -113,15 +96,7 @@ describe('an apiserver certificate the proxy does not trust', () => {
     const records: LogRecord[] = [];
     cleanups.push(logRecord.subscribe((record) => records.push(record)));
     // No CA given: the system roots do not know this self-signed certificate.
-    const upstream = await createUpstream({
-      url: `https://127.0.0.1:${port}`,
-      insecureSkipTlsVerify: false,
-      connections: 4,
-      longRunningConnections: 4,
-      keepAliveTimeoutMs: 1_000,
-      headersTimeoutMs: 2_000,
-      bodyTimeoutMs: 0,
-    });
+    const upstream = await createUpstream(upstreamConfig(`https://127.0.0.1:${port}`));
     cleanups.push(() => upstream.close(100));
     for (const pool of [upstream.pool, upstream.longRunningPool, upstream.pool]) {
       await expect(pool.request({ method: 'GET', path: '/api' })).rejects.toMatchObject({
