@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
@@ -15,66 +13,28 @@ import {
 import { adminKubeConfigOf } from '../support/kas-kube-configs.js';
 import { type RunningKas, startKas, tokenUsers } from '../support/kas-process.js';
 import { grantProxyIdentity, type MeshProxy, startMeshProxy } from '../support/mesh-proxy.js';
+import { answerThroughProxy, requestThroughProxy } from '../support/proxy-request.js';
 import { createRunNamespace } from '../support/run-namespace.js';
 import { type SampleController, startSampleController } from '../support/sample-controller.js';
 
-/** GET through the proxy with kas's admin token: the status code and the parsed body. */
-const getThroughProxy = (
-  proxy: MeshProxy,
-  token: string,
-  urlPath: string,
-): Promise<{ status: number; body: Record<string, unknown> }> =>
-  new Promise((resolve, reject) => {
-    const req = request(
-      `${proxy.origin}${urlPath}`,
-      {
-        ca: proxy.caFile && readFileSync(proxy.caFile),
-        headers: { authorization: `Bearer ${token}` },
-      },
-      (res) => {
-        const parts: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => parts.push(chunk));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            body: JSON.parse(Buffer.concat(parts).toString('utf8')) as Record<string, unknown>,
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-
 /** Opens a watch through the proxy; resolves with all it sends until it ends, once it has its headers. */
-const watchThroughProxy = (
+const watchThroughProxy = async (
   proxy: MeshProxy,
   token: string,
   urlPath: string,
-): Promise<{ status: number; ended: Promise<string> }> =>
-  new Promise((resolve, reject) => {
-    const req = request(
-      `${proxy.origin}${urlPath}`,
-      {
-        ca: proxy.caFile && readFileSync(proxy.caFile),
-        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          text += chunk;
-        });
-        const ended = new Promise<string>((done) => {
-          res.on('end', () => done(text));
-          res.on('close', () => done(text));
-        });
-        resolve({ status: res.statusCode ?? 0, ended });
-      },
-    );
-    req.on('error', reject);
-    req.end();
+): Promise<{ status: number; ended: Promise<string> }> => {
+  const res = await requestThroughProxy(proxy, urlPath, { token });
+  let text = '';
+  res.setEncoding('utf8');
+  res.on('data', (chunk: string) => {
+    text += chunk;
   });
+  const ended = new Promise<string>((done) => {
+    res.on('end', () => done(text));
+    res.on('close', () => done(text));
+  });
+  return { status: res.statusCode ?? 0, ended };
+};
 
 // Its own kas (not the run's): this story kills it.
 describe('The mesh survives the kube-apiserver going away (Go sample behind one proxy)', () => {
@@ -149,10 +109,10 @@ describe('The mesh survives the kube-apiserver going away (Go sample behind one 
     process.kill(kas.info.pid, 'SIGKILL');
     await kas.stop();
     const started = Date.now();
-    const answer = await getThroughProxy(
+    const answer = await answerThroughProxy(
       proxy,
-      token,
       `/api/v1/namespaces/${namespace}/configmaps/before`,
+      { token },
     );
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(answer.status).toBe(503);
@@ -164,10 +124,10 @@ describe('The mesh survives the kube-apiserver going away (Go sample behind one 
       message: expect.stringContaining('the kube-apiserver is unavailable through ctrlmesh-proxy'),
     });
     // A namespace the proxy has not seen needs its labels read first: that is a 503 too (issue 9).
-    const unseen = await getThroughProxy(
+    const unseen = await answerThroughProxy(
       proxy,
-      token,
       '/api/v1/namespaces/never-seen-by-the-proxy/configmaps/before',
+      { token },
     );
     expect(unseen.status).toBe(503);
     expect(unseen.body).toMatchObject({ reason: 'ServiceUnavailable', code: 503 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { Agent, type IncomingMessage, request } from 'node:http';
+import { Agent, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
@@ -8,6 +8,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { givenProxy, givenProxyIdentity, givenVirtualApp, type MeshProxy } from '../steps/proxy.js';
 import { eventually } from '../support/eventually.js';
 import { adminKubeConfig } from '../support/kube-config.js';
+import {
+  answerThroughProxy,
+  type ProxyAnswer,
+  requestThroughProxy,
+} from '../support/proxy-request.js';
 import { uniqueNamespace } from '../support/unique-namespace.js';
 
 /** As many watches as a controller with a few dozen informers over a few namespaces holds. */
@@ -17,11 +22,6 @@ const WATCHES = 300;
 const ANSWER_WITHIN_MS = 5_000;
 
 const lock = 'starved-controller';
-
-interface Answer {
-  readonly status: number;
-  readonly body: Record<string, unknown>;
-}
 
 describe('A controller with hundreds of watches open still renews its lease (issue 9)', () => {
   const admin = adminKubeConfig();
@@ -37,57 +37,28 @@ describe('A controller with hundreds of watches open still renews its lease (iss
   let proxy: MeshProxy;
 
   /** One request through the proxy with the controller's token, at most ANSWER_WITHIN_MS. */
-  const ask = (method: string, urlPath: string, body?: unknown): Promise<Answer> =>
-    new Promise<Answer>((resolve, reject) => {
-      const req = request(`${proxy.origin}${urlPath}`, {
-        method,
-        agent: shortAgent,
-        headers: {
-          authorization: `Bearer ${token}`,
-          accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        signal: AbortSignal.timeout(ANSWER_WITHIN_MS),
-      });
-      req.on('response', (res) => {
-        const parts: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => parts.push(chunk));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            body: JSON.parse(Buffer.concat(parts).toString('utf8')) as Record<string, unknown>,
-          }),
-        );
-        res.on('error', reject);
-      });
-      req.on('error', (error) =>
-        reject(
-          new Error(`${method} ${urlPath} got no answer within ${ANSWER_WITHIN_MS} ms: ${error}`),
-        ),
-      );
-      req.end(body === undefined ? undefined : JSON.stringify(body));
+  const ask = (method: string, urlPath: string, body?: unknown): Promise<ProxyAnswer> =>
+    answerThroughProxy(proxy, urlPath, {
+      token,
+      method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      agent: shortAgent,
+      timeoutMs: ANSWER_WITHIN_MS,
     });
 
   /** Opens one ConfigMap watch; resolves with its response once the headers are in. */
-  const openWatch = (): Promise<IncomingMessage> =>
-    new Promise((resolve, reject) => {
-      const req = request(
-        `${proxy.origin}/api/v1/namespaces/${namespace}/configmaps?watch=true&allowWatchBookmarks=true`,
-        {
-          agent: watchAgent,
-          headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
-        },
-      );
-      req.on('response', (res) => {
-        watches.push(res);
-        // Events are not what this story checks; read them so no socket stalls on a full buffer.
-        res.resume();
-        res.on('error', () => undefined);
-        resolve(res);
-      });
-      req.on('error', reject);
-      req.end();
-    });
+  const openWatch = async (): Promise<IncomingMessage> => {
+    const res = await requestThroughProxy(
+      proxy,
+      `/api/v1/namespaces/${namespace}/configmaps?watch=true&allowWatchBookmarks=true`,
+      { token, agent: watchAgent },
+    );
+    watches.push(res);
+    // Events are not what this story checks; read them so no socket stalls on a full buffer.
+    res.resume();
+    res.on('error', () => undefined);
+    return res;
+  };
 
   beforeAll(async () => {
     workDir = await mkdtemp(path.join(tmpdir(), 'ctrlmesh-e2e-starvation-'));

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -11,10 +10,11 @@ import {
   setHeaderOptions,
   type V1ConfigMap,
 } from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { givenProxy, givenProxyIdentity, givenVirtualApp, type MeshProxy } from '../steps/proxy.js';
 import { statusOf } from '../support/api-status.js';
 import { adminKubeConfig } from '../support/kube-config.js';
+import { answerThroughProxy, type ProxyAnswer } from '../support/proxy-request.js';
 import { uniqueNamespace } from '../support/unique-namespace.js';
 
 const configOf = (proxy: MeshProxy): KubeConfig => {
@@ -24,36 +24,19 @@ const configOf = (proxy: MeshProxy): KubeConfig => {
 };
 
 /** One request through a proxy with a body as written (client-node would send YAML as JSON). */
-const send = async (
+const send = (
   proxy: MeshProxy,
   method: string,
   apiPath: string,
   contentType: string,
   body: string,
-): Promise<{ code: number; body: { kind?: string; reason?: string; message?: string } }> => {
-  const config = configOf(proxy);
-  const url = new URL(apiPath, config.getCurrentCluster()?.server);
-  const options: Parameters<typeof request>[1] = {
+): Promise<ProxyAnswer> =>
+  answerThroughProxy(proxy, apiPath, {
+    token: inject('kas').admin.token,
     method,
-    headers: { 'content-type': contentType, accept: 'application/json' },
-  };
-  await config.applyToHTTPSOptions(options);
-  return new Promise((resolve, reject) => {
-    const outgoing = request(url, options, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () =>
-        resolve({
-          code: response.statusCode ?? 0,
-          body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
-        }),
-      );
-      response.on('error', reject);
-    });
-    outgoing.on('error', reject);
-    outgoing.end(body);
+    contentType,
+    body,
   });
-};
 
 const APPLY = 'application/apply-patch+yaml';
 
@@ -129,12 +112,12 @@ describe('Writes under object-label rules stay in the slice (issue 9)', () => {
     const where = (name: string) =>
       `/api/v1/namespaces/${namespace}/configmaps/${name}?fieldManager=e2e`;
     const theirs = await send(shardA, 'PATCH', where('applied-b'), APPLY, yaml('applied-b', 'b'));
-    expect(theirs.code).toBe(403);
+    expect(theirs.status).toBe(403);
     expect(theirs.body).toMatchObject({ kind: 'Status', reason: 'Forbidden' });
     expect(theirs.body.message).toContain('belongs to the default subset');
     expect(await exists('applied-b')).toBe(false);
     const mine = await send(shardA, 'PATCH', where('applied-a'), APPLY, yaml('applied-a', 'a'));
-    expect(mine.code).toBe(201);
+    expect(mine.status).toBe(201);
     expect(await labelsOf('applied-a')).toEqual({ shard: 'a' });
   });
 
@@ -212,7 +195,7 @@ describe('Writes under object-label rules stay in the slice (issue 9)', () => {
       APPLY,
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: item-a\n  labels:\n    shard: b\n',
     );
-    expect(applied.code).toBe(403);
+    expect(applied.status).toBe(403);
     expect(await labelsOf('item-a')).toEqual({ shard: 'a' });
   });
 
