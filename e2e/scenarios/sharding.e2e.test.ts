@@ -16,6 +16,7 @@ import {
   eventuallyReconciledBy,
   watchLabel,
 } from '../steps/sample-controller-replicas.js';
+import { shardVirtualApp } from '../steps/shard-virtual-app.js';
 import { eventually } from '../support/eventually.js';
 import { adminKubeConfig } from '../support/kube-config.js';
 import { type SampleController, startSampleController } from '../support/sample-controller.js';
@@ -63,22 +64,16 @@ describe('Sharding by object labels', () => {
     home = await uniqueNamespace('shard-home', scenario);
     work = await uniqueNamespace('shard-work', scenario);
     const vappFile = path.join(workDir, 'virtualapp.yaml');
-    await givenVirtualApp(vappFile, {
-      apiVersion: 'ctrlmesh.io/v1alpha1',
-      kind: 'VirtualApp',
-      metadata: { name: 'go-sample-shards', namespace: home },
-      spec: {
-        selector: { matchLabels: { app: 'go-sample' } },
-        configuration: { controller: { leaderElectionName: lock } },
-        route: {
-          globalLimits: [{ namespaceSelector: { matchLabels: scenario } }],
-          subRules: [
-            { name: 'shard-a', match: [{ objectSelector: { matchLabels: { shard: 'a' } } }] },
-          ],
-        },
-        subsets: [{ name: 'a', labels: { shard: 'a' }, routeRules: ['shard-a'] }],
-      },
-    });
+    await givenVirtualApp(
+      vappFile,
+      shardVirtualApp({
+        name: 'go-sample-shards',
+        namespace: home,
+        app: 'go-sample',
+        scope: scenario,
+        lock,
+      }),
+    );
     const tokenFile = await givenProxyIdentity(admin, workDir);
     for (const [podName, labels] of [
       ['go-shard-a', { app: 'go-sample', shard: 'a' }],

@@ -12,6 +12,7 @@ import {
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { givenProxy, givenProxyIdentity, givenVirtualApp, type MeshProxy } from '../steps/proxy.js';
+import { shardVirtualApp } from '../steps/shard-virtual-app.js';
 import { statusOf } from '../support/api-status.js';
 import { adminKubeConfig } from '../support/kube-config.js';
 import { answerThroughProxy, type ProxyAnswer } from '../support/proxy-request.js';
@@ -65,21 +66,10 @@ describe('Writes under object-label rules stay in the slice (issue 9)', () => {
     workDir = await mkdtemp(path.join(tmpdir(), 'ctrlmesh-e2e-writes-'));
     namespace = await uniqueNamespace('writes', scenario);
     const vappFile = path.join(workDir, 'virtualapp.yaml');
-    await givenVirtualApp(vappFile, {
-      apiVersion: 'ctrlmesh.io/v1alpha1',
-      kind: 'VirtualApp',
-      metadata: { name: 'writes', namespace },
-      spec: {
-        selector: { matchLabels: { app: 'writes' } },
-        route: {
-          globalLimits: [{ namespaceSelector: { matchLabels: scenario } }],
-          subRules: [
-            { name: 'shard-a', match: [{ objectSelector: { matchLabels: { shard: 'a' } } }] },
-          ],
-        },
-        subsets: [{ name: 'a', labels: { shard: 'a' }, routeRules: ['shard-a'] }],
-      },
-    });
+    await givenVirtualApp(
+      vappFile,
+      shardVirtualApp({ name: 'writes', namespace, app: 'writes', scope: scenario }),
+    );
     const tokenFile = await givenProxyIdentity(admin, workDir);
     const start = (podName: string, podLabels: Record<string, string>) =>
       givenProxy({
