@@ -4,14 +4,10 @@ import { type CompiledRoutes, compileRoutes } from './compiled-routes.js';
 import { decide } from './decision.js';
 import { DEFAULT_SUBSET } from './default-subset.js';
 import { explainHandover } from './explain-handover.js';
-import {
-  type HandoverOwnership,
-  handoverDecide,
-  handoverOwner,
-  type RoutingState,
-} from './handover.js';
+import { handoverDecide, handoverOwner, type RoutingState } from './handover.js';
 import { owner } from './ownership.js';
 import type { Target } from './target.js';
+import { mayBe, seersOf } from './test-support/ownership-checks.js';
 import { arbVirtualApp, arbWorld } from './testing/index.js';
 
 /**
@@ -64,64 +60,37 @@ const universe = (revisions: readonly CompiledRoutes[]): string[] => [
 const seers = (state: RoutingState, target: Target, subsets: readonly string[]): string[] =>
   subsets.filter((subset) => handoverDecide(state, target, subset).kind === 'allowed');
 
-const mayBe = (partial: HandoverOwnership, full: HandoverOwnership): boolean => {
-  switch (partial.kind) {
-    case 'dependsOnObject':
-      switch (full.kind) {
-        case 'excluded':
-          return partial.mayBeExcluded;
-        case 'public':
-          return partial.mayBePublic;
-        case 'owned':
-          return partial.possibleOwners.includes(full.subset);
-        case 'revoked':
-          return partial.mayBeRevoked === true;
-        case 'dependsOnObject':
-          return false;
-      }
-      break;
-    // A list that has no owner at all: some of its objects may be excluded by both revisions.
-    case 'revoked':
-      return full.kind === 'revoked' || full.kind === 'excluded';
-    default:
-      return JSON.stringify(partial) === JSON.stringify(full);
-  }
-};
+/**
+ * A handover in `phase` from one random revision to the next: the state, both revisions' routes
+ * and every subset name in play.
+ */
+const arbHandover = (phase: RoutingState['phase']) =>
+  arbRevisions(2, 2).map(([before, after]) => {
+    const [previous, current] = [before!.routes, after!.routes];
+    const state: RoutingState = { phase, previous, current };
+    return { state, previous, current, subsets: universe([previous, current]) };
+  });
 
 describe('handover invariants (DESIGN §4.7 and §6)', () => {
   it('gives no target two owners while Revoking: one owner, public, or nobody', () => {
     fc.assert(
-      fc.property(arbRevisions(2, 2), arbWorld(), ([before, after], world) => {
-        const state: RoutingState = {
-          phase: 'Revoking',
-          previous: before!.routes,
-          current: after!.routes,
-        };
-        const subsets = universe([before!.routes, after!.routes]);
+      fc.property(arbHandover('Revoking'), arbWorld(), (handover, world) => {
+        const { state, subsets } = handover;
         for (const target of world.targets) {
           const ownership = handoverOwner(state, target);
-          const allowed = seers(state, target, subsets);
-          switch (ownership.kind) {
-            case 'owned':
-              expect(allowed).toEqual([ownership.subset]);
-              break;
-            case 'public':
-              expect(allowed).toEqual(subsets);
-              break;
-            case 'excluded':
-              expect(allowed).toEqual([]);
-              break;
-            case 'revoked':
-              for (const subset of subsets) {
-                expect(handoverDecide(state, target, subset).kind).toBe('revoked');
-              }
-              break;
-            case 'dependsOnObject':
-              throw new Error('a fully known target must have a definite answer');
+          if (ownership.kind === 'dependsOnObject') {
+            throw new Error('a fully known target must have a definite answer');
+          }
+          if (ownership.kind === 'revoked') {
+            for (const subset of subsets) {
+              expect(handoverDecide(state, target, subset).kind).toBe('revoked');
+            }
+          } else {
+            expect(seers(state, target, subsets)).toEqual(seersOf(ownership, subsets));
           }
           // An answer survives only where both revisions give it.
-          const previous = owner(before!.routes, target);
-          const current = owner(after!.routes, target);
+          const previous = owner(handover.previous, target);
+          const current = owner(handover.current, target);
           if (JSON.stringify(previous) === JSON.stringify(current)) {
             expect(ownership).toEqual(current);
           } else {
@@ -135,30 +104,15 @@ describe('handover invariants (DESIGN §4.7 and §6)', () => {
 
   it('gives every target exactly one owner once Settled, or makes it public or excluded', () => {
     fc.assert(
-      fc.property(arbRevisions(2, 2), arbWorld(), ([before, after], world) => {
-        const state: RoutingState = {
-          phase: 'Settled',
-          previous: before!.routes,
-          current: after!.routes,
-        };
-        const subsets = universe([before!.routes, after!.routes]);
+      fc.property(arbHandover('Settled'), arbWorld(), ({ state, current, subsets }, world) => {
         for (const target of world.targets) {
           const ownership = handoverOwner(state, target);
-          expect(ownership).toEqual(owner(after!.routes, target));
-          const allowed = seers(state, target, subsets);
-          switch (ownership.kind) {
-            case 'owned':
-              expect(allowed).toEqual([ownership.subset]);
-              break;
-            case 'public':
-              expect(allowed).toEqual(subsets);
-              break;
-            case 'excluded':
-              expect(allowed).toEqual([]);
-              break;
-            default:
-              throw new Error(`Settled must decide every target, got ${ownership.kind}`);
+          expect(ownership).toEqual(owner(current, target));
+          const expected = seersOf(ownership, subsets);
+          if (expected === undefined) {
+            throw new Error(`Settled must decide every target, got ${ownership.kind}`);
           }
+          expect(seers(state, target, subsets)).toEqual(expected);
         }
       }),
       { numRuns: 200 },
@@ -212,18 +166,14 @@ describe('handover invariants (DESIGN §4.7 and §6)', () => {
 
   it('answers soundly while Revoking when object labels are not known yet', () => {
     fc.assert(
-      fc.property(arbRevisions(2, 2), arbWorld(), ([before, after], world) => {
-        const state: RoutingState = {
-          phase: 'Revoking',
-          previous: before!.routes,
-          current: after!.routes,
-        };
+      fc.property(arbHandover('Revoking'), arbWorld(), (handover, world) => {
+        const { state, subsets } = handover;
         for (const target of world.targets) {
           const { objectLabels: _, ...withoutLabels } = target;
           const partial = handoverOwner(state, withoutLabels);
           const full = handoverOwner(state, target);
           expect(mayBe(partial, full)).toBe(true);
-          for (const subset of universe([before!.routes, after!.routes])) {
+          for (const subset of subsets) {
             // 'allowed' without labels must hold for the object, and a refusal must stay one.
             const decision = handoverDecide(state, withoutLabels, subset).kind;
             const known = handoverDecide(state, target, subset).kind;
@@ -234,7 +184,7 @@ describe('handover invariants (DESIGN §4.7 and §6)', () => {
             // And a subset that either revision refuses the whole list is refused it too.
             const refusedBy = (routes: CompiledRoutes) =>
               !['allowed', 'dependsOnObject'].includes(decide(routes, withoutLabels, subset).kind);
-            if (refusedBy(before!.routes) || refusedBy(after!.routes)) {
+            if (refusedBy(handover.previous) || refusedBy(handover.current)) {
               expect(['denied', 'excluded', 'revoked']).toContain(decision);
             }
           }
