@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { StaticNamespaceLabels } from '../namespaces/namespace-labels.js';
 import { makeSnapshot } from '../routes/route-snapshot.js';
-import { classifyRequest } from '../stages/classify-request.js';
-import { decideOwnership } from '../stages/decide-ownership.js';
-import { pinRoutes } from '../stages/pin-routes.js';
-import { rewriteLock } from '../stages/rewrite-lock.js';
 import { anExchange, cannedTerminal, fixtureApp } from '../test-support/exchanges.js';
-import type { Exchange } from './exchange.js';
-import { chain, type Handler } from './stage.js';
+import { untilDecided } from '../test-support/plan-branches.js';
+import type { Handler } from './stage.js';
 import { type PlanBranches, switchPlan } from './switch-plan.js';
 
 const namespaces = new StaticNamespaceLabels({ work: {} });
@@ -23,19 +19,14 @@ const branches = (runs: keyof PlanBranches, app: string): { handler: Handler; ra
       ran.push(name);
       return cannedTerminal('{}')(exchange);
     };
-  const handler = chain<Exchange>()
-    .use(pinRoutes({ current: () => snapshot }))
-    .use(classifyRequest())
-    .use(rewriteLock({ podNamespace: 'ctrlmesh-system', maxFrameBytes: 1 << 20 }))
-    .use(decideOwnership(namespaces))
-    .to(
-      switchPlan({
-        passthrough: branch('passthrough'),
-        forward: branch('forward'),
-        filter: branch('filter'),
-        'check-object': branch('check-object'),
-      }),
-    );
+  const handler = untilDecided(snapshot, namespaces).to(
+    switchPlan({
+      passthrough: branch('passthrough'),
+      forward: branch('forward'),
+      filter: branch('filter'),
+      'check-object': branch('check-object'),
+    }),
+  );
   return { handler, ran };
 };
 

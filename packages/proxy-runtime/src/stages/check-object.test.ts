@@ -3,17 +3,12 @@ import { DEFAULT_SUBSET } from '@ctrlmesh/route-engine';
 import { describe, expect, it } from 'vitest';
 import { StaticNamespaceLabels } from '../namespaces/namespace-labels.js';
 import type { Exchange, ProxyResponse } from '../pipeline/exchange.js';
-import { chain } from '../pipeline/stage.js';
 import { makeSnapshot } from '../routes/route-snapshot.js';
 import { sealEnvelope, typeMetaOf } from '../streams/kube-protobuf.js';
 import { lengthDelimited } from '../streams/protobuf-wire.js';
 import { anExchange, bodyText, canarySnapshot, fixtureApp } from '../test-support/exchanges.js';
-import { onBranch } from '../test-support/plan-branches.js';
+import { onBranch, untilDecided } from '../test-support/plan-branches.js';
 import { checkObject } from './check-object.js';
-import { classifyRequest } from './classify-request.js';
-import { decideOwnership } from './decide-ownership.js';
-import { pinRoutes } from './pin-routes.js';
-import { rewriteLock } from './rewrite-lock.js';
 
 const namespaces = new StaticNamespaceLabels({ work: {} });
 const objects: Record<string, Record<string, string>> = { a1: { shard: 'a' }, b1: { shard: 'b' } };
@@ -58,12 +53,9 @@ const apiserver = () => {
 const through = (podLabels: Record<string, string>) => {
   const snapshot = makeSnapshot(fixtureApp('sharding-vapp'), podLabels, 1);
   const terminal = apiserver();
-  const handler = chain<Exchange>()
-    .use(pinRoutes({ current: () => snapshot }))
-    .use(classifyRequest())
-    .use(rewriteLock({ podNamespace: 'ctrlmesh-system', maxFrameBytes: 1 << 20 }))
-    .use(decideOwnership(namespaces))
-    .to(onBranch('check-object', checkObject({ namespaces, maxFrameBytes: 1 << 20 }), terminal));
+  const handler = untilDecided(snapshot, namespaces).to(
+    onBranch('check-object', checkObject({ namespaces, maxFrameBytes: 1 << 20 }), terminal),
+  );
   return { handler, terminal };
 };
 
@@ -185,35 +177,21 @@ describe('checkObject (ownership by object labels)', () => {
   it('sends its own read before an exec as a short request, the exec as a long-running one (issue 13)', async () => {
     const terminal = apiserver();
     const forwarded: string[] = [];
-    await chain<Exchange>()
-      .use(pinRoutes({ current: () => makeSnapshot(fixtureApp('sharding-vapp'), {}, 1) }))
-      .use(classifyRequest())
-      .use(rewriteLock({ podNamespace: 'ctrlmesh-system', maxFrameBytes: 1 << 20 }))
-      .use(decideOwnership(namespaces))
-      .to(
-        onBranch(
-          'check-object',
-          checkObject({ namespaces, maxFrameBytes: 1 << 20 }),
-          (exchange) => {
-            const { method, info } = exchange.request;
-            forwarded.push(`${method} ${info.longRunning ? 'long' : 'short'}`);
-            return terminal(exchange);
-          },
-        ),
-      )(anExchange('POST', '/api/v1/namespaces/work/pods/b1/exec?command=sh'));
+    await untilDecided(makeSnapshot(fixtureApp('sharding-vapp'), {}, 1), namespaces).to(
+      onBranch('check-object', checkObject({ namespaces, maxFrameBytes: 1 << 20 }), (exchange) => {
+        const { method, info } = exchange.request;
+        forwarded.push(`${method} ${info.longRunning ? 'long' : 'short'}`);
+        return terminal(exchange);
+      }),
+    )(anExchange('POST', '/api/v1/namespaces/work/pods/b1/exec?command=sh'));
     expect(forwarded).toEqual(['GET short', 'POST long']);
   });
 
   it('decides a Namespace create on the new namespace itself', async () => {
     const snapshot = canarySnapshot({});
-    const handler = chain<Exchange>()
-      .use(pinRoutes({ current: () => snapshot }))
-      .use(classifyRequest())
-      .use(rewriteLock({ podNamespace: 'ctrlmesh-system', maxFrameBytes: 1 << 20 }))
-      .use(decideOwnership(namespaces))
-      .to(
-        onBranch('check-object', checkObject({ namespaces, maxFrameBytes: 1 << 20 }), apiserver()),
-      );
+    const handler = untilDecided(snapshot, namespaces).to(
+      onBranch('check-object', checkObject({ namespaces, maxFrameBytes: 1 << 20 }), apiserver()),
+    );
     const create = anExchange('POST', '/api/v1/namespaces');
     await handler(withBody(create, { metadata: { name: 'team-x' } }));
     await expect(

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { StaticNamespaceLabels } from '../namespaces/namespace-labels.js';
-import type { Exchange } from '../pipeline/exchange.js';
-import { chain } from '../pipeline/stage.js';
 import type { RouteSnapshot } from '../routes/route-snapshot.js';
 import { makeSnapshot } from '../routes/route-snapshot.js';
 import { statusFor } from '../status/status-for.js';
@@ -11,11 +9,8 @@ import {
   canarySnapshot,
   cannedTerminal,
 } from '../test-support/exchanges.js';
-import { classifyRequest } from './classify-request.js';
-import { type Decided, decideOwnership } from './decide-ownership.js';
-import { overrideUserAgent } from './override-user-agent.js';
-import { pinRoutes } from './pin-routes.js';
-import { rewriteLock } from './rewrite-lock.js';
+import { untilDecided } from '../test-support/plan-branches.js';
+import type { Decided } from './decide-ownership.js';
 
 const namespaces = new StaticNamespaceLabels({
   'canary-a': {},
@@ -26,13 +21,7 @@ const namespaces = new StaticNamespaceLabels({
 
 const pipeline = (snapshot: RouteSnapshot | undefined) => {
   const terminal = cannedTerminal('{}');
-  const handler = chain<Exchange>()
-    .use(pinRoutes({ current: () => snapshot }))
-    .use(overrideUserAgent())
-    .use(classifyRequest())
-    .use(rewriteLock({ podNamespace: 'ctrlmesh-system', maxFrameBytes: 1 << 20 }))
-    .use(decideOwnership(namespaces))
-    .to(terminal);
+  const handler = untilDecided(snapshot, namespaces).to(terminal);
   return { handler, terminal };
 };
 

@@ -2,18 +2,13 @@ import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { StaticNamespaceLabels } from '../namespaces/namespace-labels.js';
-import type { Exchange } from '../pipeline/exchange.js';
-import { chain, type Handler } from '../pipeline/stage.js';
+import type { Handler } from '../pipeline/stage.js';
 import { statusFor } from '../status/status-for.js';
 import { anExchange, bodyText, canarySnapshot, cannedTerminal } from '../test-support/exchanges.js';
-import { onBranch } from '../test-support/plan-branches.js';
+import { onBranch, untilDecided } from '../test-support/plan-branches.js';
 import { WatchRegistry } from '../watches/watch-registry.js';
 import { WatchSeeds } from '../watches/watch-seeds.js';
-import { classifyRequest } from './classify-request.js';
-import { decideOwnership } from './decide-ownership.js';
 import { filterResponse } from './filter-response.js';
-import { pinRoutes } from './pin-routes.js';
-import { rewriteLock } from './rewrite-lock.js';
 
 const namespaces = new StaticNamespaceLabels({
   'canary-a': {},
@@ -45,24 +40,19 @@ const setup = (podLabels: Record<string, string>) => {
   const watches = new WatchRegistry();
   const snapshot = canarySnapshot(podLabels);
   const through = (terminal: Handler) =>
-    chain<Exchange>()
-      .use(pinRoutes({ current: () => snapshot }))
-      .use(classifyRequest())
-      .use(rewriteLock({ podNamespace: 'ctrlmesh-system', maxFrameBytes: 1 << 20 }))
-      .use(decideOwnership(namespaces))
-      .to(
-        onBranch(
-          'filter',
-          filterResponse({
-            namespaces,
-            seeds,
-            watches,
-            maxFrameBytes: 1 << 20,
-            maxListBytes: 1 << 20,
-          }),
-          terminal,
-        ),
-      );
+    untilDecided(snapshot, namespaces).to(
+      onBranch(
+        'filter',
+        filterResponse({
+          namespaces,
+          seeds,
+          watches,
+          maxFrameBytes: 1 << 20,
+          maxListBytes: 1 << 20,
+        }),
+        terminal,
+      ),
+    );
   return { seeds, watches, through };
 };
 

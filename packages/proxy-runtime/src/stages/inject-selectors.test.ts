@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { StaticResourceScopes } from '../discovery/resource-scopes.js';
 import { StaticNamespaceLabels } from '../namespaces/namespace-labels.js';
-import type { Exchange } from '../pipeline/exchange.js';
-import { chain } from '../pipeline/stage.js';
 import { anExchange, canarySnapshot, cannedTerminal } from '../test-support/exchanges.js';
-import { onBranch } from '../test-support/plan-branches.js';
-import { classifyRequest } from './classify-request.js';
-import { decideOwnership } from './decide-ownership.js';
+import { onBranch, untilDecided } from '../test-support/plan-branches.js';
 import { injectSelectors } from './inject-selectors.js';
-import { pinRoutes } from './pin-routes.js';
-import { rewriteLock } from './rewrite-lock.js';
 
 const namespaces = new StaticNamespaceLabels({
   'canary-a': {},
@@ -25,14 +19,9 @@ const forwardedQuery = async (
 ) => {
   const snapshot = canarySnapshot(podLabels);
   const terminal = cannedTerminal('{}');
-  await chain<Exchange>()
-    .use(pinRoutes({ current: () => snapshot }))
-    .use(classifyRequest())
-    .use(rewriteLock({ podNamespace: 'ctrlmesh-system', maxFrameBytes: 1 << 20 }))
-    .use(decideOwnership(namespaces))
-    .to(onBranch('filter', injectSelectors({ namespaces, scopes }), terminal))(
-    anExchange('GET', url),
-  );
+  await untilDecided(snapshot, namespaces).to(
+    onBranch('filter', injectSelectors({ namespaces, scopes }), terminal),
+  )(anExchange('GET', url));
   return decodeURIComponent(terminal.seen[0]?.request.query ?? '');
 };
 

@@ -1,19 +1,13 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { StaticNamespaceLabels } from '../namespaces/namespace-labels.js';
-import type { Exchange } from '../pipeline/exchange.js';
-import { chain } from '../pipeline/stage.js';
 import { makeSnapshot } from '../routes/route-snapshot.js';
 import { anExchange, bodyText, cannedTerminal, fixtureApp } from '../test-support/exchanges.js';
-import { onBranch } from '../test-support/plan-branches.js';
+import { onBranch, untilDecided } from '../test-support/plan-branches.js';
 import { WatchRegistry } from '../watches/watch-registry.js';
 import { WatchSeeds } from '../watches/watch-seeds.js';
-import { classifyRequest } from './classify-request.js';
-import { decideOwnership } from './decide-ownership.js';
 import { filterResponse } from './filter-response.js';
-import { overriddenUserAgent, overrideUserAgent } from './override-user-agent.js';
-import { pinRoutes } from './pin-routes.js';
-import { rewriteLock } from './rewrite-lock.js';
+import { overriddenUserAgent } from './override-user-agent.js';
 
 const namespaces = new StaticNamespaceLabels({ 'canary-a': {}, plain: {} });
 const list = JSON.stringify({
@@ -27,25 +21,19 @@ const list = JSON.stringify({
 
 const through = (podLabels: Record<string, string>, terminal = cannedTerminal(list)) => {
   const snapshot = makeSnapshot(fixtureApp('agents-vapp'), podLabels, 1);
-  const handler = chain<Exchange>()
-    .use(pinRoutes({ current: () => snapshot }))
-    .use(overrideUserAgent())
-    .use(classifyRequest())
-    .use(rewriteLock({ podNamespace: 'ctrlmesh-system', maxFrameBytes: 1 << 20 }))
-    .use(decideOwnership(namespaces))
-    .to(
-      onBranch(
-        'filter',
-        filterResponse({
-          namespaces,
-          seeds: new WatchSeeds(),
-          watches: new WatchRegistry(),
-          maxFrameBytes: 1 << 20,
-          maxListBytes: 1 << 20,
-        }),
-        terminal,
-      ),
-    );
+  const handler = untilDecided(snapshot, namespaces).to(
+    onBranch(
+      'filter',
+      filterResponse({
+        namespaces,
+        seeds: new WatchSeeds(),
+        watches: new WatchRegistry(),
+        maxFrameBytes: 1 << 20,
+        maxListBytes: 1 << 20,
+      }),
+      terminal,
+    ),
+  );
   return { handler, terminal };
 };
 
