@@ -4,7 +4,7 @@ import { WatchExpiredError } from '../status/proxy-error.js';
 import { jsonWatchCodec } from './json-watch-codec.js';
 import type { KubeObject } from './kube-object.js';
 import { filterWatch, type WatchFilterCounts } from './watch-filter.js';
-import { WatchVisibility } from './watch-visibility.js';
+import { type WatchOpening, WatchVisibility } from './watch-visibility.js';
 
 const fixture = readFileSync(new URL('./fixtures/configmap-watch.jsonl', import.meta.url));
 
@@ -15,17 +15,30 @@ async function* chunked(bytes: Buffer, size: number): AsyncGenerator<Uint8Array>
 const byLabel = (object: KubeObject) => object.metadata?.labels?.shard === 'a';
 const never = new Promise<WatchExpiredError>(() => undefined);
 
-const run = async (source: AsyncIterable<Uint8Array>, expired = never, maxFrameBytes = 1 << 20) => {
+/** What a JSON-lines watch is filtered with; each field has the default most tests want. */
+interface FilterOptions {
+  readonly keep?: (object: KubeObject) => boolean;
+  readonly opening?: WatchOpening;
+  readonly expired?: Promise<WatchExpiredError>;
+  readonly maxFrameBytes?: number;
+}
+
+/** Filters a whole JSON-lines watch: the lines it sends on, its counts and its visibility. */
+const filterLines = async (
+  source: AsyncIterable<Uint8Array>,
+  {
+    keep = byLabel,
+    opening = { bookmarks: true, sendInitialEvents: false, fromExactVersion: true },
+    expired = never,
+    maxFrameBytes = 1 << 20,
+  }: FilterOptions = {},
+) => {
   const counts: WatchFilterCounts = { kept: 0, dropped: 0 };
-  const visibility = new WatchVisibility([], {
-    bookmarks: true,
-    sendInitialEvents: false,
-    fromExactVersion: true,
-  });
+  const visibility = new WatchVisibility([], opening);
   const lines: string[] = [];
   for await (const out of filterWatch(source, {
     codec: jsonWatchCodec,
-    keep: byLabel,
+    keep,
     visibility,
     maxFrameBytes,
     expired,
@@ -33,6 +46,11 @@ const run = async (source: AsyncIterable<Uint8Array>, expired = never, maxFrameB
   })) {
     lines.push(out.toString('utf8'));
   }
+  return { lines, counts, visibility };
+};
+
+const run = async (source: AsyncIterable<Uint8Array>, expired = never, maxFrameBytes = 1 << 20) => {
+  const { lines, counts } = await filterLines(source, { expired, maxFrameBytes });
   return { events: lines.map((line) => JSON.parse(line)), lines, counts };
 };
 
@@ -112,21 +130,12 @@ interface TableLine {
 const runTable = async (
   source: AsyncIterable<Uint8Array>,
   keep: (object: KubeObject) => boolean,
-  opening = { bookmarks: true, sendInitialEvents: false, fromExactVersion: true },
+  opening?: WatchOpening,
 ) => {
-  const counts: WatchFilterCounts = { kept: 0, dropped: 0 };
-  const visibility = new WatchVisibility([], opening);
-  const lines: string[] = [];
-  for await (const out of filterWatch(source, {
-    codec: jsonWatchCodec,
+  const { lines, counts, visibility } = await filterLines(source, {
     keep,
-    visibility,
-    maxFrameBytes: 1 << 20,
-    expired: never,
-    counts,
-  })) {
-    lines.push(out.toString('utf8'));
-  }
+    ...(opening === undefined ? {} : { opening }),
+  });
   const events = lines.map((line) => JSON.parse(line) as TableLine);
   const summary = events.map((e) => {
     const row = e.object.rows[0]?.object?.metadata;
