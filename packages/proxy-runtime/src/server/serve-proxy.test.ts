@@ -155,15 +155,21 @@ describe('serveProxy answers that fail after their head', () => {
     return { ends, logs, metrics, stop };
   };
 
+  // A list answer that sends its head and first bytes, then nothing more; counted as `resource`.
+  const stalledList = async (resource: string) => {
+    const body = stalled();
+    body.push('{"kind":"ConfigMapList","items":[');
+    const origin = await serving(async (exchange) => {
+      exchange.report.resource = resource;
+      return body;
+    });
+    return { body, origin };
+  };
+
   it('cuts the connection, logs the cause once and counts the request as aborted, not 200 (issue 9)', async () => {
     const seen = observed('cut-lists');
     try {
-      const body = stalled();
-      body.push('{"kind":"ConfigMapList","items":[');
-      const origin = await serving(async (exchange) => {
-        exchange.report.resource = 'cut-lists';
-        return body;
-      });
+      const { body, origin } = await stalledList('cut-lists');
       const response = await fetch(`${origin}/api/v1/configmaps`);
       expect(response.status).toBe(200);
       const reader = response.body!.getReader();
@@ -201,12 +207,7 @@ describe('serveProxy answers that fail after their head', () => {
   it('counts an answer its client left under its status: leaving is not a failure', async () => {
     const seen = observed('left-lists');
     try {
-      const body = stalled();
-      body.push('{"kind":"ConfigMapList","items":[');
-      const origin = await serving(async (exchange) => {
-        exchange.report.resource = 'left-lists';
-        return body;
-      });
+      const { origin } = await stalledList('left-lists');
       const gone = new AbortController();
       const response = await fetch(`${origin}/api/v1/configmaps`, { signal: gone.signal });
       await response.body!.getReader().read();
