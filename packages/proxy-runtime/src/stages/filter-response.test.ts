@@ -3,8 +3,15 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { StaticNamespaceLabels } from '../namespaces/namespace-labels.js';
 import type { Handler } from '../pipeline/stage.js';
+import { makeSnapshot } from '../routes/route-snapshot.js';
 import { statusFor } from '../status/status-for.js';
-import { anExchange, bodyText, canarySnapshot, cannedTerminal } from '../test-support/exchanges.js';
+import {
+  anExchange,
+  bodyText,
+  canarySnapshot,
+  cannedTerminal,
+  fixtureApp,
+} from '../test-support/exchanges.js';
 import { onBranch, untilDecided } from '../test-support/plan-branches.js';
 import { WatchRegistry } from '../watches/watch-registry.js';
 import { WatchSeeds } from '../watches/watch-seeds.js';
@@ -140,6 +147,58 @@ describe('filterResponse', () => {
     );
     const out = JSON.parse((await bodyText(response)).trim());
     expect(`${out.type} ${out.object.metadata.resourceVersion}`).toBe('BOOKMARK 60');
+  });
+
+  it('resumes a watch from a list made with another user agent, as client-node 2.x makes them (issue 13)', async () => {
+    const { through } = setup({});
+    await bodyText(
+      await through(cannedTerminal(list))(
+        anExchange('GET', '/api/v1/configmaps', {
+          'user-agent': 'kubernetes-client-javascript/2.0.1',
+        }),
+      ),
+    );
+    const events = `${JSON.stringify({ type: 'MODIFIED', object: cm('plain', 'p', '61') })}\n`;
+    const response = await through(cannedTerminal(events))(
+      anExchange('GET', '/api/v1/configmaps?watch=true&resourceVersion=50', {
+        'user-agent': 'undici',
+      }),
+    );
+    expect(JSON.parse((await bodyText(response)).trim())).toMatchObject({ type: 'MODIFIED' });
+  });
+
+  it('does not resume a watch from a list a default-only user agent was shown', async () => {
+    const seeds = new WatchSeeds();
+    const snapshot = makeSnapshot(fixtureApp('agents-vapp'), {}, 1);
+    const through = (terminal: Handler) =>
+      untilDecided(snapshot, namespaces).to(
+        onBranch(
+          'filter',
+          filterResponse({
+            namespaces,
+            seeds,
+            watches: new WatchRegistry(),
+            maxFrameBytes: 1 << 20,
+            maxListBytes: 1 << 20,
+          }),
+          terminal,
+        ),
+      );
+    // The default pod shows `cache-warmer` (mesh/cache-warmer, default-only) the canary namespaces too.
+    const shown = await bodyText(
+      await through(cannedTerminal(list))(
+        anExchange('GET', '/api/v1/configmaps', { 'user-agent': 'cache-warmer' }),
+      ),
+    );
+    expect(names(shown)).toContain('canary-a/a');
+    const terminal = cannedTerminal('');
+    await expect(
+      through(terminal)(
+        anExchange('GET', '/api/v1/configmaps?watch=true&resourceVersion=50', {
+          'user-agent': 'controller',
+        }),
+      ).catch((error) => statusFor(error).status),
+    ).resolves.toMatchObject({ code: 410, reason: 'Expired' });
   });
 
   it('answers 410 Expired to a watch from a position this proxy never served', async () => {

@@ -39,6 +39,9 @@ export interface FilterResponseDeps {
 
 // Where a client resumes: the routes version, the resource and namespace, the client's own
 // selectors, and its user agent (default-only agents see a different slice).
+// Where a client may resume: what decides the set it was shown. Of the user agent only whether it
+// is default-only counts (the one way it changes a slice); client-node 2.x lists with one user agent
+// and watches with another, and must still resume from its list.
 const seedScope = (plan: FilterPlan, options: ListOptions, userAgent: string): string =>
   [
     plan.snapshot.version,
@@ -47,7 +50,7 @@ const seedScope = (plan: FilterPlan, options: ListOptions, userAgent: string): s
     plan.api.namespace ?? '',
     options.labelSelector,
     options.fieldSelector,
-    userAgent,
+    plan.snapshot.routes.defaultOnlyUserAgents.has(userAgent) ? 'default-only' : 'any agent',
   ].join('|');
 
 const filteredHeaders = (headers: ResponseHeaders): ResponseHeaders => {
