@@ -42,10 +42,9 @@ const list = JSON.stringify({
   ],
 });
 
-const setup = (podLabels: Record<string, string>) => {
+const setup = (podLabels: Record<string, string>, snapshot = canarySnapshot(podLabels)) => {
   const seeds = new WatchSeeds();
   const watches = new WatchRegistry();
-  const snapshot = canarySnapshot(podLabels);
   const through = (terminal: Handler) =>
     untilDecided(snapshot, namespaces).to(
       onBranch(
@@ -168,22 +167,7 @@ describe('filterResponse', () => {
   });
 
   it('does not resume a watch from a list a default-only user agent was shown', async () => {
-    const seeds = new WatchSeeds();
-    const snapshot = makeSnapshot(fixtureApp('agents-vapp'), {}, 1);
-    const through = (terminal: Handler) =>
-      untilDecided(snapshot, namespaces).to(
-        onBranch(
-          'filter',
-          filterResponse({
-            namespaces,
-            seeds,
-            watches: new WatchRegistry(),
-            maxFrameBytes: 1 << 20,
-            maxListBytes: 1 << 20,
-          }),
-          terminal,
-        ),
-      );
+    const { through } = setup({}, makeSnapshot(fixtureApp('agents-vapp'), {}, 1));
     // The default pod shows `cache-warmer` (mesh/cache-warmer, default-only) the canary namespaces too.
     const shown = await bodyText(
       await through(cannedTerminal(list))(
