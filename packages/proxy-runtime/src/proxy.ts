@@ -258,7 +258,7 @@ const assembleProxy = (assembly: Assembly) => {
         const snapshot = routes.current();
         // Only labels some namespaceSelector reads can move objects across slices.
         if (snapshot !== undefined && !relabelMatters(snapshot.routes, before, after)) return;
-        seeds.clear();
+        seeds.forgetNamespace(name);
         watches.expireNamespace(name, `namespace "${name}" was relabelled; re-list`);
       }),
     ),

@@ -185,6 +185,27 @@ describe('filterResponse', () => {
     ).resolves.toMatchObject({ code: 410, reason: 'Expired' });
   });
 
+  it('keeps the positions of a namespace whose neighbour was relabelled', async () => {
+    const { through, seeds } = setup({});
+    const plainList = JSON.stringify({ ...JSON.parse(list), items: [cm('plain', 'p', '11')] });
+    const listed = (namespace: string) =>
+      through(cannedTerminal(plainList))(
+        anExchange('GET', `/api/v1/namespaces/${namespace}/configmaps`),
+      ).then(bodyText);
+    const watchFrom50 = () =>
+      through(cannedTerminal(''))(
+        anExchange('GET', '/api/v1/namespaces/plain/configmaps?watch=true&resourceVersion=50'),
+      )
+        .then(bodyText)
+        .then(() => 200)
+        .catch((error) => statusFor(error).status.code);
+    await listed('plain');
+    seeds.forgetNamespace('lab');
+    expect(await watchFrom50()).toBe(200);
+    seeds.forgetNamespace('plain');
+    expect(await watchFrom50()).toBe(410);
+  });
+
   it('answers 410 Expired to a watch from a position this proxy never served', async () => {
     const { through } = setup({});
     const terminal = cannedTerminal('');

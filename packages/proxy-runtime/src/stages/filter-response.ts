@@ -22,7 +22,7 @@ import { protobufWatchCodec } from '../streams/protobuf-watch-codec.js';
 import { filterWatch, type WatchFilterCounts } from '../streams/watch-filter.js';
 import { WatchVisibility } from '../streams/watch-visibility.js';
 import type { WatchRegistry } from '../watches/watch-registry.js';
-import type { WatchSeeds } from '../watches/watch-seeds.js';
+import type { SeedScope, WatchSeeds } from '../watches/watch-seeds.js';
 import type { FilterPlan, Planned } from './decide-ownership.js';
 
 /** An exchange on the filter branch. */
@@ -37,13 +37,11 @@ export interface FilterResponseDeps {
   readonly maxListBytes: number;
 }
 
-// Where a client resumes: the routes version, the resource and namespace, the client's own
-// selectors, and its user agent (default-only agents see a different slice).
 // Where a client may resume: what decides the set it was shown. Of the user agent only whether it
 // is default-only counts (the one way it changes a slice); client-node 2.x lists with one user agent
 // and watches with another, and must still resume from its list.
-const seedScope = (plan: FilterPlan, options: ListOptions, userAgent: string): string =>
-  [
+const seedScope = (plan: FilterPlan, options: ListOptions, userAgent: string): SeedScope => ({
+  key: [
     plan.snapshot.version,
     plan.api.group,
     plan.api.resource,
@@ -51,7 +49,9 @@ const seedScope = (plan: FilterPlan, options: ListOptions, userAgent: string): s
     options.labelSelector,
     options.fieldSelector,
     plan.snapshot.routes.defaultOnlyUserAgents.has(userAgent) ? 'default-only' : 'any agent',
-  ].join('|');
+  ].join('|'),
+  namespace: plan.api.namespace,
+});
 
 const filteredHeaders = (headers: ResponseHeaders): ResponseHeaders => {
   const { 'content-length': _length, 'content-encoding': _encoding, ...rest } = headers;
@@ -88,7 +88,7 @@ const filterListResponse = async (
   next: Handler<Filtering>,
   exchange: Filtering,
   keep: ObjectVerdict,
-  scope: string,
+  scope: SeedScope,
   deps: FilterResponseDeps,
 ): Promise<ProxyResponse> => {
   const response = await next(exchange);
@@ -134,7 +134,7 @@ const filterWatchResponse = async (
   exchange: Filtering,
   plan: FilterPlan,
   keep: ObjectVerdict,
-  scope: string,
+  scope: SeedScope,
   deps: FilterResponseDeps,
 ): Promise<ProxyResponse> => {
   const { listOptions } = exchange.request.info;

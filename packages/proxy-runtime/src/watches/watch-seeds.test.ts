@@ -13,6 +13,17 @@ describe('WatchSeeds', () => {
     expect(seeds.seed('configmaps|ns=a', '10')).toBeUndefined();
   });
 
+  it('forgets, for a relabelled namespace, only what watches reading it were shown', () => {
+    const seeds = new WatchSeeds();
+    seeds.record({ key: 'cm|team', namespace: 'team' }, '10', ['team/a']);
+    seeds.record({ key: 'cm|other', namespace: 'other' }, '10', ['other/b']);
+    seeds.record({ key: 'cm|', namespace: undefined }, '10', ['team/a', 'other/b']);
+    seeds.forgetNamespace('team');
+    expect(seeds.seed('cm|team', '10')).toBeUndefined();
+    expect(seeds.seed('cm|', '10')).toBeUndefined();
+    expect(keys(seeds.seed('cm|other', '10'))).toEqual(new Set(['other/b']));
+  });
+
   it('joins the pages of a paginated list', () => {
     const seeds = new WatchSeeds();
     seeds.record('s', '10', ['a']);

@@ -18,7 +18,20 @@ interface Position {
 interface Scope {
   readonly positions: Map<string, Position>;
   latest: ImmutableSet<string>;
+  /** The one namespace its watches read; undefined for every namespace (or none). */
+  readonly namespace: string | undefined;
 }
+
+/**
+ * Where a client resumes: `key` names the watch scope exactly; `namespace` is the one namespace it
+ * reads, so that a relabelled namespace forgets only what it can change. A bare string is a key
+ * whose watches may read any namespace.
+ */
+export type SeedScope = string | { readonly key: string; readonly namespace?: string | undefined };
+
+const keyOf = (scope: SeedScope): string => (typeof scope === 'string' ? scope : scope.key);
+const namespaceOf = (scope: SeedScope): string | undefined =>
+  typeof scope === 'string' ? undefined : scope.namespace;
 
 // The set holding exactly `wanted`, made from `base` in one batch of changes so that both share all
 // but the keys that differ (from an empty base: built in one pass, no path copied per key).
@@ -39,7 +52,8 @@ const dropOldest = <K, V>(map: Map<K, V>, capacity: number): void => {
 
 /**
  * What a client holds after a list or a watch, keyed by where it will resume: the watch scope (its
- * resource, namespace, its own selectors, user agent) and the resourceVersion it will watch from.
+ * resource, namespace, its own selectors, whether its user agent is default-only) and the
+ * resourceVersion it will watch from.
  * A watch never carries the client's cache, yet the proxy must know which objects the client has to
  * turn "moved out of the slice" into DELETED and nothing else into one (that would leak). So lists
  * record what they showed, watches record each position they reach as they reach it (before the
@@ -67,7 +81,7 @@ export class WatchSeeds {
   }
 
   /** Records the keys a list showed at `resourceVersion`; `append` adds to it (a continued paginated list). */
-  record(scope: string, resourceVersion: string, keys: Iterable<string>, append = false): void {
+  record(scope: SeedScope, resourceVersion: string, keys: Iterable<string>, append = false): void {
     const entry = this.#scope(scope);
     const existing = append ? entry.positions.get(resourceVersion) : undefined;
     const wanted = new Set(existing === undefined ? [] : existing.held);
@@ -77,31 +91,45 @@ export class WatchSeeds {
   }
 
   /** Records what a watch's client holds once it has reached `resourceVersion`. */
-  advance(scope: string, resourceVersion: string, held: ImmutableSet<string>): void {
+  advance(scope: SeedScope, resourceVersion: string, held: ImmutableSet<string>): void {
     this.#put(this.#scope(scope), resourceVersion, { held });
   }
 
   /** The keys a client resuming at `resourceVersion` holds, or undefined when unknown. */
-  seed(scope: string, resourceVersion: string): ImmutableSet<string> | undefined {
-    const entry = this.#scopes.get(scope);
+  seed(scope: SeedScope, resourceVersion: string): ImmutableSet<string> | undefined {
+    const key = keyOf(scope);
+    const entry = this.#scopes.get(key);
     const position = entry?.positions.get(resourceVersion);
     if (entry === undefined || position === undefined) return undefined;
-    bump(this.#scopes, scope, entry);
+    bump(this.#scopes, key, entry);
     bump(entry.positions, resourceVersion, position);
     return position.held;
   }
 
-  /** Forgets everything (the visible sets changed: routes or namespace labels). */
+  /** Forgets everything (the visible sets changed: new routes). */
   clear(): void {
     this.#scopes.clear();
   }
 
-  #scope(scope: string): Scope {
-    const entry = this.#scopes.get(scope) ?? {
+  /**
+   * Forgets what watches reading `namespace` were shown (its labels changed what they may see):
+   * scopes of that namespace and of every namespace. Others keep their positions, so their clients
+   * resume without a re-list.
+   */
+  forgetNamespace(namespace: string): void {
+    for (const [key, entry] of [...this.#scopes]) {
+      if (entry.namespace === undefined || entry.namespace === namespace) this.#scopes.delete(key);
+    }
+  }
+
+  #scope(scope: SeedScope): Scope {
+    const key = keyOf(scope);
+    const entry = this.#scopes.get(key) ?? {
       positions: new Map(),
       latest: ImmutableSet<string>(),
+      namespace: namespaceOf(scope),
     };
-    bump(this.#scopes, scope, entry);
+    bump(this.#scopes, key, entry);
     dropOldest(this.#scopes, this.#scopeCapacity);
     return entry;
   }
