@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { givenProxy, givenProxyIdentity, givenVirtualApp, type MeshProxy } from '../steps/proxy.js';
+import { givenFencedProxy, type MeshProxy } from '../steps/proxy.js';
 import { adminKubeConfig } from '../support/kube-config.js';
 import { uniqueNamespace } from '../support/unique-namespace.js';
 
@@ -74,26 +74,8 @@ describe('A controller reconnecting its watches all day through the proxy', () =
           ),
       );
     }
-    const vappFile = path.join(workDir, 'virtualapp.yaml');
-    await givenVirtualApp(vappFile, {
-      apiVersion: 'ctrlmesh.io/v1alpha1',
-      kind: 'VirtualApp',
-      metadata: { name: 'reconnects', namespace },
-      spec: {
-        selector: { matchLabels: { app: 'reconnects' } },
-        route: { globalLimits: [{ namespaceSelector: { matchLabels: tenant } }] },
-      },
-    });
-    proxy = await givenProxy({
-      podName: 'reconnects-0',
-      podNamespace: namespace,
-      podLabels: { app: 'reconnects' },
-      virtualAppFile: vappFile,
-      tokenFile: await givenProxyIdentity(admin, workDir),
-      workDir,
-      // A plain fetch sends the admin token over plain HTTP; client-go would need TLS.
-      tls: 'plain-http',
-    });
+    // A plain fetch sends the admin token over plain HTTP; client-go would need TLS.
+    proxy = await givenFencedProxy(admin, { app: 'reconnects', namespace, fence: tenant, workDir });
   }, 180_000);
 
   afterAll(async () => {

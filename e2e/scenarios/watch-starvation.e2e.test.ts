@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { givenProxy, givenProxyIdentity, givenVirtualApp, type MeshProxy } from '../steps/proxy.js';
+import { givenFencedProxy, type MeshProxy } from '../steps/proxy.js';
 import { eventually } from '../support/eventually.js';
 import { adminKubeConfig } from '../support/kube-config.js';
 import {
@@ -67,27 +67,14 @@ describe('A controller with hundreds of watches open still renews its lease (iss
       namespace,
       body: { metadata: { name: 'settings' }, data: { mode: 'steady' } },
     });
-    const vappFile = path.join(workDir, 'virtualapp.yaml');
-    await givenVirtualApp(vappFile, {
-      apiVersion: 'ctrlmesh.io/v1alpha1',
-      kind: 'VirtualApp',
-      metadata: { name: 'starved', namespace },
-      spec: {
-        selector: { matchLabels: { app: 'starved' } },
-        configuration: { controller: { leaderElectionName: lock } },
-        route: { globalLimits: [{ namespaceSelector: { matchLabels: scope } }] },
-      },
-    });
-    proxy = await givenProxy({
-      podName: 'starved-0',
-      podNamespace: namespace,
-      podLabels: { app: 'starved' },
-      virtualAppFile: vappFile,
-      tokenFile: await givenProxyIdentity(admin, workDir),
+    // Plain HTTP on loopback: node:http clients send the token over it, and 300 TLS handshakes
+    // on the client side would only slow the story down.
+    proxy = await givenFencedProxy(admin, {
+      app: 'starved',
+      namespace,
+      fence: scope,
+      leaderElectionName: lock,
       workDir,
-      // Plain HTTP on loopback: node:http clients send the token over it, and 300 TLS handshakes
-      // on the client side would only slow the story down.
-      tls: 'plain-http',
     });
     const created = await ask(
       'POST',
