@@ -78,6 +78,7 @@ export {
   type SubRule,
   VIRTUAL_APP_API_VERSIONS,
   type VirtualApp,
+  type VirtualAppRouting,
   VirtualAppSchema,
   type VirtualAppStatus,
   type VirtualAppSubset,

@@ -85,7 +85,16 @@ export const VirtualAppSchema = z.object({
   status: z
     .strictObject({
       observedGeneration: z.number().int().optional(),
-      routeVersion: z.string().optional(),
+      // What the manager published (DESIGN §6): the ControllerRevision every proxy enforces,
+      // the one before it during a handover, and the phase.
+      routing: z
+        .strictObject({
+          currentRevision: z.string(),
+          previousRevision: z.string().optional(),
+          phase: z.enum(['Revoking', 'Settled']),
+          observedGeneration: z.number().int(),
+        })
+        .optional(),
       subsets: z
         .array(
           z.strictObject({
@@ -111,6 +120,8 @@ export type VirtualAppSubset = NonNullable<VirtualApp['spec']['subsets']>[number
 export type SubRule = NonNullable<NonNullable<VirtualApp['spec']['route']>['subRules']>[number];
 /** `status`. */
 export type VirtualAppStatus = NonNullable<VirtualApp['status']>;
+/** `status.routing`: what the manager published for the proxies. */
+export type VirtualAppRouting = NonNullable<VirtualAppStatus['routing']>;
 
 /** JSON Schema of the VirtualApp, for the CRD generator (structure only; see `parseVirtualApp`). */
 export const virtualAppJsonSchema = (): Record<string, unknown> =>
