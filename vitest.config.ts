@@ -7,7 +7,13 @@ const reportDir = process.env.CTRLMESH_TEST_REPORT_DIR;
 // One vitest project per workspace package; each package owns its vitest.config.ts.
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'apps/*', 'e2e/controllers/*/vitest.config.ts', 'e2e'],
+    projects: [
+      'packages/*',
+      'apps/*',
+      'tools/*/vitest.config.ts',
+      'e2e/controllers/*/vitest.config.ts',
+      'e2e',
+    ],
     reporters: reportDir
       ? ['default', ['json', { outputFile: `${reportDir}/vitest.json` }]]
       : ['default'],
