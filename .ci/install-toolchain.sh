@@ -13,6 +13,9 @@ if ! node_ok; then
   exit 1
 fi
 
+# The image build (tools/images, part of npm test) installs buildah, mmdebstrap and binutils by
+# itself when they are missing (as root with apt-get); nothing to do here.
+
 go_ok() { command -v go >/dev/null && go version | grep -Eq 'go1\.(2[6-9]|[3-9][0-9])'; }
 if go_ok; then exit 0; fi
 if [ -x "$HOME/.local/go/bin/go" ]; then exit 0; fi
