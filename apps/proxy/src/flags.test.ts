@@ -181,6 +181,16 @@ describe('parseFlags', () => {
     });
   });
 
+  it('turns HTTP/2 to the apiserver on only with --upstream-http2', () => {
+    const base = ['--pod-name', 'p', '--pod-namespace', 'n', '--upstream', 'https://10.0.0.1'];
+    const upstreamOf = (args: string[]) => {
+      const parsed = parseFlags(args, {});
+      return ProxyConfigSchema.parse(parsed.help ? {} : parsed.input).upstream;
+    };
+    expect(upstreamOf(base).http2).toBe(false);
+    expect(upstreamOf([...base, '--upstream-http2']).http2).toBe(true);
+  });
+
   it('reads pod labels in the downward API format', () => {
     expect(parseLabels('app="sample"\nversion="v2"\n', /\n/)).toEqual({
       app: 'sample',

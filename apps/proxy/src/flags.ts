@@ -35,6 +35,7 @@ Upstream                       (default: https://$KUBERNETES_SERVICE_HOST:$KUBER
   --upstream-connections N (64)  connections for short requests (gets, lists, writes, leases)
   --upstream-long-running-connections N (1024)
                                connections for watches, log follows, exec/attach/port-forward
+  --upstream-http2             short requests over HTTP/2 (multiplexed); watches stay on HTTP/1.1
 Webhook front                  (off unless --webhook-cert-dir or --webhook-controller-port is set)
   --webhook-cert-dir DIR       the controller's cert dir (tls.crt/tls.key or cert.pem/key.pem), reloaded on change
   --webhook-controller-port P  the controller's own webhook port on 127.0.0.1
@@ -73,6 +74,7 @@ export const OPTIONS = {
   'token-file': { type: 'string' },
   'upstream-connections': { type: 'string' },
   'upstream-long-running-connections': { type: 'string' },
+  'upstream-http2': { type: 'boolean' },
   'webhook-cert-dir': { type: 'string' },
   'webhook-controller-port': { type: 'string' },
   'webhook-host': { type: 'string' },
@@ -166,6 +168,7 @@ export const configInput = (
     ...(v['insecure-skip-tls-verify'] ? { insecureSkipTlsVerify: true } : {}),
     connections: num(v['upstream-connections']),
     longRunningConnections: num(v['upstream-long-running-connections']),
+    ...(v['upstream-http2'] ? { http2: true } : {}),
   };
   const webhook =
     v['webhook-cert-dir'] !== undefined || v['webhook-controller-port'] !== undefined

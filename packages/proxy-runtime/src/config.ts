@@ -57,6 +57,11 @@ export const ProxyConfigSchema = z.object({
      * the cap is generous: past it, a new watch waits for one to end, and short requests are unaffected.
      */
     longRunningConnections: z.number().int().positive().default(1024),
+    /**
+     * Short requests over HTTP/2 (ALPN), multiplexed on few connections as client-go does; off
+     * by default until the benchmark says it pays (issue 13). Long-running ones stay on HTTP/1.1.
+     */
+    http2: z.boolean().default(false),
     keepAliveTimeoutMs: z.number().int().positive().default(30_000),
     headersTimeoutMs: z.number().int().positive().default(60_000),
     /** Gap allowed between body chunks for non-watch requests; watches never time out (0). */

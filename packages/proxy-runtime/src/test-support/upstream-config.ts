@@ -13,6 +13,7 @@ export const upstreamConfig = (
   insecureSkipTlsVerify: false,
   connections: 4,
   longRunningConnections: 4,
+  http2: false,
   keepAliveTimeoutMs: 1_000,
   headersTimeoutMs: 2_000,
   bodyTimeoutMs: 0,

@@ -62,10 +62,11 @@ describe('Upstream.close', () => {
 });
 
 describe('the protocol to the apiserver', () => {
-  it('stays HTTP/1.1 when the apiserver offers HTTP/2, as kube-apiserver does (issue 13)', async () => {
+  // Like kube-apiserver: both protocols offered over ALPN, HTTP/2 preferred. Resolves with the
+  // protocol each pool's request arrived over.
+  const versionsPerPool = async (http2: boolean | undefined): Promise<string[]> => {
     const { certPem, keyPem } = selfSignedCertificate(['127.0.0.1']);
     const versions: string[] = [];
-    // Like kube-apiserver: both protocols offered over ALPN, HTTP/2 preferred.
     const server = createSecureServer(
       { cert: certPem, key: keyPem, allowHTTP1: true },
       (req, res) => {
@@ -76,14 +77,25 @@ describe('the protocol to the apiserver', () => {
     const { port } = await listen(server as unknown as Server, '127.0.0.1', 0);
     cleanups.push(() => new Promise((resolve) => server.close(resolve)));
     const upstream = await createUpstream(
-      upstreamConfig(`https://127.0.0.1:${port}`, { caData: certPem }),
+      upstreamConfig(`https://127.0.0.1:${port}`, {
+        caData: certPem,
+        ...(http2 === undefined ? {} : { http2 }),
+      }),
     );
     cleanups.push(() => upstream.close(100));
     for (const pool of [upstream.pool, upstream.longRunningPool]) {
       const response = await pool.request({ method: 'GET', path: '/api' });
       await response.body.text();
     }
-    expect(versions).toEqual(['1.1', '1.1']);
+    return versions;
+  };
+
+  it('stays HTTP/1.1 when the apiserver offers HTTP/2, as kube-apiserver does (issue 13)', async () => {
+    expect(await versionsPerPool(undefined)).toEqual(['1.1', '1.1']);
+  });
+
+  it('takes HTTP/2 for short requests only when asked, and keeps watches on HTTP/1.1', async () => {
+    expect(await versionsPerPool(true)).toEqual(['2.0', '1.1']);
   });
 });
 

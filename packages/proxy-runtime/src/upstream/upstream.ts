@@ -77,9 +77,9 @@ const reportUntrusted = (origin: string, pools: readonly Pool[]): void => {
  * Opens the keep-alive pools to the apiserver. Its certificate is verified against `caFile` (or
  * the system roots); `insecureSkipTlsVerify` exists for test clusters only. The original proxy
  * skipped verification altogether (reference §10.2 item 20); we do not. HTTP/2 (undici's
- * `allowH2`) would multiplex every request over a few connections, as client-go does; it stays
- * off until the proxy-core issue decides on it, so each watch holds a connection of its own.
- * undici 8 offers it by default and kube-apiserver takes it, so it is turned off explicitly.
+ * `allowH2`) multiplexes short requests over a few connections, as client-go does, when
+ * `http2` is set; long-running ones always stay on HTTP/1.1, so each watch holds a connection of
+ * its own. undici 8 offers HTTP/2 by default and kube-apiserver takes it, so it is set explicitly.
  */
 export const createUpstream = async (
   config: Readonly<ProxyConfig['upstream']>,
@@ -88,20 +88,20 @@ export const createUpstream = async (
 ): Promise<Upstream> => {
   const url = new URL(config.url);
   const ca = config.caFile === undefined ? config.caData : await readFile(config.caFile, 'utf8');
-  const poolOf = (connections: number) =>
+  const poolOf = (connections: number, allowH2: boolean) =>
     new Pool(url.origin, {
       connections,
       keepAliveTimeout: config.keepAliveTimeoutMs,
       headersTimeout: config.headersTimeoutMs,
       bodyTimeout: config.bodyTimeoutMs,
-      allowH2: false,
+      allowH2,
       connect: {
         ...(ca === undefined ? {} : { ca }),
         rejectUnauthorized: !config.insecureSkipTlsVerify,
       },
     });
-  const pool = poolOf(config.connections);
-  const longRunningPool = poolOf(config.longRunningConnections);
+  const pool = poolOf(config.connections, config.http2);
+  const longRunningPool = poolOf(config.longRunningConnections, false);
   reportUntrusted(url.origin, [pool, longRunningPool]);
   return {
     origin: url.origin,
