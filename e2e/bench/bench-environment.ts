@@ -47,6 +47,8 @@ export interface BenchEnvironment {
     name: Side['name'],
     podName: string,
     tls: MeshProxyOptions['tls'],
+    /** More proxy flags, e.g. `--upstream-http2`. */
+    extraArgs?: string[],
   ): Promise<{ proxy: MeshProxy; side: Side }>;
   stop(): Promise<void>;
 }
@@ -141,7 +143,12 @@ export async function startBenchEnvironment(
       `seeded ${dataset.measured.length + dataset.other.length} namespaces x ${dataset.names.length} ConfigMaps in ${Date.now() - seeding} ms`,
     );
     await mustSendJson(direct, 'POST', '/api/v1/namespaces', { metadata: { name: 'bench-home' } });
-    const openProxySide: BenchEnvironment['openProxySide'] = async (name, podName, tls) => {
+    const openProxySide: BenchEnvironment['openProxySide'] = async (
+      name,
+      podName,
+      tls,
+      extraArgs = [],
+    ) => {
       const entry: (typeof opened)[number] = {
         proxy: await startMeshProxy(kas.info, {
           podName,
@@ -155,6 +162,7 @@ export async function startBenchEnvironment(
           env: PROXY_ENV,
           logLevel: 'warn',
           readyTimeoutMs: 30_000,
+          extraArgs,
         }),
       };
       opened.push(entry);

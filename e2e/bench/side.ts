@@ -10,6 +10,7 @@ export type SideName =
   | 'floor'
   | 'go floor'
   | 'proxy over HTTP'
+  | 'proxy, HTTP/2 upstream'
   | 'floor over HTTP'
   | 'go floor over HTTP';
 
