@@ -22,3 +22,13 @@ export function userKubeConfigOf(kas: KasReadyFile, name: string): KubeConfig {
   }
   return loadKubeConfig(user.kubeconfig);
 }
+
+/** A KubeConfig that reaches kas with a bearer `token` (e.g. a service account's), verifying kas's CA. */
+export function tokenKubeConfigOf(kas: KasReadyFile, name: string, token: string): KubeConfig {
+  const config = new KubeConfig();
+  config.loadFromClusterAndUser(
+    { name: 'kas', server: kas.url, caFile: kas.caFile, skipTLSVerify: false },
+    { name, token },
+  );
+  return config;
+}

@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { inject } from 'vitest';
-import { adminKubeConfigOf, userKubeConfigOf } from './kas-kube-configs.js';
+import { adminKubeConfigOf, tokenKubeConfigOf, userKubeConfigOf } from './kas-kube-configs.js';
 
 /** A KubeConfig for the run's admin (system:masters). */
 export function adminKubeConfig(): KubeConfig {
@@ -10,4 +10,9 @@ export function adminKubeConfig(): KubeConfig {
 /** A KubeConfig for one of the run's non-admin token users, e.g. "alice". */
 export function userKubeConfig(name: string): KubeConfig {
   return userKubeConfigOf(inject('kas'), name);
+}
+
+/** A KubeConfig for a bearer `token` (a service account's, say) against the run's kas. */
+export function tokenKubeConfig(name: string, token: string): KubeConfig {
+  return tokenKubeConfigOf(inject('kas'), name, token);
 }
