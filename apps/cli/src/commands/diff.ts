@@ -1,0 +1,163 @@
+import { type CompiledRoutes, DEFAULT_SUBSET, owner } from '@ctrlmesh/route-engine';
+import { type Command, Option } from 'commander';
+import { type CommandContext, examplesText, writeJson } from '../command-context.js';
+import { EXIT } from '../exit-code.js';
+import { loadVirtualApp } from '../load-virtual-app.js';
+import { ownershipText } from '../ownership-text.js';
+import { formatTable } from '../table.js';
+import { worldTargets } from '../target-spec.js';
+import type { World } from '../world.js';
+import { worldFromOption } from '../world-option.js';
+
+/** A namespace or object whose owner differs between two rule sets. */
+export interface OwnerChange {
+  readonly target: string;
+  readonly kind: 'namespace' | 'object';
+  readonly from: string;
+  readonly to: string;
+}
+
+/** How many namespaces and objects an owner (a subset, `public`, `excluded`) gains and loses. */
+export interface OwnerTally {
+  readonly owner: string;
+  readonly namespaces: { gained: number; lost: number };
+  readonly objects: { gained: number; lost: number };
+}
+
+/** Everything that changes owner if `next` replaces `previous`, with a tally per owner. */
+export interface OwnershipDiff {
+  readonly compared: { readonly namespaces: number; readonly objects: number };
+  readonly changes: readonly OwnerChange[];
+  readonly summary: readonly OwnerTally[];
+}
+
+/**
+ * Compares who owns each Namespace and object of `world` under `previous` and under `next`.
+ * The tally lists subsets in `next`'s spec order, then `previous`'s, the default subset, `public`
+ * and `excluded`.
+ */
+export const diffOwnership = (
+  previous: CompiledRoutes,
+  next: CompiledRoutes,
+  world: World,
+): OwnershipDiff => {
+  const changes: OwnerChange[] = [];
+  let namespaces = 0;
+  for (const { label, target } of worldTargets(world)) {
+    const isNamespace = target.group === '' && target.resource === 'namespaces';
+    if (isNamespace) namespaces += 1;
+    const from = ownershipText(owner(previous, target));
+    const to = ownershipText(owner(next, target));
+    if (from !== to)
+      changes.push({ target: label, kind: isNamespace ? 'namespace' : 'object', from, to });
+  }
+  const order = [
+    ...next.subsets.map((s) => s.name),
+    ...previous.subsets.map((s) => s.name),
+    DEFAULT_SUBSET,
+    'public',
+    'excluded',
+    ...changes.flatMap((c) => [c.from, c.to]),
+  ];
+  const tallies = new Map<string, OwnerTally>();
+  for (const name of order) {
+    if (!tallies.has(name)) {
+      tallies.set(name, {
+        owner: name,
+        namespaces: { gained: 0, lost: 0 },
+        objects: { gained: 0, lost: 0 },
+      });
+    }
+  }
+  for (const change of changes) {
+    const field = change.kind === 'namespace' ? 'namespaces' : 'objects';
+    (tallies.get(change.to) as OwnerTally)[field].gained += 1;
+    (tallies.get(change.from) as OwnerTally)[field].lost += 1;
+  }
+  const summary = [...tallies.values()].filter(
+    (t) => t.namespaces.gained + t.namespaces.lost + t.objects.gained + t.objects.lost > 0,
+  );
+  return {
+    compared: { namespaces, objects: world.objects.length },
+    changes,
+    summary,
+  };
+};
+
+const counted = (n: number, sign: '+' | '-', word: string): string =>
+  `${sign}${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** `v2: +3 namespaces, +41 objects`; gains before losses. */
+export const tallyLine = (tally: OwnerTally): string => {
+  const parts: string[] = [];
+  for (const [field, word] of [
+    ['namespaces', 'namespace'],
+    ['objects', 'object'],
+  ] as const) {
+    const { gained, lost } = tally[field];
+    if (gained > 0) parts.push(counted(gained, '+', word));
+    if (lost > 0) parts.push(counted(lost, '-', word));
+  }
+  return `${tally.owner}: ${parts.join(', ')}`;
+};
+
+const printText = (context: CommandContext, diff: OwnershipDiff): void => {
+  const { io, palette } = context;
+  if (diff.changes.length === 0) {
+    io.out(
+      `no namespace or object changes owner (${diff.compared.namespaces} namespaces, ${diff.compared.objects} objects compared)\n`,
+    );
+    return;
+  }
+  io.out(
+    formatTable([['TARGET', 'FROM', 'TO'], ...diff.changes.map((c) => [c.target, c.from, c.to])]),
+  );
+  io.out('\n');
+  for (const tally of diff.summary) io.out(`${palette.strong(tallyLine(tally))}\n`);
+};
+
+/** `diff -f NEW --from OLD --world FILE`: what changes owner if NEW replaces OLD. */
+export const registerDiff = (program: Command, context: CommandContext): void => {
+  program
+    .command('diff')
+    .summary('list what changes owner if one VirtualApp replaces another')
+    .description(
+      'list the namespaces and objects that change owner (or become excluded or public) if one VirtualApp replaces another, with a summary line per subset',
+    )
+    .requiredOption('-f, --file <new>', 'the VirtualApp you mean to apply')
+    .requiredOption('--from <old>', 'the VirtualApp it replaces')
+    .requiredOption(
+      '--world <file>',
+      'namespaces and objects to compare on: what `kubectl get ns,<resources> -A -o yaml` prints',
+    )
+    .addOption(
+      new Option('-o, --output <format>', 'output format')
+        .choices(['text', 'json'])
+        .default('text'),
+    )
+    .addHelpText(
+      'after',
+      `\nExit codes, like diff(1): 0 nothing changes owner, 1 something does, 2 usage error, 3 unusable
+input. Comparing against what a cluster runs now (--cluster) is not in this release: save it with
+\`kubectl get vapp NAME -o yaml\` and pass it to --from.${examplesText([
+        [
+          'ctrlmesh diff -f vapp-v2.yaml --from vapp-v1.yaml --world world.yaml',
+          'what widening the canary hands over',
+        ],
+        [
+          'ctrlmesh diff -f vapp.yaml --from <(git show main:vapp.yaml) --world world.yaml || echo "owners change"',
+          'gate a pipeline on owner changes',
+        ],
+      ])}`,
+    )
+    .action((options: { file: string; from: string; world: string; output: string }) => {
+      const { io } = context;
+      const next = loadVirtualApp(io, options.file);
+      const previous = loadVirtualApp(io, options.from);
+      const world = worldFromOption(io, options.world);
+      const diff = diffOwnership(previous.routes, next.routes, world);
+      if (options.output === 'json') writeJson(io, { changed: diff.changes.length > 0, ...diff });
+      else printText(context, diff);
+      context.exit(diff.changes.length > 0 ? EXIT.findings : EXIT.ok);
+    });
+};

@@ -1,0 +1,116 @@
+import {
+  type CompiledRoutes,
+  type Decision,
+  decisionFor,
+  explain,
+  type Labels,
+  podSubset,
+} from '@ctrlmesh/route-engine';
+import type { CasesFile, TestCase } from './cases-file.js';
+import { decisionText, decisionWord, ownershipText } from './ownership-text.js';
+import { resolveTarget } from './target-spec.js';
+import { type KubeObject, type World, worldOf } from './world.js';
+
+/** The outcome of one case. */
+export interface CaseResult {
+  readonly file: string;
+  readonly name: string;
+  readonly passed: boolean;
+  /** One sentence per expectation that did not hold (empty when passed). */
+  readonly failures: readonly string[];
+  /** What the rules answered: owner, and decision when a pod or subset asked. */
+  readonly actual: { readonly owner: string; readonly decision?: string | undefined };
+  /** route-engine's chain of reasons, then what the world did not know. */
+  readonly reasons: readonly string[];
+}
+
+/** The world a cases file describes: its `given` namespaces and objects. */
+export const givenWorld = (given: CasesFile['given']): World => {
+  const namespaces: KubeObject[] = Object.entries(given?.namespaces ?? {}).map(
+    ([name, labels]) => ({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name, labels: labels ?? {} },
+    }),
+  );
+  return worldOf([...namespaces, ...(given?.objects ?? [])]);
+};
+
+const askingSubset = (routes: CompiledRoutes, testCase: TestCase): string | undefined =>
+  testCase.subset ??
+  (testCase.pod === undefined ? undefined : podSubset(routes, testCase.pod as Labels));
+
+/** Runs one case against compiled routes in a world. */
+export const runCase = (
+  routes: CompiledRoutes,
+  world: World,
+  file: string,
+  testCase: TestCase,
+): CaseResult => {
+  const spec = testCase.target ?? testCase.request ?? '';
+  const resolved = resolveTarget(spec, world, testCase.userAgent);
+  if ('error' in resolved) {
+    return {
+      file,
+      name: testCase.name,
+      passed: false,
+      failures: [resolved.error],
+      actual: { owner: 'unknown' },
+      reasons: [],
+    };
+  }
+  const { ownership, reasons } = explain(routes, resolved.target);
+  const subset = askingSubset(routes, testCase);
+  const decision: Decision | undefined =
+    subset === undefined ? undefined : decisionFor(ownership, subset);
+  const owner = ownershipText(ownership);
+  const failures: string[] = [];
+  const { expect } = testCase;
+  if (
+    expect.owner !== undefined &&
+    !(ownership.kind === 'owned' && ownership.subset === expect.owner)
+  ) {
+    failures.push(`expected owner ${expect.owner}, got ${owner}`);
+  }
+  if (expect.excluded !== undefined && (ownership.kind === 'excluded') !== expect.excluded) {
+    failures.push(`expected ${expect.excluded ? '' : 'not '}excluded, got ${owner}`);
+  }
+  if (expect.public !== undefined && (ownership.kind === 'public') !== expect.public) {
+    failures.push(`expected ${expect.public ? '' : 'not '}public, got ${owner}`);
+  }
+  if (
+    expect.decision !== undefined &&
+    decision !== undefined &&
+    decisionWord(decision) !== expect.decision
+  ) {
+    failures.push(
+      `expected decision ${expect.decision} for subset ${subset}, got ${decisionText(decision)}`,
+    );
+  }
+  return {
+    file,
+    name: testCase.name,
+    passed: failures.length === 0,
+    failures,
+    actual: {
+      owner,
+      decision:
+        decision === undefined ? undefined : `${decisionText(decision)} for subset ${subset}`,
+    },
+    reasons: [
+      ...reasons,
+      ...(subset === undefined ? [] : [`the asking pod belongs to subset "${subset}"`]),
+      ...resolved.warnings.map((w) => `warning: ${w}`),
+    ],
+  };
+};
+
+/** Runs every case of a cases file. */
+export const runCasesFile = (
+  routes: CompiledRoutes,
+  file: string,
+  cases: CasesFile,
+): CaseResult[] => {
+  const world = givenWorld(cases.given);
+  return cases.cases.map((testCase) => runCase(routes, world, file, testCase));
+};

@@ -1,0 +1,17 @@
+import { defineConfig } from 'tsup';
+
+// One bundled file with every dependency inlined: Node then loads a single module instead of
+// resolving hundreds, which keeps the offline commands' start-up low (see README, Start-up).
+export default defineConfig({
+  entry: ['src/main.ts'],
+  format: ['esm'],
+  clean: true,
+  sourcemap: true,
+  target: 'node24',
+  noExternal: [/.*/],
+  // Some dependencies (yaml's Node build) are CommonJS and require Node built-ins; an ES module
+  // bundle needs a real `require` for them.
+  banner: {
+    js: "#!/usr/bin/env node\nimport { createRequire as __ctrlmeshRequire } from 'node:module';\nconst require = __ctrlmeshRequire(import.meta.url);",
+  },
+});
