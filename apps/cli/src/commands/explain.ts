@@ -76,24 +76,27 @@ export const registerExplain = (program: Command, context: CommandContext): void
       `\nObjects are looked up in --world for their labels; a namespace missing from it is taken to have
 no labels (with a warning), and an object missing from it has labels not known, so rules with an
 objectSelector may leave the answer open. Reading a live cluster (--cluster) is not in this
-release: pipe \`kubectl get ns,<resources> -A -o yaml\` into a file instead.${examplesText([
+release: pipe \`kubectl get ns,<resources> -A -o yaml\` into a file instead.
+Exit codes: 0 explained, 2 usage error (a malformed target), 3 unusable VirtualApp or world file.${examplesText(
         [
-          'ctrlmesh explain -f vapp.yaml --world world.yaml',
-          'the owner of every namespace and object in the world',
+          [
+            'ctrlmesh explain -f vapp.yaml --world world.yaml',
+            'the owner of every namespace and object in the world',
+          ],
+          [
+            'ctrlmesh explain -f vapp.yaml --world world.yaml ns/team-a apps/deployments/team-a/web',
+            'why a namespace and a Deployment go where they go',
+          ],
+          [
+            'ctrlmesh explain -f vapp.yaml --world world.yaml "GET /api/v1/namespaces/team-a/configmaps"',
+            'who sees a list request',
+          ],
+          [
+            'kubectl get ns,cm,deploy -A -o yaml > world.yaml && ctrlmesh explain -f vapp.yaml --world world.yaml -o json',
+            'the same for a script, from a real cluster',
+          ],
         ],
-        [
-          'ctrlmesh explain -f vapp.yaml --world world.yaml ns/team-a apps/deployments/team-a/web',
-          'why a namespace and a Deployment go where they go',
-        ],
-        [
-          'ctrlmesh explain -f vapp.yaml --world world.yaml "GET /api/v1/namespaces/team-a/configmaps"',
-          'who sees a list request',
-        ],
-        [
-          'kubectl get ns,cm,deploy -A -o yaml > world.yaml && ctrlmesh explain -f vapp.yaml --world world.yaml -o json',
-          'the same for a script, from a real cluster',
-        ],
-      ])}`,
+      )}`,
     )
     .action((specs: string[], options: ExplainOptions, command: Command) => {
       const { io } = context;
