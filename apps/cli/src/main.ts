@@ -1,21 +1,7 @@
-import { basename } from 'node:path';
-import { processIo } from './cli-io.js';
-import { EXIT } from './exit-code.js';
-import { runCli } from './program.js';
+import { enableCompileCache } from 'node:module';
 
-// Run as a kubectl plugin (kubectl-ctrlmesh), help and messages say `kubectl ctrlmesh`.
-const name = basename(process.argv[1] ?? '').startsWith('kubectl-')
-  ? 'kubectl ctrlmesh'
-  : 'ctrlmesh';
-
-runCli(process.argv.slice(2), processIo(), name).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(
-      `${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exitCode = EXIT.internal;
-  },
-);
+// Start-up is most of an offline command's time, and most of start-up is compiling the bundle:
+// Node's on-disk compile cache (in the OS temp dir) makes every run after the first skip it.
+// It must be on before the bundle loads, hence this tiny entry and a dynamic import.
+enableCompileCache?.();
+await import('./run.js');
