@@ -1,4 +1,4 @@
-/** The command line's process side: argv, streams and exit status; loaded by main.ts. */
+// The process side of the command line (argv, streams, exit status), loaded by main.ts.
 import { basename } from 'node:path';
 import { processIo } from './cli-io.js';
 import { EXIT } from './exit-code.js';

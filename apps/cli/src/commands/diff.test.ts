@@ -65,6 +65,15 @@ describe('ctrlmesh diff', () => {
     ]);
   });
 
+  it('warns when an object lives in a namespace the world does not have', async () => {
+    const result = await run(['diff', '-f', v2, '--from', v1, '--world', fixture('orphan.yaml')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'warning: namespace "beta-2" is not in the world: its labels are taken as empty\n',
+    );
+    expect(result.stdout).toContain('apps/deployments/beta-2/web  (default)  v2');
+  });
+
   it('needs the old VirtualApp and the world', async () => {
     const result = await run(['diff', '-f', v2, '--world', world]);
     expect(result.code).toBe(2);

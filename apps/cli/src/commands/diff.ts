@@ -29,6 +29,8 @@ export interface OwnershipDiff {
   readonly compared: { readonly namespaces: number; readonly objects: number };
   readonly changes: readonly OwnerChange[];
   readonly summary: readonly OwnerTally[];
+  /** What the world did not know and was assumed (a namespace's labels taken as empty). */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -42,8 +44,10 @@ export const diffOwnership = (
   world: World,
 ): OwnershipDiff => {
   const changes: OwnerChange[] = [];
+  const warnings = new Set<string>();
   let namespaces = 0;
-  for (const { label, target } of worldTargets(world)) {
+  for (const { label, target, warnings: assumed } of worldTargets(world)) {
+    for (const warning of assumed) warnings.add(warning);
     const isNamespace = target.group === '' && target.resource === 'namespaces';
     if (isNamespace) namespaces += 1;
     const from = ownershipText(owner(previous, target));
@@ -81,6 +85,7 @@ export const diffOwnership = (
     compared: { namespaces, objects: world.objects.length },
     changes,
     summary,
+    warnings: [...warnings],
   };
 };
 
@@ -103,6 +108,7 @@ export const tallyLine = (tally: OwnerTally): string => {
 
 const printText = (context: CommandContext, diff: OwnershipDiff): void => {
   const { io, palette } = context;
+  for (const warning of diff.warnings) io.err(`warning: ${warning}\n`);
   if (diff.changes.length === 0) {
     io.out(
       `no namespace or object changes owner (${diff.compared.namespaces} namespaces, ${diff.compared.objects} objects compared)\n`,
