@@ -18,6 +18,7 @@ describe('ProxyConfigSchema', () => {
         insecureSkipTlsVerify: false,
         connections: 64,
         longRunningConnections: 1024,
+        http2: false,
         keepAliveTimeoutMs: 30_000,
         headersTimeoutMs: 60_000,
         bodyTimeoutMs: 60_000,
