@@ -39,6 +39,7 @@ export {
   type Revoked,
   type RoutingState,
 } from './handover.js';
+export { handoverPodSubset, NO_SUBSET } from './handover-pod-subset.js';
 export {
   fromStructuredSelector,
   type LabelOperator,
