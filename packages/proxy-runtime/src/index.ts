@@ -19,7 +19,13 @@ export {
   type ProxyParts,
   type ProxyRuntime,
 } from './proxy.js';
-export { makeSnapshot, type RouteSnapshot } from './routes/route-snapshot.js';
+export {
+  makeSnapshot,
+  makeStateSnapshot,
+  type RouteSnapshot,
+  type SnapshotRevision,
+  type SnapshotRevisions,
+} from './routes/route-snapshot.js';
 export { RouteStore, type Routes } from './routes/route-store.js';
 export { readVirtualAppFile } from './routes/virtual-app-file.js';
 export { isProxyError, type ProxyErrorCode } from './status/proxy-error.js';

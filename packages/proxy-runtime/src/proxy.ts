@@ -257,7 +257,7 @@ const assembleProxy = (assembly: Assembly) => {
       namespaces.onChange((name, before, after) => {
         const snapshot = routes.current();
         // Only labels some namespaceSelector reads can move objects across slices.
-        if (snapshot !== undefined && !relabelMatters(snapshot.routes, before, after)) return;
+        if (snapshot !== undefined && !relabelMatters(snapshot.state, before, after)) return;
         seeds.forgetNamespace(name);
         watches.expireNamespace(name, `namespace "${name}" was relabelled; re-list`);
       }),

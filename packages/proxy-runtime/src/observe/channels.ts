@@ -35,6 +35,7 @@ export type DecisionLabel =
   | 'filtered'
   | 'denied'
   | 'excluded'
+  | 'revoked'
   | 'passthrough'
   | 'no-routes'
   | 'unknown';

@@ -1,12 +1,16 @@
-import type { Decision, Ownership } from '@ctrlmesh/route-engine';
+import type { HandoverDecision, HandoverOwnership } from '@ctrlmesh/route-engine';
 import type { DecisionLabel } from '../observe/channels.js';
 
 /**
  * The metrics label of a final decision: `public` for a public resource (which `decide` reports as
- * plainly allowed), `owned`, `denied` or `excluded`. A `dependsOnObject` decision is not final: the
- * object's own labels decide (`checkObject`), which then records the label.
+ * plainly allowed), `owned`, `denied`, `excluded` or `revoked` (handed over between revisions). A
+ * `dependsOnObject` decision is not final: the object's own labels decide (`checkObject`), which
+ * then records the label.
  */
-export const decisionLabel = (ownership: Ownership, decision: Decision): DecisionLabel => {
+export const decisionLabel = (
+  ownership: HandoverOwnership,
+  decision: HandoverDecision,
+): DecisionLabel => {
   switch (decision.kind) {
     case 'allowed':
       return ownership.kind === 'public' ? 'public' : 'owned';
@@ -14,6 +18,8 @@ export const decisionLabel = (ownership: Ownership, decision: Decision): Decisio
       return 'denied';
     case 'excluded':
       return 'excluded';
+    case 'revoked':
+      return 'revoked';
     case 'dependsOnObject':
       return 'unknown';
   }

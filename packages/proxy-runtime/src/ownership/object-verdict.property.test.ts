@@ -1,10 +1,10 @@
-import { compileRoutes, DEFAULT_SUBSET, decide, type Labels } from '@ctrlmesh/route-engine';
+import { handoverDecide, type Labels } from '@ctrlmesh/route-engine';
 import { arbLabels, arbVirtualApp, arbWorld } from '@ctrlmesh/route-engine/testing';
 import { test } from '@fast-check/vitest';
 import fc from 'fast-check';
 import { describe, expect } from 'vitest';
 import { StaticNamespaceLabels } from '../namespaces/namespace-labels.js';
-import type { RouteSnapshot } from '../routes/route-snapshot.js';
+import { makeStateSnapshot } from '../routes/route-snapshot.js';
 import { filterJsonList, type ListFilterSummary } from '../streams/json-list-filter.js';
 import { jsonWatchCodec } from '../streams/json-watch-codec.js';
 import { type KubeObject, objectKey } from '../streams/kube-object.js';
@@ -17,9 +17,14 @@ import { objectVerdict } from './object-verdict.js';
 
 // Worlds give namespaces with labels; objects are drawn over them (1 to 12 per case, so every case
 // exercises the filter).
+// Each case is a routing state: one revision Settled, or a handover between two random ones in
+// either phase, for a pod whose labels are some of their subsets' (so it may move between them).
 const arbCase = fc
   .record({
-    app: arbVirtualApp(),
+    before: arbVirtualApp(),
+    after: arbVirtualApp(),
+    phase: fc.constantFrom('Revoking' as const, 'Settled' as const),
+    handover: fc.boolean(),
     world: arbWorld(),
     pick: fc.nat(),
     drawn: fc.array(fc.record({ at: fc.nat(), labels: arbLabels() }), {
@@ -27,19 +32,22 @@ const arbCase = fc
       maxLength: 12,
     }),
   })
-  .map(({ app, world, pick, drawn }) => {
-    const routes = compileRoutes(app);
-    const subsets = [DEFAULT_SUBSET, ...routes.subsets.map((s) => s.name)];
-    const subset = subsets[pick % subsets.length]!;
-    const snapshot: RouteSnapshot = {
-      version: 'p',
-      generation: 1,
-      app,
-      routes,
-      subset,
-      leaderElectionName: undefined,
-      userAgentOrPrefix: undefined,
-    };
+  .map(({ before, after, phase, handover, world, pick, drawn }) => {
+    const subsets = [...(before.spec.subsets ?? []), ...(after.spec.subsets ?? [])];
+    const podLabels = Object.assign(
+      {},
+      ...subsets.filter((_, i) => (pick >> i) & 1).map((s) => s.labels),
+    );
+    const snapshot = makeStateSnapshot(
+      {
+        phase,
+        current: { app: after, name: 'after' },
+        ...(handover ? { previous: { app: before, name: 'before' } } : {}),
+      },
+      podLabels,
+      1,
+    );
+    const { state, subset } = snapshot;
     const labelsOf = new Map(world.namespaces.map((n) => [n.name, n.labels]));
     const objects: KubeObject[] = drawn.map(({ at, labels }, i) => ({
       kind: 'ConfigMap',
@@ -54,8 +62,8 @@ const arbCase = fc
     const owns = (object: KubeObject): boolean => {
       const namespace = object.metadata!.namespace!;
       return (
-        decide(
-          routes,
+        handoverDecide(
+          state,
           {
             group: '',
             resource: 'configmaps',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StaticNamespaceLabels } from '../namespaces/namespace-labels.js';
 import { makeSnapshot } from '../routes/route-snapshot.js';
-import { canarySnapshot, fixtureApp } from '../test-support/exchanges.js';
+import { canarySnapshot, fixtureApp, handoverSnapshot } from '../test-support/exchanges.js';
 import { objectVerdict } from './object-verdict.js';
 
 // v2 owns the namespaces labelled ns-type=canary (routes/fixtures/canary-vapp.yaml).
@@ -34,5 +34,21 @@ describe('objectVerdict', () => {
   it('hides the objects of a namespace it does not know', () => {
     const keep = objectVerdict(canaryV2, new StaticNamespaceLabels({}), scope);
     expect(keep(configMap('gone'))).toBe(false);
+  });
+
+  it('hides the objects of a namespace handed over between revisions from every subset until Settled', () => {
+    const namespaces = new StaticNamespaceLabels({
+      moving: {},
+      plain: {},
+      lab: { 'ns-type': 'canary' },
+    });
+    const visible = (snapshot: ReturnType<typeof handoverSnapshot>) => {
+      const keep = objectVerdict(snapshot, namespaces, scope);
+      return ['moving', 'plain', 'lab'].filter((ns) => keep(configMap(ns)));
+    };
+    expect(visible(handoverSnapshot({}))).toEqual(['plain']);
+    expect(visible(handoverSnapshot({ version: 'v2' }))).toEqual(['lab']);
+    expect(visible(handoverSnapshot({}, 'Settled'))).toEqual(['plain']);
+    expect(visible(handoverSnapshot({ version: 'v2' }, 'Settled'))).toEqual(['moving', 'lab']);
   });
 });

@@ -1,4 +1,9 @@
-import { type Decision, decide, isNamespaceResource, type Labels } from '@ctrlmesh/route-engine';
+import {
+  type HandoverDecision,
+  handoverDecide,
+  isNamespaceResource,
+  type Labels,
+} from '@ctrlmesh/route-engine';
 import type { NamespaceLabels } from '../namespaces/namespace-labels.js';
 import type { RouteSnapshot } from '../routes/route-snapshot.js';
 import type { KubeObject, ObjectVerdict } from '../streams/kube-object.js';
@@ -10,14 +15,15 @@ export interface VerdictScope {
   readonly userAgent: string;
 }
 
-// With the object's labels known, route-engine answers allowed, denied or excluded; anything else
-// (it should not happen) is treated as "not ours": fail closed.
-const allowed = (decision: Decision): boolean => decision.kind === 'allowed';
+// With the object's labels known, route-engine answers allowed, denied, excluded or revoked (handed
+// over between revisions); anything else (it should not happen) is treated as "not ours": fail closed.
+const allowed = (decision: HandoverDecision): boolean => decision.kind === 'allowed';
 
 /**
  * The per-object decision for lists, watches and gets: this pod may see an object when route-engine
- * says `allowed` for its namespace (name and labels) and its own labels. A Namespace lives in itself
- * (DESIGN §4.1), so it is decided on its own labels. A namespace that does not exist (any more) hides
+ * says `allowed` under the routing state for its namespace (name and labels) and its own labels
+ * (`handoverDecide`: an object handed over between revisions is nobody's while `Revoking`). A
+ * Namespace lives in itself (DESIGN §4.1), so it is decided on its own labels. A namespace that does not exist (any more) hides
  * its objects.
  */
 export const objectVerdict = (
@@ -25,27 +31,25 @@ export const objectVerdict = (
   namespaces: NamespaceLabels,
   scope: VerdictScope,
 ): ObjectVerdict => {
-  const { routes, subset } = snapshot;
+  const { state, subset } = snapshot;
+  const decide = (target: Parameters<typeof handoverDecide>[1]) =>
+    handoverDecide(state, target, subset);
   const base = { group: scope.group, resource: scope.resource, userAgent: scope.userAgent };
   const withObjectLabels = (object: KubeObject, name: string, labels: Labels): boolean =>
     allowed(
-      decide(
-        routes,
-        { ...base, namespace: { name, labels }, objectLabels: object.metadata?.labels ?? {} },
-        subset,
-      ),
+      decide({ ...base, namespace: { name, labels }, objectLabels: object.metadata?.labels ?? {} }),
     );
   // Per namespace, the decision made without the object's labels. Unless an objectSelector applies,
   // it holds for every object there, so a list of thousands decides once per namespace. Keyed by
   // the labels object as well: a relabelled namespace comes with a new one.
-  const byNamespace = new Map<string, { labels: Labels; decision: Decision }>();
+  const byNamespace = new Map<string, { labels: Labels; decision: HandoverDecision }>();
   const inNamespace = (object: KubeObject, name: string, labels: Labels | undefined): boolean => {
     if (labels === undefined) return false;
     let known = byNamespace.get(name);
     if (known?.labels !== labels) {
       known = {
         labels,
-        decision: decide(routes, { ...base, namespace: { name, labels } }, subset),
+        decision: decide({ ...base, namespace: { name, labels } }),
       };
       byNamespace.set(name, known);
     }
@@ -60,7 +64,7 @@ export const objectVerdict = (
       return withObjectLabels(object, meta.name ?? '', meta.labels ?? {});
     const namespace = meta.namespace;
     if (namespace === undefined || namespace === '') {
-      return allowed(decide(routes, { ...base, objectLabels: meta.labels ?? {} }, subset));
+      return allowed(decide({ ...base, objectLabels: meta.labels ?? {} }));
     }
     const labels = namespaces.get(namespace);
     if (labels instanceof Promise)

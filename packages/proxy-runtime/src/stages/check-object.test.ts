@@ -3,7 +3,7 @@ import { DEFAULT_SUBSET } from '@ctrlmesh/route-engine';
 import { describe, expect, it } from 'vitest';
 import { StaticNamespaceLabels } from '../namespaces/namespace-labels.js';
 import type { Exchange, ProxyResponse } from '../pipeline/exchange.js';
-import { makeSnapshot } from '../routes/route-snapshot.js';
+import { makeSnapshot, makeStateSnapshot } from '../routes/route-snapshot.js';
 import { sealEnvelope, typeMetaOf } from '../streams/kube-protobuf.js';
 import { lengthDelimited } from '../streams/protobuf-wire.js';
 import { anExchange, bodyText, canarySnapshot, fixtureApp } from '../test-support/exchanges.js';
@@ -50,8 +50,10 @@ const apiserver = () => {
   return Object.assign(handler, { seen });
 };
 
-const through = (podLabels: Record<string, string>) => {
-  const snapshot = makeSnapshot(fixtureApp('sharding-vapp'), podLabels, 1);
+const through = (
+  podLabels: Record<string, string>,
+  snapshot = makeSnapshot(fixtureApp('sharding-vapp'), podLabels, 1),
+) => {
   const terminal = apiserver();
   const handler = untilDecided(snapshot, namespaces).to(
     onBranch('check-object', checkObject({ namespaces, maxFrameBytes: 1 << 20 }), terminal),
@@ -372,5 +374,62 @@ describe('checkObject: writes that would create or leave an object outside the s
       handler(withBody(anExchange('PATCH', cmPath('b1')), 'metadata: [', APPLY)),
     ).rejects.toMatchObject({ code: 'UNREADABLE_BODY' });
     expect(terminal.seen).toEqual([]);
+  });
+
+  describe('during a handover (Revoking)', () => {
+    // The shard rule moves from shard=a to shard=b objects: both change owner.
+    const sharding = fixtureApp('sharding-vapp');
+    const reSharded = {
+      ...sharding,
+      spec: {
+        ...sharding.spec,
+        route: {
+          subRules: [
+            { name: 'shard-a', match: [{ objectSelector: { matchLabels: { shard: 'b' } } }] },
+          ],
+        },
+      },
+    };
+    const handover = (phase: 'Revoking' | 'Settled', podLabels: Record<string, string>) =>
+      through(
+        podLabels,
+        makeStateSnapshot(
+          {
+            phase,
+            previous: { app: sharding, name: 'sharded-aaaaaaaaaa' },
+            current: { app: reSharded, name: 'sharded-bbbbbbbbbb' },
+          },
+          podLabels,
+          1,
+        ),
+      );
+    const revoked = {
+      code: 'REVOKED',
+      message: expect.stringContaining(
+        'handed over between revisions sharded-aaaaaaaaaa and sharded-bbbbbbbbbb',
+      ),
+    };
+
+    it('refuses gets and writes of objects whose owner changes, for every subset', async () => {
+      for (const podLabels of [{ shard: 'a' }, {}] as Record<string, string>[]) {
+        const { handler } = handover('Revoking', podLabels);
+        const get = anExchange('GET', cmPath('a1'));
+        await expect(handler(get)).rejects.toMatchObject(revoked);
+        expect(get.report.decision).toBe('revoked');
+        await expect(handler(anExchange('DELETE', cmPath('b1')))).rejects.toMatchObject(revoked);
+        const create = withBody(anExchange('POST', '/api/v1/namespaces/work/configmaps'), {
+          metadata: { name: 'new', labels: { shard: 'b' } },
+        });
+        await expect(handler(create)).rejects.toMatchObject(revoked);
+      }
+    });
+
+    it('hands the objects over once Settled', async () => {
+      const { handler } = handover('Settled', { shard: 'a' });
+      expect(
+        JSON.parse(await bodyText(await handler(anExchange('GET', cmPath('b1'))))).metadata.name,
+      ).toBe('b1');
+      await expect(handler(anExchange('GET', cmPath('a1')))).rejects.toMatchObject(refused);
+    });
   });
 });

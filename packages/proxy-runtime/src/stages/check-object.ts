@@ -1,11 +1,11 @@
 import { Readable } from 'node:stream';
 import {
-  type Decision,
-  decisionFor,
   formatApiPath,
+  type HandoverDecision,
+  type HandoverOwnership,
+  handoverDecisionFor,
+  handoverOwner,
   isNamespaceResource,
-  type Ownership,
-  owner,
   type ResourceRequest,
 } from '@ctrlmesh/route-engine';
 import { filterableRequestHeaders } from '../http/filterable-request.js';
@@ -15,6 +15,7 @@ import { readRequestInfo } from '../http/request-info.js';
 import type { NamespaceLabels } from '../namespaces/namespace-labels.js';
 import { decisionLabel } from '../ownership/decision-label.js';
 import { patchedLabels } from '../ownership/patched-labels.js';
+import { revokedError } from '../ownership/revoked-error.js';
 import type { ProxyResponse } from '../pipeline/exchange.js';
 import type { Handler, Stage } from '../pipeline/stage.js';
 import type { RouteSnapshot } from '../routes/route-snapshot.js';
@@ -63,7 +64,7 @@ const decideOn = async (
   api: ResourceRequest,
   userAgent: string,
   object: KubeObject,
-): Promise<{ ownership: Ownership; decision: Decision }> => {
+): Promise<{ ownership: HandoverOwnership; decision: HandoverDecision }> => {
   const objectLabels = object.metadata?.labels ?? {};
   const name = isNamespaceResource(api) ? (object.metadata?.name ?? api.namespace) : api.namespace;
   const namespace =
@@ -73,7 +74,7 @@ const decideOn = async (
           name,
           labels: isNamespaceResource(api) ? objectLabels : ((await namespaces.get(name)) ?? {}),
         };
-  const ownership = owner(snapshot.routes, {
+  const ownership = handoverOwner(snapshot.state, {
     group: api.group,
     resource: api.resource,
     subresource: api.subresource,
@@ -81,12 +82,15 @@ const decideOn = async (
     objectLabels,
     userAgent,
   });
-  return { ownership, decision: decisionFor(ownership, snapshot.subset) };
+  return { ownership, decision: handoverDecisionFor(ownership, snapshot.subset) };
 };
 
-const enforce = (decision: Decision, subject: Subject, subset: string): void => {
+const enforce = (decision: HandoverDecision, subject: Subject, snapshot: RouteSnapshot): void => {
   if (decision.kind === 'allowed') return;
-  if (decision.kind === 'denied') throw new OutsideSliceError(subject, decision.owner, subset);
+  if (decision.kind === 'denied')
+    throw new OutsideSliceError(subject, decision.owner, snapshot.subset);
+  // Handed over between revisions (Revoking): nobody may until it settles.
+  if (decision.kind === 'revoked') throw revokedError(snapshot, subject);
   throw new ExcludedError(subject);
 };
 
@@ -175,7 +179,7 @@ export const checkObject =
       );
       // The decision is final here: a 403 is counted as denied (or excluded), not as owned.
       report.decision = decisionLabel(ownership, decision);
-      enforce(decision, subjectOf(api, object.metadata?.name), snapshot.subset);
+      enforce(decision, subjectOf(api, object.metadata?.name), snapshot);
     };
     // Decided on the object as it is now; an absent one gets the apiserver's own answer (404).
     const onCurrent = async () => {

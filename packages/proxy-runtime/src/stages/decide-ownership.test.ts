@@ -8,6 +8,10 @@ import {
   canaryApp,
   canarySnapshot,
   cannedTerminal,
+  handoverSnapshot,
+  REVISION_AFTER,
+  REVISION_BEFORE,
+  renamedCanaryApp,
 } from '../test-support/exchanges.js';
 import { untilDecided } from '../test-support/plan-branches.js';
 import type { Decided } from './decide-ownership.js';
@@ -125,6 +129,59 @@ describe('decideOwnership', () => {
       ),
     ).toMatchObject({
       code: 400,
+    });
+  });
+
+  describe('during a handover (Revoking)', () => {
+    const handoverNamespaces = new StaticNamespaceLabels({ moving: {}, plain: {}, lab: {} });
+    const during = (snapshot: RouteSnapshot) => {
+      const terminal = cannedTerminal('{}');
+      return { handler: untilDecided(snapshot, handoverNamespaces).to(terminal), terminal };
+    };
+
+    it('refuses gets and writes of a target that moves, for both subsets, naming both revisions', async () => {
+      for (const podLabels of [{}, { version: 'v2' }] as Record<string, string>[]) {
+        const { handler } = during(handoverSnapshot(podLabels));
+        for (const method of ['GET', 'PUT', 'DELETE']) {
+          const status = await failure(
+            handler(anExchange(method, '/api/v1/namespaces/moving/configmaps/x')),
+          );
+          expect(status.code).toBe(403);
+          expect(status.reason).toBe('Forbidden');
+          expect(status.message).toContain(
+            `being handed over between revisions ${REVISION_BEFORE} and ${REVISION_AFTER}`,
+          );
+        }
+      }
+    });
+
+    it('still forwards what both revisions give the same owner, and filters lists', async () => {
+      const { handler, terminal } = during(handoverSnapshot({}));
+      await handler(anExchange('GET', '/api/v1/namespaces/plain/configmaps/x'));
+      await handler(anExchange('GET', '/api/v1/namespaces/moving/configmaps'));
+      expect(terminal.seen.map((e) => (e as Decided).plan.kind)).toEqual(['forward', 'filter']);
+    });
+
+    it('hands the target over once Settled', async () => {
+      const { handler, terminal } = during(handoverSnapshot({ version: 'v2' }, 'Settled'));
+      await handler(anExchange('GET', '/api/v1/namespaces/moving/configmaps/x'));
+      expect(terminal.seen.map((e) => (e as Decided).plan.kind)).toEqual(['forward']);
+      const before = during(handoverSnapshot({}, 'Settled'));
+      const status = await failure(
+        before.handler(anExchange('GET', '/api/v1/namespaces/moving/configmaps/x')),
+      );
+      expect(status.message).toContain('belongs to subset "v2"');
+    });
+
+    it('gives a pod whose subset moves nothing but public resources', async () => {
+      const { handler } = during(
+        handoverSnapshot({ version: 'v2' }, 'Revoking', renamedCanaryApp()),
+      );
+      const status = await failure(
+        handler(anExchange('GET', '/api/v1/namespaces/plain/configmaps/x')),
+      );
+      expect(status.code).toBe(403);
+      expect(status.message).toContain('no subset while its own subset is handed over');
     });
   });
 });

@@ -1,13 +1,14 @@
 import {
   DEFAULT_SUBSET,
-  decisionFor,
+  handoverDecisionFor,
+  handoverOwner,
   isNamespaceResource,
-  owner,
   type ResourceRequest,
   type Target,
 } from '@ctrlmesh/route-engine';
 import type { NamespaceLabels } from '../namespaces/namespace-labels.js';
 import { decisionLabel } from '../ownership/decision-label.js';
+import { revokedError } from '../ownership/revoked-error.js';
 import type { Stage } from '../pipeline/stage.js';
 import type { RouteSnapshot } from '../routes/route-snapshot.js';
 import {
@@ -64,7 +65,8 @@ const subjectOf = (api: ResourceRequest): Subject => ({
  * Decides, with route-engine, whether this pod may serve a resource request. Lists and watches are
  * always forwarded and filtered per object (an empty slice is an empty list, not an error); every
  * other verb outside the slice gets 403 naming the owner; excluded targets get 403 too (a 404 would
- * invite create-on-miss loops that fail anyway, see README). No routes yet: 503, fail closed.
+ * invite create-on-miss loops that fail anyway, see README), and so do targets handed over between
+ * revisions (`Revoking`, DESIGN §6), naming both. No routes yet: 503, fail closed.
  * Needs the pinned snapshot, the classified request and whether it is lock traffic (`rewriteLock`).
  */
 export const decideOwnership =
@@ -85,8 +87,15 @@ export const decideOwnership =
       exchange.report.decision = 'owned';
       return next({ ...exchange, plan: { kind: 'forward', snapshot, api } });
     }
+    // A user agent default-only in either revision in play sees nothing here: under the state it
+    // sees at most what both revisions let it see.
+    const { previous } = snapshot.state;
     const blind =
-      snapshot.subset !== DEFAULT_SUBSET && snapshot.routes.defaultOnlyUserAgents.has(userAgent);
+      snapshot.subset !== DEFAULT_SUBSET &&
+      (snapshot.routes.defaultOnlyUserAgents.has(userAgent) ||
+        (snapshot.state.phase === 'Revoking' &&
+          previous !== undefined &&
+          previous.defaultOnlyUserAgents.has(userAgent)));
     if (api.verb === 'list' || api.verb === 'watch') {
       exchange.report.decision = 'filtered';
       return next({ ...exchange, plan: { kind: 'filter', snapshot, api, blind } });
@@ -106,9 +115,10 @@ export const decideOwnership =
             namespace: { name: api.namespace, labels: (await namespaces.get(api.namespace)) ?? {} },
           }),
     };
-    // `owner` then `decisionFor` is `decide`, keeping the ownership to tell `public` from `owned`.
-    const ownership = owner(snapshot.routes, target);
-    const decision = decisionFor(ownership, snapshot.subset);
+    // Decided under the routing state (both revisions while Revoking), keeping the ownership to
+    // tell `public` from `owned`.
+    const ownership = handoverOwner(snapshot.state, target);
+    const decision = handoverDecisionFor(ownership, snapshot.subset);
     // Final here, except for check-object, whose object decides (and `checkObject` records).
     exchange.report.decision = decisionLabel(ownership, decision);
     switch (decision.kind) {
@@ -118,6 +128,8 @@ export const decideOwnership =
         throw new OutsideSliceError(subjectOf(api), decision.owner, snapshot.subset);
       case 'excluded':
         throw new ExcludedError(subjectOf(api));
+      case 'revoked':
+        throw revokedError(snapshot, subjectOf(api));
       case 'dependsOnObject':
         return next({ ...exchange, plan: { kind: 'check-object', snapshot, api } });
     }

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { StaticResourceScopes } from '../discovery/resource-scopes.js';
 import { StaticNamespaceLabels } from '../namespaces/namespace-labels.js';
-import { anExchange, canarySnapshot, cannedTerminal } from '../test-support/exchanges.js';
+import {
+  anExchange,
+  canarySnapshot,
+  cannedTerminal,
+  handoverSnapshot,
+  renamedCanaryApp,
+} from '../test-support/exchanges.js';
 import { onBranch, untilDecided } from '../test-support/plan-branches.js';
 import { injectSelectors } from './inject-selectors.js';
 
@@ -43,6 +49,31 @@ describe('injectSelectors', () => {
   it('adds nothing when discovery does not know whether the resource is namespaced', async () => {
     expect(await forwardedQuery({}, '/api/v1/configmaps?limit=5', new StaticResourceScopes())).toBe(
       'limit=5',
+    );
+  });
+
+  it('keeps the namespaces a handover moves in the query while Revoking, and adds nothing for a pod that moves', async () => {
+    const handoverNamespaces = new StaticNamespaceLabels({ moving: {}, plain: {} });
+    const query = async (snapshot: ReturnType<typeof handoverSnapshot>) => {
+      const terminal = cannedTerminal('{}');
+      await untilDecided(snapshot, handoverNamespaces).to(
+        onBranch(
+          'filter',
+          injectSelectors({
+            namespaces: handoverNamespaces,
+            scopes: new StaticResourceScopes({ configmaps: true }),
+          }),
+          terminal,
+        ),
+      )(anExchange('GET', '/api/v1/configmaps'));
+      return decodeURIComponent(terminal.seen[0]?.request.query ?? '');
+    };
+    // The widened revision gives `moving` to v2: only what v2 can never see is skipped.
+    const v2 = await query(handoverSnapshot({ version: 'v2' }));
+    expect(v2).toContain('metadata.namespace!=plain');
+    expect(v2).not.toContain('!=moving');
+    expect(await query(handoverSnapshot({ version: 'v2' }, 'Revoking', renamedCanaryApp()))).toBe(
+      '',
     );
   });
 });

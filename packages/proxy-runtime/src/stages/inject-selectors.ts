@@ -1,5 +1,5 @@
 import { injectListOptions, type ListScope } from '@ctrlmesh/list-option-injector';
-import { isNamespaceResource } from '@ctrlmesh/route-engine';
+import { isNamespaceResource, NO_SUBSET } from '@ctrlmesh/route-engine';
 import type { ResourceScopes } from '../discovery/resource-scopes.js';
 import type { NamespaceLabels } from '../namespaces/namespace-labels.js';
 import type { Stage } from '../pipeline/stage.js';
@@ -16,13 +16,17 @@ export interface InjectSelectorsDeps {
  * requirements, `metadata.namespace!=x` for known namespaces it sees nothing in), so the apiserver
  * serializes less. Only an optimisation: `filterResponse` still decides every item, so a superset,
  * or no injection at all (scope unknown), is always safe; the client's own selectors are kept and
- * ANDed, so they can narrow but never widen. A stage of the `filter` branch (`switchPlan`).
+ * ANDed, so they can narrow but never widen. Under a routing state the selectors are those of the
+ * current revision: while `Revoking`, a subset sees only what both revisions let it see, a subset of
+ * what the current one does, so they stay a superset; a pod that owns nothing (`NO_SUBSET`) gets
+ * none. A stage of the `filter` branch (`switchPlan`).
  */
 export const injectSelectors =
   (deps: InjectSelectorsDeps): Stage<Planned<'filter'>> =>
   (next) =>
   async (exchange) => {
     const { api, snapshot } = exchange.plan;
+    if (snapshot.subset === NO_SUBSET) return next(exchange);
     let scope: ListScope;
     if (api.namespace !== undefined && !isNamespaceResource(api)) {
       scope = {

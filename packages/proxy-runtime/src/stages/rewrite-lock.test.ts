@@ -5,7 +5,14 @@ import type { Exchange } from '../pipeline/exchange.js';
 import { chain } from '../pipeline/stage.js';
 import { objectOf, openEnvelope, sealEnvelope, typeMetaOf } from '../streams/kube-protobuf.js';
 import { firstBytes, lengthDelimited } from '../streams/protobuf-wire.js';
-import { anExchange, bodyText, canarySnapshot, cannedTerminal } from '../test-support/exchanges.js';
+import {
+  anExchange,
+  bodyText,
+  canarySnapshot,
+  cannedTerminal,
+  handoverSnapshot,
+  renamedCanaryApp,
+} from '../test-support/exchanges.js';
 import { classifyRequest } from './classify-request.js';
 import { decideOwnership } from './decide-ownership.js';
 import { pinRoutes } from './pin-routes.js';
@@ -62,8 +69,8 @@ const through = (
   podLabels: Record<string, string>,
   answer: string | Buffer,
   contentType = 'application/json',
+  snapshot = canarySnapshot(podLabels),
 ) => {
-  const snapshot = canarySnapshot(podLabels);
   const terminal = cannedTerminal(answer, 200, { 'content-type': contentType });
   const namespaces = new StaticNamespaceLabels({ home: { 'ns-type': 'canary' } });
   const handler = chain<Exchange>()
@@ -158,5 +165,17 @@ describe('rewriteLock', () => {
     const { handler } = through({ version: 'v2' }, huge, PROTOBUF_WATCH);
     const response = await handler(anExchange('GET', watchPath));
     await expect(bodyText(response)).rejects.toMatchObject({ code: 'FRAME_TOO_LARGE' });
+  });
+
+  it("takes the current revision's lock for a pod whose subset moves during a handover", async () => {
+    const moving = handoverSnapshot({ version: 'v2' }, 'Revoking', renamedCanaryApp());
+    const { handler, terminal } = through(
+      { version: 'v2' },
+      lease('sample-controller---v3'),
+      'application/json',
+      moving,
+    );
+    await handler(anExchange('GET', path));
+    expect(terminal.seen[0]?.request.path).toBe(`${path}---v3`);
   });
 });

@@ -40,7 +40,7 @@ export const rewriteLock = (deps: RewriteLockDeps): Stage<Classified, LockChecke
     if (rewriter === undefined) {
       rewriter = createLockRewriter({
         lockName,
-        subset: snapshot.subset,
+        subset: snapshot.lockSubset,
         namespace: deps.podNamespace,
       });
       rewriters.set(snapshot, rewriter);

@@ -1,4 +1,4 @@
-import { DEFAULT_SUBSET } from '@ctrlmesh/route-engine';
+import { DEFAULT_SUBSET, NO_SUBSET } from '@ctrlmesh/route-engine';
 
 /**
  * Every failure the proxy itself produces. Callers match on `code` (it survives two installed copies
@@ -7,6 +7,7 @@ import { DEFAULT_SUBSET } from '@ctrlmesh/route-engine';
 export type ProxyErrorCode =
   | 'OUTSIDE_SLICE'
   | 'EXCLUDED'
+  | 'REVOKED'
   | 'DEFAULT_ONLY_USER_AGENT'
   | 'NO_ROUTES_YET'
   | 'BAD_REQUEST'
@@ -48,8 +49,11 @@ const describe = (subject: Subject): string => {
   return `${resource}${name}${where}`;
 };
 
-const subsetName = (subset: string): string =>
-  subset === DEFAULT_SUBSET ? 'the default subset' : `subset "${subset}"`;
+const subsetName = (subset: string): string => {
+  if (subset === DEFAULT_SUBSET) return 'the default subset';
+  if (subset === NO_SUBSET) return 'no subset while its own subset is handed over';
+  return `subset "${subset}"`;
+};
 
 /** The request is about something another subset owns. */
 export class OutsideSliceError extends ProxyError {
@@ -74,6 +78,24 @@ export class ExcludedError extends ProxyError {
   constructor(readonly subject: Subject) {
     super(
       `${describe(subject)} is excluded by the VirtualApp's global limits; no subset serves it (ctrlmesh)`,
+    );
+  }
+}
+
+/**
+ * The request is about something whose owner changes between two published revisions, during
+ * `Revoking` (DESIGN §6): no subset may see or touch it until the handover settles, so that it
+ * never has two owners at once. Answered with 403 like any target outside the slice.
+ */
+export class RevokedError extends ProxyError {
+  readonly code = 'REVOKED';
+  constructor(
+    readonly subject: Subject,
+    readonly previousRevision: string,
+    readonly currentRevision: string,
+  ) {
+    super(
+      `${describe(subject)} is being handed over between revisions ${previousRevision} and ${currentRevision}; no subset serves it until the handover settles, retry shortly (ctrlmesh)`,
     );
   }
 }

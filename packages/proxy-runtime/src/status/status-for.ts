@@ -6,6 +6,7 @@ import type { Status, StatusReason } from './status.js';
 const STATUS = {
   OUTSIDE_SLICE: { code: 403, reason: 'Forbidden' },
   EXCLUDED: { code: 403, reason: 'Forbidden' },
+  REVOKED: { code: 403, reason: 'Forbidden' },
   DEFAULT_ONLY_USER_AGENT: { code: 403, reason: 'Forbidden' },
   NO_ROUTES_YET: { code: 503, reason: 'ServiceUnavailable' },
   BAD_REQUEST: { code: 400, reason: 'BadRequest' },

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { parseVirtualApp, type VirtualApp } from '@ctrlmesh/route-engine';
+import { type HandoverPhase, parseVirtualApp, type VirtualApp } from '@ctrlmesh/route-engine';
 import { parse } from 'yaml';
 import { readRequestInfo } from '../http/request-info.js';
 import type { Exchange, ProxyResponse } from '../pipeline/exchange.js';
 import type { Handler } from '../pipeline/stage.js';
-import { makeSnapshot, type RouteSnapshot } from '../routes/route-snapshot.js';
+import { makeSnapshot, makeStateSnapshot, type RouteSnapshot } from '../routes/route-snapshot.js';
 
 /** A VirtualApp from `routes/fixtures/<name>.yaml`. */
 export const fixtureApp = (name: string): VirtualApp => {
@@ -21,6 +21,60 @@ export const canaryApp = (): VirtualApp => fixtureApp('canary-vapp');
 /** A snapshot of the canary app for a pod with these labels. */
 export const canarySnapshot = (podLabels: Record<string, string>): RouteSnapshot =>
   makeSnapshot(canaryApp(), podLabels, 1);
+
+/** The names the handover helpers give the canary app's two revisions. */
+export const REVISION_BEFORE = 'sample-1111111111';
+export const REVISION_AFTER = 'sample-2222222222';
+
+/** The canary app widened to namespace `moving` as well (v2 takes it over from the default subset). */
+export const widenedCanaryApp = (): VirtualApp => {
+  const app = canaryApp();
+  const rules = app.spec.route?.subRules ?? [];
+  return {
+    ...app,
+    spec: {
+      ...app.spec,
+      route: {
+        ...app.spec.route,
+        subRules: rules.map((rule) => ({
+          ...rule,
+          match: [...rule.match, { namespaceRegex: '^moving$' }],
+        })),
+      },
+    },
+  };
+};
+
+/** The canary app with its subset `v2` renamed to `v3` (its pods change subset). */
+export const renamedCanaryApp = (): VirtualApp => {
+  const app = canaryApp();
+  return {
+    ...app,
+    spec: {
+      ...app.spec,
+      subsets: (app.spec.subsets ?? []).map((subset) => ({ ...subset, name: 'v3' })),
+    },
+  };
+};
+
+/**
+ * A snapshot of a handover from the canary app ({@link REVISION_BEFORE}) to `after` (the widened
+ * app by default, {@link REVISION_AFTER}) in `phase`, for a pod with these labels.
+ */
+export const handoverSnapshot = (
+  podLabels: Record<string, string>,
+  phase: HandoverPhase = 'Revoking',
+  after: VirtualApp = widenedCanaryApp(),
+): RouteSnapshot =>
+  makeStateSnapshot(
+    {
+      phase,
+      previous: { app: canaryApp(), name: REVISION_BEFORE },
+      current: { app: after, name: REVISION_AFTER },
+    },
+    podLabels,
+    1,
+  );
 
 /** An exchange for `method url` with optional headers. */
 export const anExchange = (

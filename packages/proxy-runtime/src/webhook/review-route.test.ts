@@ -6,7 +6,13 @@ import {
 } from '../namespaces/namespace-labels.js';
 import { makeSnapshot } from '../routes/route-snapshot.js';
 import { type ReviewFixture, reviewBytes } from '../test-support/admission-reviews.js';
-import { canarySnapshot, fixtureApp } from '../test-support/exchanges.js';
+import {
+  canarySnapshot,
+  fixtureApp,
+  handoverSnapshot,
+  REVISION_AFTER,
+  REVISION_BEFORE,
+} from '../test-support/exchanges.js';
 import { type AdmissionRequest, parseAdmissionReview } from './admission-review.js';
 import { routeReview } from './review-route.js';
 
@@ -97,6 +103,24 @@ describe('routeReview', () => {
     expect(await routeReview(v1, new UnavailableNamespaceLabels(), review)).toMatchObject({
       kind: 'failed',
       failure: { message: expect.stringContaining('--token-file') },
+    });
+  });
+
+  it('leaves a review of an object handed over between revisions to the failure policy, naming both', async () => {
+    const moving = request('v1-create-configmap', { namespace: 'moving' });
+    const handoverNamespaces = new StaticNamespaceLabels({ moving: {} });
+    for (const podLabels of [{}, { version: 'v2' }] as Record<string, string>[]) {
+      const route = await routeReview(handoverSnapshot(podLabels), handoverNamespaces, moving);
+      expect(route.kind).toBe('failed');
+      if (route.kind !== 'failed') return;
+      expect(route.failure.code).toBe(503);
+      expect(route.failure.message).toContain(
+        `handed over between revisions ${REVISION_BEFORE} and ${REVISION_AFTER}`,
+      );
+    }
+    expect(await routeReview(handoverSnapshot({}, 'Settled'), handoverNamespaces, moving)).toEqual({
+      kind: 'forward',
+      owner: 'v2',
     });
   });
 });

@@ -1,6 +1,6 @@
-import { isNamespaceResource, owner, type Target } from '@ctrlmesh/route-engine';
+import { handoverOwner, isNamespaceResource, type Target } from '@ctrlmesh/route-engine';
 import type { NamespaceLabelMap, NamespaceLabels } from '../namespaces/namespace-labels.js';
-import type { RouteSnapshot } from '../routes/route-snapshot.js';
+import { handoverNames, type RouteSnapshot } from '../routes/route-snapshot.js';
 import type { WebhookFailure } from './admission-response.js';
 import type { AdmissionRequest, ReviewObject } from './admission-review.js';
 
@@ -9,7 +9,8 @@ import type { AdmissionRequest, ReviewObject } from './admission-review.js';
  * - `excluded`: global limits hide the object from every subset; allowed at once, unchanged.
  * - `local`: this pod's subset owns it (or it is public); its own controller decides.
  * - `forward`: another subset owns it; one of that subset's pods decides.
- * - `failed`: it cannot be decided (no routes, unknown namespace); the failure policy answers.
+ * - `failed`: it cannot be decided (no routes, unknown namespace, or handed over between revisions
+ *   while `Revoking`, when nobody owns it); the failure policy answers.
  */
 export type ReviewRoute =
   | { readonly kind: 'excluded' }
@@ -33,8 +34,9 @@ const describe = (request: AdmissionRequest): string => {
 /**
  * Decides a review with route-engine, the way the proxy decides an API request for the same object:
  * its namespace (name and labels, from the proxy's namespace source) and its own labels (`object`,
- * or `oldObject` for a DELETE). A Namespace lives in itself (DESIGN §4.1). The original ignored
- * object selectors for webhooks (reference §5); they count here.
+ * or `oldObject` for a DELETE), under the routing state (`handoverOwner`). A Namespace lives in
+ * itself (DESIGN §4.1). The original ignored object selectors for webhooks (reference §5); they
+ * count here.
  */
 export const routeReview = async (
   snapshot: RouteSnapshot | undefined,
@@ -91,8 +93,20 @@ export const routeReview = async (
   } else {
     target = base;
   }
-  const ownership = owner(snapshot.routes, target);
+  const ownership = handoverOwner(snapshot.state, target);
   switch (ownership.kind) {
+    case 'revoked': {
+      // No subset may admit it until the handover settles; retried, it soon has an owner again.
+      const { previous, current } = handoverNames(snapshot);
+      return {
+        kind: 'failed',
+        failure: {
+          code: 503,
+          reason: 'ServiceUnavailable',
+          message: `the ${describe(request)} is being handed over between revisions ${previous} and ${current}; no subset admits it until the handover settles, retry shortly (ctrlmesh)`,
+        },
+      };
+    }
     case 'excluded':
       return { kind: 'excluded' };
     case 'public':
