@@ -1,8 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import type { Pool } from 'undici';
-import { type Clock, systemClock } from '../lifecycle/clock.js';
+import {
+  listThenWatch,
+  type OwnCredentialOptions,
+  ownCredentialHeaders,
+} from '../cluster/list-watch.js';
 import type { Runnable } from '../lifecycle/runnable.js';
-import { logRecord } from '../observe/channels.js';
 import { UpstreamUnavailableError } from '../status/proxy-error.js';
 import { upstreamFailure } from '../upstream/upstream-failure.js';
 import type {
@@ -11,17 +12,8 @@ import type {
   NamespaceRelabelListener,
 } from './namespace-labels.js';
 
-/** What {@link watchNamespaces} needs. */
-export interface WatchNamespacesOptions {
-  /** For the list and the reads of single namespaces. */
-  readonly pool: Pool;
-  /** For the watch, which holds its connection: the upstream's long-running pool (issue 9). */
-  readonly watchPool: Pool;
-  /** The proxy's own bearer token file, re-read on each (re)connect (projected tokens rotate). */
-  readonly tokenFile: string;
-  /** What it waits on between reconnects; the system clock by default, tests advance their own. */
-  readonly clock?: Clock;
-}
+/** What {@link WatchedNamespaceLabels} needs: the pools, the proxy's own token, a clock. */
+export type WatchNamespacesOptions = OwnCredentialOptions;
 
 interface NamespaceObject {
   readonly metadata?: {
@@ -39,9 +31,6 @@ const sameLabels = (
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
 };
-
-/** The wait before reconnect attempt `attempt` (from 0): doubling from 100 ms, at most 5 s. */
-const backoffMs = (attempt: number): number => Math.min(5_000, 100 * 2 ** attempt);
 
 /**
  * Namespace labels from the apiserver, read with the proxy's own credential and never the
@@ -90,30 +79,35 @@ export class WatchedNamespaceLabels implements NamespaceLabels, Runnable {
   }
 
   /**
-   * Runs the list/watch loop until `signal` aborts, which also ends a wait between reconnects
-   * (issue 13: that wait once held a shutdown for up to 5 s).
+   * Runs the list/watch loop (`listThenWatch`) until `signal` aborts, which also ends a wait
+   * between reconnects.
    */
   async start(signal: AbortSignal): Promise<void> {
-    const clock = this.#options.clock ?? systemClock;
     this.#signal = signal;
-    let attempt = 0;
-    let resourceVersion: string | undefined;
-    while (!signal.aborted) {
-      try {
-        if (resourceVersion === undefined) resourceVersion = await this.#list();
-        attempt = 0;
-        resourceVersion = await this.#watch(resourceVersion);
-      } catch (error) {
-        if (signal.aborted) return;
-        if ((error as { gone?: boolean }).gone) resourceVersion = undefined;
-        logRecord.publish({
-          level: 'warn',
-          msg: 'namespace watch failed; retrying',
-          error: String(error),
-        });
-        await clock.sleep(backoffMs(attempt++), signal);
-      }
-    }
+    await listThenWatch<NamespaceObject>(
+      { path: '/api/v1/namespaces', what: 'namespace' },
+      this.#options,
+      {
+        replace: (items) => {
+          const seen = new Set<string>();
+          for (const item of items) {
+            const name = item.metadata?.name;
+            if (name === undefined) continue;
+            seen.add(name);
+            this.#set(name, item.metadata?.labels ?? {});
+          }
+          for (const name of [...this.#labels.keys()])
+            if (!seen.has(name)) this.#set(name, undefined);
+          this.#markSynced();
+        },
+        change: (type, object) => {
+          const name = object.metadata?.name;
+          if (name === undefined) return;
+          this.#set(name, type === 'DELETED' ? undefined : (object.metadata?.labels ?? {}));
+        },
+      },
+      signal,
+    );
   }
 
   #set(name: string, labels: NamespaceLabelMap | undefined): void {
@@ -127,11 +121,6 @@ export class WatchedNamespaceLabels implements NamespaceLabels, Runnable {
     }
   }
 
-  async #headers(): Promise<Record<string, string>> {
-    const token = (await readFile(this.#options.tokenFile, 'utf8')).trim();
-    return { authorization: `Bearer ${token}`, accept: 'application/json' };
-  }
-
   async #fetch(name: string): Promise<NamespaceLabelMap | undefined> {
     // A request about the namespace waits on this read: an apiserver it cannot reach is a 503 for
     // that request, as it would be had the request itself gone upstream (issue 9).
@@ -139,7 +128,7 @@ export class WatchedNamespaceLabels implements NamespaceLabels, Runnable {
       .request({
         method: 'GET',
         path: `/api/v1/namespaces/${encodeURIComponent(name)}`,
-        headers: await this.#headers(),
+        headers: await ownCredentialHeaders(this.#options.tokenFile),
         signal: this.#signal,
       })
       .catch((error: unknown) => {
@@ -160,84 +149,5 @@ export class WatchedNamespaceLabels implements NamespaceLabels, Runnable {
     // A watch event may have raced this read; the watch is authoritative once it has the namespace.
     if (!this.#labels.has(name)) this.#labels.set(name, labels);
     return this.#labels.get(name);
-  }
-
-  async #list(): Promise<string> {
-    const response = await this.#options.pool.request({
-      method: 'GET',
-      path: '/api/v1/namespaces',
-      headers: await this.#headers(),
-      signal: this.#signal,
-    });
-    if (response.statusCode !== 200) {
-      await response.body.dump();
-      throw new Error(`listing namespaces answered ${response.statusCode}`);
-    }
-    const list = (await response.body.json()) as {
-      metadata?: { resourceVersion?: string };
-      items?: NamespaceObject[];
-    };
-    const seen = new Set<string>();
-    for (const item of list.items ?? []) {
-      const name = item.metadata?.name;
-      if (name === undefined) continue;
-      seen.add(name);
-      this.#set(name, item.metadata?.labels ?? {});
-    }
-    for (const name of [...this.#labels.keys()]) if (!seen.has(name)) this.#set(name, undefined);
-    this.#markSynced();
-    return list.metadata?.resourceVersion ?? '';
-  }
-
-  async #watch(from: string): Promise<string> {
-    const query = new URLSearchParams({
-      watch: 'true',
-      allowWatchBookmarks: 'true',
-      resourceVersion: from,
-    });
-    const response = await this.#options.watchPool.request({
-      method: 'GET',
-      path: `/api/v1/namespaces?${query}`,
-      headers: await this.#headers(),
-      signal: this.#signal,
-      bodyTimeout: 0,
-    });
-    if (response.statusCode === 410) {
-      await response.body.dump();
-      throw Object.assign(new Error('namespace watch expired'), { gone: true });
-    }
-    if (response.statusCode !== 200) {
-      await response.body.dump();
-      throw new Error(`watching namespaces answered ${response.statusCode}`);
-    }
-    let resourceVersion = from;
-    let rest = '';
-    for await (const chunk of response.body) {
-      rest += chunk.toString();
-      let newline = rest.indexOf('\n');
-      while (newline >= 0) {
-        const line = rest.slice(0, newline);
-        rest = rest.slice(newline + 1);
-        newline = rest.indexOf('\n');
-        if (line.trim() === '') continue;
-        const event = JSON.parse(line) as {
-          type: string;
-          object: NamespaceObject & { code?: number };
-        };
-        if (event.type === 'ERROR') {
-          throw Object.assign(new Error('namespace watch error event'), {
-            gone: event.object.code === 410,
-          });
-        }
-        resourceVersion = event.object.metadata?.resourceVersion ?? resourceVersion;
-        const name = event.object.metadata?.name;
-        if (event.type === 'BOOKMARK' || name === undefined) continue;
-        this.#set(
-          name,
-          event.type === 'DELETED' ? undefined : (event.object.metadata?.labels ?? {}),
-        );
-      }
-    }
-    return resourceVersion;
   }
 }
