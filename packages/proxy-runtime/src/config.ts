@@ -68,14 +68,20 @@ export const ProxyConfigSchema = z.object({
     bodyTimeoutMs: z.number().int().positive().default(60_000),
   }),
   /**
-   * The proxy's own credential, used only to watch namespaces (their labels decide ownership). Never
-   * used for the controller's requests, which carry the controller's own credentials.
+   * The proxy's own credential, used only to watch namespaces (their labels decide ownership) and,
+   * in cluster mode, its VirtualApp, ControllerRevisions and pods, and to report on its own pod.
+   * Never used for the controller's requests, which carry the controller's own credentials.
    */
   credentials: z.object({ tokenFile: z.string().min(1).optional() }).default({}),
   routes: z
     .object({
       /** A VirtualApp YAML file: the standalone source of routes. */
       virtualAppFile: z.string().min(1).optional(),
+      /**
+       * The VirtualApp to follow in the cluster (in the pod's namespace), with its published
+       * ControllerRevisions; needs `credentials.tokenFile`. Exclusive with `virtualAppFile`.
+       */
+      virtualAppName: z.string().min(1).optional(),
       /** Where the last known routes are persisted (atomically) and reloaded from at start. */
       stateFile: z.string().min(1).optional(),
       /**

@@ -3,6 +3,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { ClusterRoutes } from './cluster/cluster-routes.js';
 import type { ProxyConfig } from './config.js';
 import {
   DiscoveredResourceScopes,
@@ -18,7 +19,7 @@ import { type LogSink, subscribeLog } from './observe/log.js';
 import { createProxyMetrics } from './observe/metrics.js';
 import { relabelMatters } from './ownership/namespace-relabel.js';
 import { buildPipeline } from './pipeline/build-pipeline.js';
-import { persistRoutes } from './routes/persisted-routes.js';
+import { persistSnapshot } from './routes/persisted-routes.js';
 import { RouteLoader } from './routes/route-loader.js';
 import { RouteStore } from './routes/route-store.js';
 import { createAdminServer } from './server/admin-server.js';
@@ -104,6 +105,15 @@ const NO_NAMESPACE_LABELS = 'namespace labels unavailable: no token file of its 
 const log = (level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown> = {}) =>
   logRecord.publish({ level, msg, ...fields });
 
+// Cluster mode reads the VirtualApp with the proxy's own token: without one it cannot start.
+const requireTokenFile = (tokenFile: string | undefined): string => {
+  if (tokenFile === undefined)
+    throw new Error(
+      "routes.virtualAppName needs the proxy's own token (credentials.tokenFile, --token-file)",
+    );
+  return tokenFile;
+};
+
 /** What {@link assembleProxy} is given: what `start` read first, and where to say what it did. */
 interface Assembly {
   readonly config: Readonly<ProxyConfig>;
@@ -168,6 +178,29 @@ const assembleProxy = (assembly: Assembly) => {
     podNamespace: config.pod.namespace,
   });
   const webhookConfig = config.webhook;
+  // Cluster mode: the routes (and the webhook peers) come from the apiserver (decision 0005).
+  const virtualAppName = config.routes.virtualAppName;
+  if (virtualAppName !== undefined && config.routes.virtualAppFile !== undefined)
+    throw new Error('routes.virtualAppName and routes.virtualAppFile exclude each other');
+  const cluster =
+    virtualAppName === undefined
+      ? undefined
+      : new ClusterRoutes(routes, {
+          pool: upstream.pool,
+          watchPool: upstream.longRunningPool,
+          tokenFile: requireTokenFile(tokenFile),
+          virtualAppName,
+          podName: config.pod.name,
+          podNamespace: config.pod.namespace,
+          podLabels: config.pod.labels,
+          overrides: {
+            leaderElectionName: config.leaderElectionName,
+            userAgentOverride: config.userAgentOverride,
+          },
+          stateFile: config.routes.stateFile,
+          maxFileBytes: config.routes.maxFileBytes,
+          webhookPort: webhookConfig?.port,
+        });
   const peersFile =
     parts.webhookPeers === undefined && webhookConfig?.peersFile !== undefined
       ? new FileWebhookPeers(webhookConfig.peersFile, (problems) =>
@@ -183,7 +216,7 @@ const assembleProxy = (assembly: Assembly) => {
       : createWebhookFront(webhookConfig, {
           routes,
           namespaces,
-          peers: parts.webhookPeers ?? peersFile ?? new StaticWebhookPeers(),
+          peers: parts.webhookPeers ?? peersFile ?? cluster ?? new StaticWebhookPeers(),
           podName: config.pod.name,
           maxBytes: config.limits.maxFrameBytes,
         });
@@ -246,7 +279,7 @@ const assembleProxy = (assembly: Assembly) => {
           subset: next.subset,
         });
         if (config.routes.stateFile !== undefined) {
-          persistRoutes(config.routes.stateFile, next.app).catch((error) =>
+          persistSnapshot(config.routes.stateFile, next).catch((error) =>
             log('error', 'persisting routes failed', { error: String(error) }),
           );
         }
@@ -262,25 +295,30 @@ const assembleProxy = (assembly: Assembly) => {
         watches.expireNamespace(name, `namespace "${name}" was relabelled; re-list`);
       }),
     ),
+    // The routes from the cluster: the persisted state, then the published one, followed; ready
+    // once the persisted state was read, so the servers start with routes if there are any.
+    cluster,
     // The routes: the persisted ones, then the VirtualApp file, which it keeps polling; ready once
     // both were read, so the servers start with routes if there are any.
-    heldRunnable('routes', async () => {
-      const stateFile = config.routes.stateFile;
-      if (stateFile !== undefined) {
-        const persisted = await loader.loadPersisted(stateFile);
-        if (persisted?.ok) log('info', 'routes loaded', { source: stateFile });
-        else if (persisted !== undefined)
-          log('warn', 'persisted routes unreadable', { problems: persisted.problems });
-      }
-      const vappFile = config.routes.virtualAppFile;
-      if (vappFile === undefined) return () => undefined;
-      await loadFile(vappFile);
-      // Polling, not fs.watch: a mounted ConfigMap changes by swapping a symlink. The poller keeps
-      // the process alive until it is unwatched.
-      const changed = () => void loadFile(vappFile);
-      watchFile(vappFile, { interval: 1000 }, changed);
-      return () => unwatchFile(vappFile, changed);
-    }),
+    cluster !== undefined
+      ? undefined
+      : heldRunnable('routes', async () => {
+          const stateFile = config.routes.stateFile;
+          if (stateFile !== undefined) {
+            const persisted = await loader.loadPersisted(stateFile);
+            if (persisted?.ok) log('info', 'routes loaded', { source: stateFile });
+            else if (persisted !== undefined)
+              log('warn', 'persisted routes unreadable', { problems: persisted.problems });
+          }
+          const vappFile = config.routes.virtualAppFile;
+          if (vappFile === undefined) return () => undefined;
+          await loadFile(vappFile);
+          // Polling, not fs.watch: a mounted ConfigMap changes by swapping a symlink. The poller keeps
+          // the process alive until it is unwatched.
+          const changed = () => void loadFile(vappFile);
+          watchFile(vappFile, { interval: 1000 }, changed);
+          return () => unwatchFile(vappFile, changed);
+        }),
     // The other subsets' webhook fronts, from a file polled for changes, until the manager feeds them.
     peersFile === undefined ? undefined : heldRunnable('webhook-peers', () => peersFile.watch()),
     // The controller's admission webhook, fronted; ready at once, never part of readiness
