@@ -26,12 +26,49 @@ describe('readCommandLine', () => {
     expect(run(['--version'])).toEqual({ command: { exit: 0 }, out: `${version}\n`, err: '' });
   });
 
-  it('refuses to start without --virtualapp or --state-file rather than never be ready (issue 9)', () => {
+  it('refuses to start without --virtualapp, --virtualapp-name or --state-file rather than never be ready (issue 9)', () => {
     const { command, err } = run(pod);
     expect(command).toEqual({ exit: 2 });
     expect(err).toContain(
-      'ctrlmesh-proxy: no source of routes: give --virtualapp FILE, --state-file FILE, or both',
+      'ctrlmesh-proxy: no source of routes: give --virtualapp FILE, --virtualapp-name NAME or --state-file FILE',
     );
+  });
+
+  it('follows a VirtualApp in the cluster with --virtualapp-name and its own token', () => {
+    const { command, err } = run([...pod, '--virtualapp-name', 'sample', '--token-file', '/t']);
+    expect(err).toBe('');
+    expect(command).toMatchObject({
+      config: { routes: { virtualAppName: 'sample' }, credentials: { tokenFile: '/t' } },
+    });
+  });
+
+  it('refuses --virtualapp with --virtualapp-name: routes come from one place', () => {
+    const { command, err } = run([
+      ...pod,
+      '--token-file',
+      '/t',
+      '--virtualapp',
+      '/etc/vapp.yaml',
+      '--virtualapp-name',
+      'sample',
+    ]);
+    expect(command).toEqual({ exit: 2 });
+    expect(err).toContain(
+      'ctrlmesh-proxy: --virtualapp FILE and --virtualapp-name NAME exclude each other',
+    );
+  });
+
+  it('names everything cluster mode lacks: its own token and its pod', () => {
+    const { command, err } = run(['--upstream', 'https://10.0.0.1', '--virtualapp-name', 'sample']);
+    expect(command).toEqual({ exit: 2 });
+    expect(err).toContain(
+      "ctrlmesh-proxy: --virtualapp-name needs --token-file (its own token reads the VirtualApp), --pod-name or POD_NAME (it reports on its own pod), --pod-namespace or POD_NAMESPACE (the VirtualApp is in the pod's namespace)",
+    );
+    const fromEnv = run(
+      ['--upstream', 'https://10.0.0.1', '--virtualapp-name', 'sample', '--token-file', '/t'],
+      { POD_NAME: 'p', POD_NAMESPACE: 'n' },
+    );
+    expect(fromEnv.err).toBe('');
   });
 
   it('refuses a kubeconfig whose current-context is missing as a usage error (issue 9)', () => {

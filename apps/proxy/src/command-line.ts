@@ -15,9 +15,32 @@ export interface CommandOutput {
 /** What the command line asks for: to exit at once with a status, or to run a proxy. */
 export type Command = { readonly exit: number } | { readonly config: ProxyConfig };
 
-// Without either, no routes would ever arrive: the proxy would run and never be ready.
+// Without any, no routes would ever arrive: the proxy would run and never be ready.
 const hasRouteSource = (input: ProxyConfigInput): boolean =>
-  input.routes?.virtualAppFile !== undefined || input.routes?.stateFile !== undefined;
+  input.routes?.virtualAppFile !== undefined ||
+  input.routes?.virtualAppName !== undefined ||
+  input.routes?.stateFile !== undefined;
+
+/** What is wrong with the choice of route source, if anything (cluster mode needs more). */
+const routeSourceProblem = (input: ProxyConfigInput): string | undefined => {
+  if (!hasRouteSource(input))
+    return 'no source of routes: give --virtualapp FILE, --virtualapp-name NAME or --state-file FILE';
+  if (input.routes?.virtualAppName === undefined) return undefined;
+  if (input.routes.virtualAppFile !== undefined)
+    return '--virtualapp FILE and --virtualapp-name NAME exclude each other: routes come from a file or from the cluster';
+  const missing = [
+    input.credentials?.tokenFile === undefined
+      ? '--token-file (its own token reads the VirtualApp)'
+      : undefined,
+    input.pod?.name === undefined
+      ? '--pod-name or POD_NAME (it reports on its own pod)'
+      : undefined,
+    input.pod?.namespace === undefined
+      ? "--pod-namespace or POD_NAMESPACE (the VirtualApp is in the pod's namespace)"
+      : undefined,
+  ].filter((flag) => flag !== undefined);
+  return missing.length === 0 ? undefined : `--virtualapp-name needs ${missing.join(', ')}`;
+};
 
 /**
  * Reads the command line and environment into a valid config. Answers `--help` and `--version`
@@ -42,8 +65,8 @@ export const readCommandLine = (
     output.out(flags.text);
     return { exit: 0 };
   }
-  if (!hasRouteSource(flags.input))
-    return usageError('no source of routes: give --virtualapp FILE, --state-file FILE, or both');
+  const problem = routeSourceProblem(flags.input);
+  if (problem !== undefined) return usageError(problem);
   const parsed = ProxyConfigSchema.safeParse(flags.input);
   if (!parsed.success) {
     output.err(

@@ -14,6 +14,10 @@ Usage: ctrlmesh-proxy [flags]
 
 Routes
   --virtualapp FILE            VirtualApp YAML to take routes from (watched for changes)
+  --virtualapp-name NAME       cluster mode: follow VirtualApp NAME in the pod's namespace and the
+                               revisions its status.routing publishes; reports the condition
+                               ctrlmesh.io/RoutesApplied on its own pod (needs --token-file,
+                               --pod-name, --pod-namespace); webhook peers come from its Ready pods
   --state-file FILE            where the last known routes are persisted and reloaded from
   --max-routes-file-bytes N (1048576)  a larger VirtualApp or state file is refused, routes kept
   --leader-election-name NAME  overrides spec.configuration.controller.leaderElectionName
@@ -31,7 +35,8 @@ Upstream                       (default: https://$KUBERNETES_SERVICE_HOST:$KUBER
                                 with the service account's ca.crt)
   --upstream URL  --upstream-ca-file FILE  --kubeconfig FILE (server and CA of its current context)
   --insecure-skip-tls-verify   do not verify the apiserver (test clusters only)
-  --token-file FILE            the proxy's own token: namespace labels and discovery (needed to be ready)
+  --token-file FILE            the proxy's own token: namespace labels, discovery and, in cluster mode,
+                               its VirtualApp, revisions and pods (needed to be ready)
   --upstream-connections N (64)  connections for short requests (gets, lists, writes, leases)
   --upstream-long-running-connections N (1024)
                                connections for watches, log follows, exec/attach/port-forward
@@ -51,6 +56,7 @@ Other
 /** Every flag, for node:util's parseArgs. */
 export const OPTIONS = {
   virtualapp: { type: 'string' },
+  'virtualapp-name': { type: 'string' },
   'state-file': { type: 'string' },
   'max-routes-file-bytes': { type: 'string' },
   'leader-election-name': { type: 'string' },
@@ -206,6 +212,7 @@ export const configInput = (
     webhook,
     routes: {
       virtualAppFile: v.virtualapp,
+      virtualAppName: v['virtualapp-name'],
       stateFile: v['state-file'],
       maxFileBytes: num(v['max-routes-file-bytes']),
     },
