@@ -11,7 +11,7 @@ import {
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { eventually } from '../support/eventually.js';
 import { adminKubeConfig } from '../support/kube-config.js';
-import { documentedProxyRbac } from '../support/proxy-rbac.js';
+import { documentedProxyRbac, documentedProxyRoutesRbac } from '../support/proxy-rbac.js';
 import { uniqueNamespace } from '../support/unique-namespace.js';
 
 // What the proxy does with its own token (packages/proxy-runtime/src/namespaces and discovery):
@@ -108,5 +108,107 @@ describe("The RBAC documented for the proxy's own token (proxy-runtime README)",
     expect(await allowed({ resourceAttributes: { resource: 'configmaps', verb: 'list' } })).toBe(
       false,
     );
+  });
+});
+
+// What cluster mode does with the same token in the pod's namespace (packages/proxy-runtime/src/
+// cluster): list, watch and get its VirtualApp, ControllerRevisions and pods; patch pods/status.
+describe("The Role documented for the proxy's own token in cluster mode (proxy-runtime README)", () => {
+  const admin = adminKubeConfig();
+  const { role, roleBinding } = documentedProxyRoutesRbac();
+  const subject = roleBinding.subjects?.[0];
+  let proxy: KubeConfig;
+  let namespace: string;
+
+  const allowed = async (attributes: V1ResourceAttributes): Promise<boolean> => {
+    const review = await proxy
+      .makeApiClient(AuthorizationV1Api)
+      .createSelfSubjectAccessReview({ body: { spec: { resourceAttributes: attributes } } });
+    return review.status?.allowed ?? false;
+  };
+
+  beforeAll(async () => {
+    expect(subject?.kind).toBe('ServiceAccount');
+    namespace = await uniqueNamespace('proxy-routes-rbac');
+    const serviceAccount = subject?.name ?? '';
+    const name = role.metadata?.name ?? '';
+    const core = admin.makeApiClient(CoreV1Api);
+    await core.createNamespacedServiceAccount({
+      namespace,
+      body: { metadata: { name: serviceAccount } },
+    });
+    const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
+    await rbac.createNamespacedRole({
+      namespace,
+      body: { ...role, metadata: { name, namespace } },
+    });
+    await rbac.createNamespacedRoleBinding({
+      namespace,
+      body: {
+        ...roleBinding,
+        metadata: { name, namespace },
+        subjects: [{ kind: 'ServiceAccount', name: serviceAccount, namespace }],
+      },
+    });
+    const request = await core.createNamespacedServiceAccountToken({
+      name: serviceAccount,
+      namespace,
+      body: { spec: { audiences: [], expirationSeconds: 600 } },
+    });
+    const kas = inject('kas');
+    proxy = new KubeConfig();
+    proxy.loadFromClusterAndUser(
+      { name: 'kas', server: kas.url, caFile: kas.caFile, skipTLSVerify: false },
+      { name: serviceAccount, token: request.status?.token ?? '' },
+    );
+    await eventually(
+      async () => {
+        if (!(await allowed({ namespace, resource: 'pods', verb: 'list' })))
+          throw new Error('listing pods is not allowed yet');
+      },
+      { what: `RoleBinding ${name} to apply to ${namespace}/${serviceAccount}` },
+    );
+  });
+
+  it('lets the token read its VirtualApps, ControllerRevisions and pods, and patch pods/status', async () => {
+    const reads = [
+      { group: 'ctrlmesh.io', resource: 'virtualapps' },
+      { group: 'apps', resource: 'controllerrevisions' },
+      { group: '', resource: 'pods' },
+    ];
+    for (const { group, resource } of reads) {
+      for (const verb of ['get', 'list', 'watch']) {
+        expect(await allowed({ namespace, group, resource, verb }), `${verb} ${resource}`).toBe(
+          true,
+        );
+      }
+    }
+    expect(
+      await allowed({ namespace, resource: 'pods', subresource: 'status', verb: 'patch' }),
+    ).toBe(true);
+    const pods = await proxy.makeApiClient(CoreV1Api).listNamespacedPod({ namespace });
+    expect(pods.items).toEqual([]);
+  });
+
+  it('gives the token nothing else: no writes of specs or revisions, nothing in other namespaces', async () => {
+    const denied: V1ResourceAttributes[] = [
+      { namespace, resource: 'pods', verb: 'patch' },
+      { namespace, resource: 'pods', verb: 'delete' },
+      { namespace, resource: 'pods', subresource: 'status', verb: 'update' },
+      { namespace, group: 'apps', resource: 'controllerrevisions', verb: 'create' },
+      { namespace, group: 'ctrlmesh.io', resource: 'virtualapps', verb: 'patch' },
+      {
+        namespace,
+        group: 'ctrlmesh.io',
+        resource: 'virtualapps',
+        subresource: 'status',
+        verb: 'patch',
+      },
+      { namespace, resource: 'secrets', verb: 'list' },
+      { namespace: 'default', resource: 'pods', verb: 'list' },
+    ];
+    for (const attributes of denied) {
+      expect(await allowed(attributes), JSON.stringify(attributes)).toBe(false);
+    }
   });
 });

@@ -3,6 +3,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { inject } from 'vitest';
 import {
   grantProxyIdentity,
+  grantProxyRoutesIdentity,
   type MeshProxy,
   type MeshProxyOptions,
   startMeshProxy,
@@ -20,6 +21,14 @@ export { writeVirtualApp as givenVirtualApp } from '../support/virtual-app-file.
  */
 export function givenProxyIdentity(admin: KubeConfig, workDir: string): Promise<string> {
   return grantProxyIdentity(admin, inject('kas'), workDir);
+}
+
+/**
+ * Grants the proxies' identity what cluster mode needs in `namespace` (the Role proxy-runtime's
+ * README documents; see `grantProxyRoutesIdentity`).
+ */
+export function givenProxyRoutesIdentity(admin: KubeConfig, namespace: string): Promise<void> {
+  return grantProxyRoutesIdentity(admin, namespace);
 }
 
 /**

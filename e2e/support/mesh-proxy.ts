@@ -2,12 +2,16 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import {
+  AuthorizationV1Api,
+  type KubeConfig,
+  RbacAuthorizationV1Api,
+} from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { eventually } from './eventually.js';
 import { freePort } from './free-port.js';
 import { logTail } from './kas-process.js';
-import { documentedProxyRbac } from './proxy-rbac.js';
+import { documentedProxyRbac, documentedProxyRoutesRbac } from './proxy-rbac.js';
 import type { KasReadyFile } from './ready-file.js';
 import type { ExitStatus } from './sample-controller.js';
 import { issueWebhookCertificate } from './webhook-certificate.js';
@@ -54,7 +58,13 @@ export interface MeshProxyOptions {
   podName: string;
   podNamespace: string;
   podLabels: Record<string, string>;
-  virtualAppFile: string;
+  /** The VirtualApp file to take routes from; or, in cluster mode, {@link virtualAppName}. */
+  virtualAppFile?: string;
+  /**
+   * Cluster mode (`--virtualapp-name`): the VirtualApp in `podNamespace` whose published revisions
+   * the proxy follows with its own token (which then needs {@link grantProxyRoutesIdentity} too).
+   */
+  virtualAppName?: string;
   /** The proxy's own token file (namespace labels); see {@link grantProxyIdentity}. */
   tokenFile: string;
   workDir: string;
@@ -126,6 +136,63 @@ export async function grantProxyIdentity(
   return tokenFile;
 }
 
+// Exactly one source of routes: a file, or the cluster.
+const routeSourceArgs = (options: MeshProxyOptions): string[] => {
+  const { virtualAppFile, virtualAppName } = options;
+  if ((virtualAppFile === undefined) === (virtualAppName === undefined))
+    throw new Error('a mesh proxy takes exactly one of virtualAppFile and virtualAppName');
+  return virtualAppFile === undefined
+    ? [`--virtualapp-name=${virtualAppName}`]
+    : [`--virtualapp=${virtualAppFile}`];
+};
+
+/**
+ * Grants the proxies' identity (kas's token user `bob`, see {@link grantProxyIdentity}) what
+ * cluster mode needs in `namespace`: the Role that proxy-runtime's README documents ("Routes from
+ * the cluster": read VirtualApps, ControllerRevisions and pods; patch pods/status), and nothing
+ * else. Waits until it applies.
+ */
+export async function grantProxyRoutesIdentity(
+  admin: KubeConfig,
+  namespace: string,
+): Promise<void> {
+  const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
+  const { role } = documentedProxyRoutesRbac();
+  const name = role.metadata?.name ?? 'ctrlmesh-proxy-routes';
+  await rbac.createNamespacedRole({
+    namespace,
+    body: { metadata: { name, namespace }, rules: role.rules },
+  });
+  await rbac.createNamespacedRoleBinding({
+    namespace,
+    body: {
+      metadata: { name, namespace },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'bob' }],
+    },
+  });
+  const bob = admin.makeApiClient(AuthorizationV1Api);
+  await eventually(
+    async () => {
+      const review = await bob.createSubjectAccessReview({
+        body: {
+          spec: {
+            user: 'bob',
+            resourceAttributes: {
+              namespace,
+              resource: 'pods',
+              subresource: 'status',
+              verb: 'patch',
+            },
+          },
+        },
+      });
+      if (!review.status?.allowed) throw new Error('patching pods/status is not allowed yet');
+    },
+    { what: `Role ${name} to apply to bob in ${namespace}` },
+  );
+}
+
 /** A kubeconfig that reaches `server` as `token`, over TLS verified with `caFile` when given. */
 const controllerKubeconfig = (server: string, caFile: string | undefined, token: string): string =>
   stringify({
@@ -169,7 +236,7 @@ export async function startMeshProxy(
   const args = [
     ...(options.nodeArgs ?? []),
     proxyBinary,
-    `--virtualapp=${options.virtualAppFile}`,
+    ...routeSourceArgs(options),
     `--state-file=${options.stateFile ?? path.join(options.workDir, `${options.podName}.routes.json`)}`,
     `--pod-name=${options.podName}`,
     `--pod-namespace=${options.podNamespace}`,
