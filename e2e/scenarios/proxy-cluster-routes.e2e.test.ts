@@ -312,4 +312,51 @@ describe('Proxies following a VirtualApp in the cluster (--virtualapp-name)', ()
     expect(readyz.status).toBe(503);
     expect(await readyz.text()).not.toContain('no routes');
   });
+
+  it('fails closed until a state is published: not ready, 503, and says why on its pod', async () => {
+    const unpublished = 'unpublished';
+    const pod = 'unpublished-0';
+    await custom.createNamespacedCustomObject({
+      ...virtualApps,
+      namespace: home,
+      body: {
+        apiVersion: 'ctrlmesh.io/v1alpha1',
+        kind: 'VirtualApp',
+        metadata: { name: unpublished },
+        spec: spec(),
+      },
+    });
+    await core.createNamespacedPod({
+      namespace: home,
+      body: {
+        metadata: { name: pod, labels: { app: 'go-sample' } },
+        spec: { containers: [{ name: 'controller', image: 'example.invalid/controller' }] },
+      },
+    });
+    const proxy = await givenProxy({
+      podName: pod,
+      podNamespace: home,
+      podLabels: { app: 'go-sample' },
+      virtualAppName: unpublished,
+      tokenFile,
+      workDir,
+      waitReady: false,
+    });
+    try {
+      const reported = await eventuallyReported(pod, {
+        status: 'False',
+        reason: 'RevisionNotFound',
+      });
+      expect(reported?.message).toContain('has published no revision yet');
+      const readyz = await fetch(`http://127.0.0.1:${proxy.adminPort}/readyz`);
+      expect(readyz.status).toBe(503);
+      expect(await readyz.text()).toContain('no routes yet');
+      const answer = await answerThroughProxy(proxy, `/api/v1/namespaces/${ns.plain}/configmaps`, {
+        token,
+      });
+      expect(answer.status).toBe(503);
+    } finally {
+      await proxy.stop();
+    }
+  });
 });
