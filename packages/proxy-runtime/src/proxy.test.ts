@@ -313,4 +313,29 @@ describe('createProxy start errors', () => {
       expect.objectContaining({ level: 'error', part: 'proxy-server', phase: 'start' }),
     );
   });
+
+  it('refuses cluster mode without a token of its own, or together with a VirtualApp file', async () => {
+    const upstream = await apiserver();
+    cleanups.push(() => closeServer(upstream.server));
+    const { dir, vappFile } = vappFolder();
+    writeFileSync(join(dir, 'token'), 'proxy-token');
+    const cases = [
+      {
+        routes: { virtualAppName: 'sample' },
+        error: /routes\.virtualAppName needs the proxy's own token/,
+      },
+      {
+        routes: { virtualAppName: 'sample', virtualAppFile: vappFile },
+        credentials: { tokenFile: join(dir, 'token') },
+        error: /routes\.virtualAppName and routes\.virtualAppFile exclude each other/,
+      },
+    ];
+    for (const { error, ...more } of cases) {
+      const proxy = createProxy(proxyConfigFor(upstream.port, vappFile, more), {
+        logSink: () => undefined,
+      });
+      await expect(proxy.start(new AbortController().signal)).rejects.toThrow(error);
+      await expect(proxy.listening).rejects.toThrow(error);
+    }
+  });
 });
