@@ -288,6 +288,7 @@ describe("A proxy's pod-bound token reports on its own pod and touches nothing e
     for (const [group, resource, verb, subresource] of [
       ['', 'pods', 'delete', ''],
       ['', 'pods', 'update', ''],
+      ['', 'pods', 'update', 'status'],
       ['', 'pods', 'create', 'eviction'],
       ['ctrlmesh.io', 'virtualapps', 'update', ''],
       ['ctrlmesh.io', 'virtualapps', 'patch', 'status'],
