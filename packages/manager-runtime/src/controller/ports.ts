@@ -1,0 +1,34 @@
+import type { VirtualAppStatus } from '@ctrlmesh/route-engine';
+import type { V1ControllerRevision, V1Pod } from '@kubernetes/client-node';
+import type { VirtualAppObject } from '../kube/views-of.js';
+
+/** What the reconciler reads: the informers' caches. */
+export interface ManagerCache {
+  virtualApp(namespace: string, name: string): VirtualAppObject | undefined;
+  /** The ControllerRevisions labelled `ctrlmesh.io/virtual-app=<name>` in `namespace`. */
+  revisionsOf(namespace: string, name: string): V1ControllerRevision[];
+  podsIn(namespace: string): V1Pod[];
+}
+
+/** Thrown by {@link ManagerWriter.writeStatus} when the VirtualApp changed since it was read. */
+export class StatusConflict extends Error {
+  constructor(key: string) {
+    super(`VirtualApp ${key} changed since it was read`);
+    this.name = 'StatusConflict';
+  }
+}
+
+/** What the reconciler writes (and the one read it makes past the cache: after a conflict). */
+export interface ManagerWriter {
+  /** Creates a ControllerRevision; one that exists already is fine (equal names, equal specs). */
+  createRevision(body: V1ControllerRevision): Promise<void>;
+  /**
+   * Replaces `status` through the status subresource, guarded by the object's resourceVersion:
+   * throws {@link StatusConflict} when it is stale.
+   */
+  writeStatus(object: VirtualAppObject, status: VirtualAppStatus): Promise<void>;
+  /** Deletes a ControllerRevision; one that is gone already is fine. */
+  deleteRevision(namespace: string, name: string): Promise<void>;
+  /** Reads the VirtualApp from the apiserver (undefined when deleted). */
+  readVirtualApp(namespace: string, name: string): Promise<VirtualAppObject | undefined>;
+}
