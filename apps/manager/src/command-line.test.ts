@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { readCommandLine, USAGE, VERSION } from './command-line.js';
+
+const host = { hostname: 'node-a', pid: 42 };
+const run = (
+  argv: string[],
+  hostOverrides: Partial<typeof host & { podNamespace: string }> = {},
+) => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const command = readCommandLine(
+    argv,
+    { ...host, ...hostOverrides },
+    {
+      out: (text) => out.push(text),
+      err: (text) => err.push(text),
+    },
+  );
+  return { command, out: out.join(''), err: err.join('') };
+};
+
+describe('readCommandLine', () => {
+  it('applies the documented defaults', () => {
+    expect(run([]).command).toEqual({
+      kubeconfig: undefined,
+      config: {
+        namespace: undefined,
+        leaderElection: {
+          namespace: 'default',
+          leaseName: 'ctrlmesh-manager',
+          identity: 'node-a_42',
+          timings: { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 },
+        },
+        podGracePeriodMs: 30_000,
+        revisionHistoryLimit: 10,
+        admin: { host: '0.0.0.0', port: 9090 },
+        logLevel: 'info',
+      },
+    });
+  });
+
+  it('reads every flag', () => {
+    const { command } = run([
+      '--kubeconfig=/tmp/kc',
+      '--namespace=ops',
+      '--leader-election-namespace=system',
+      '--leader-election-lease-name=mgr',
+      '--lease-duration=4s',
+      '--renew-deadline=3s',
+      '--retry-period=500ms',
+      '--identity=replica-1',
+      '--pod-grace-period=1m',
+      '--revision-history-limit=3',
+      '--admin-host=127.0.0.1',
+      '--admin-port=0',
+      '--log-level=debug',
+    ]);
+    expect(command).toEqual({
+      kubeconfig: '/tmp/kc',
+      config: {
+        namespace: 'ops',
+        leaderElection: {
+          namespace: 'system',
+          leaseName: 'mgr',
+          identity: 'replica-1',
+          timings: { leaseDurationMs: 4_000, renewDeadlineMs: 3_000, retryPeriodMs: 500 },
+        },
+        podGracePeriodMs: 60_000,
+        revisionHistoryLimit: 3,
+        admin: { host: '127.0.0.1', port: 0 },
+        logLevel: 'debug',
+      },
+    });
+  });
+
+  it('puts the Lease in the watched namespace, else the pod namespace', () => {
+    const lease = (argv: string[], podNamespace?: string) => {
+      const { command } = run(argv, podNamespace === undefined ? {} : { podNamespace });
+      return 'config' in command ? command.config.leaderElection.namespace : undefined;
+    };
+    expect(lease(['--namespace=ops'], 'ctrlmesh-system')).toBe('ops');
+    expect(lease([], 'ctrlmesh-system')).toBe('ctrlmesh-system');
+  });
+
+  it('prints usage and the version', () => {
+    expect(run(['--help'])).toMatchObject({ command: { exit: 0 }, out: USAGE });
+    expect(run(['--version'])).toMatchObject({ command: { exit: 0 }, out: `${VERSION}\n` });
+  });
+
+  it('refuses unknown flags with the usage', () => {
+    const { command, err } = run(['--nope']);
+    expect(command).toEqual({ exit: 2 });
+    expect(err).toContain("Unknown option '--nope'");
+    expect(err).toContain('Usage: ctrlmesh-manager');
+  });
+
+  it('reports every bad value at once', () => {
+    const { command, err } = run([
+      '--lease-duration=10s',
+      '--renew-deadline=10s',
+      '--retry-period=soon',
+      '--revision-history-limit=1',
+      '--admin-port=70000',
+      '--log-level=loud',
+      '--namespace=',
+    ]);
+    expect(command).toEqual({ exit: 2 });
+    expect(err).toBe(
+      [
+        'ctrlmesh-manager: invalid flags',
+        '  --namespace must not be empty',
+        '  --retry-period must be a positive duration such as 15s, got "soon"',
+        '  --lease-duration must be greater than --renew-deadline',
+        '  --log-level must be one of debug, info, warn, error, got "loud"',
+        '  --revision-history-limit must be a whole number from 2 to 1000, got "1"',
+        '  --admin-port must be a whole number from 0 to 65535, got "70000"',
+        '',
+      ].join('\n'),
+    );
+  });
+});
