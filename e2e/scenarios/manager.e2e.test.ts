@@ -344,6 +344,29 @@ describe('The manager publishes VirtualApps through the apiserver', () => {
     expect(writes(await standby.logEntries()).length).toBeGreaterThan(0);
   });
 
+  it('does not wait for a pod not Ready past the grace period, and names it', async () => {
+    // The kubelet reports web-v2-0 not Ready for a minute already (its proxy died); the other
+    // pod applies the rollback's Revoking state.
+    await setConditions('web-v2-0', [
+      { type: 'Ready', status: 'False', lastTransitionTime: new Date(Date.now() - 60_000) },
+    ]);
+    await report('web-v1-0', 'Revoking', published.A);
+    await eventually(
+      async () => {
+        const s = await status();
+        expect(s.routing).toMatchObject({
+          currentRevision: published.A,
+          previousRevision: published.B,
+          phase: 'Settled',
+        });
+        expect(condition(s, 'Degraded')).toMatchObject({ status: 'True', reason: 'PodsNotReady' });
+        expect(condition(s, 'Degraded')?.message).toMatch(/^web-v2-0 has not been Ready for 1m\ds/);
+        expect(condition(s, 'Progressing')?.message).toContain('not waiting for web-v2-0');
+      },
+      { what: 'Settled without the pod that is not Ready, named in Degraded' },
+    );
+  });
+
   it('releases the Lease when stopped with SIGTERM', async () => {
     const standby = replicas.find((replica) => replica !== leader)!;
     expect(await standby.stop()).toEqual({ exitCode: 0, signal: null });
