@@ -193,6 +193,29 @@ describe('reconcileVirtualApp', () => {
     ]);
   });
 
+  it('waits for pods that only the previous revision selects', () => {
+    const specB = { ...SPEC_B, selector: { matchLabels: { app: 'web', track: 'new' } } };
+    const revB2 = { name: revisionName('web', specB), revision: 2, spec: specB };
+    const routing: Routing = { ...revokingAB, currentRevision: revB2.name };
+    const pods = [reporting(aPod('web-v1-0'), revokingAB)];
+    const result = run({
+      virtualApp: { ...onB(routing), spec: specB },
+      revisions: [revA, revB2],
+      pods,
+    });
+    expect(result.status.routing?.phase).toBe('Revoking');
+    expect(condition(result, 'Progressing')?.message).toContain('waiting for web-v1-0');
+  });
+
+  it('does not settle for nobody when the current revision was deleted by hand', () => {
+    const result = run({
+      virtualApp: onB(revokingAB),
+      revisions: [revA],
+      pods: [aPod('web-v2-0')],
+    });
+    expect(result.status.routing?.phase).toBe('Revoking');
+  });
+
   it('counts pods of no declared subset under the default subset', () => {
     const result = run({ pods: [aPod('web-x', { labels: { app: 'web', version: 'v9' } })] });
     expect(result.status.subsets).toContainEqual({

@@ -92,7 +92,17 @@ export const reconcileVirtualApp = (input: ReconcileInput): Reconciliation => {
   const publishedAt =
     timeOf(previousStatus?.conditions?.find((c) => c.type === 'Progressing')?.lastTransitionTime) ??
     now;
-  const gatePods = selectPods(specOf(routing?.currentRevision), input.pods);
+  // A handover waits for the pods either revision selects: a selector edit must not let a pod
+  // that still enforces the previous revision go unheard. A revision deleted by hand falls back
+  // to the spec as written, so a missing object never settles a handover for nobody.
+  const handoverPods = (state: Routing | undefined): PodView[] =>
+    selectPodsOf(
+      [state?.currentRevision, state?.previousRevision].map(
+        (name) => specOf(name) ?? virtualApp.spec,
+      ),
+      input.pods,
+    );
+  const gatePods = handoverPods(routing);
   const next = nextRouting(routing, desired, (state) =>
     gatePods.every((pod) => {
       const standing = podStanding(pod, state, now, options.podGracePeriodMs);
@@ -109,9 +119,12 @@ export const reconcileVirtualApp = (input: ReconcileInput): Reconciliation => {
   );
   const deleteRevisions = revisionsToDelete(revisions, options.revisionHistoryLimit, keep);
 
-  const currentSpec = specOf(next?.currentRevision);
+  const currentSpec =
+    specOf(next?.currentRevision) ?? (next === undefined ? undefined : virtualApp.spec);
   const pods = selectPods(currentSpec, input.pods);
-  const standings = pods.map((pod) => ({
+  // During Revoking the pods either revision selects are waited for, so they are named too.
+  const reported = next?.phase === 'Revoking' ? handoverPods(next) : pods;
+  const standings = reported.map((pod) => ({
     pod,
     standing:
       next === undefined ? undefined : podStanding(pod, next, now, options.podGracePeriodMs),
@@ -150,6 +163,14 @@ export const reconcileVirtualApp = (input: ReconcileInput): Reconciliation => {
     requeueAfterMs: report.wakeAt === undefined ? undefined : Math.max(1, report.wakeAt - now),
   };
 };
+
+/** The pods any of `specs` selects, each once, by name. */
+const selectPodsOf = (specs: readonly unknown[], pods: readonly PodView[]): PodView[] =>
+  [
+    ...new Map(
+      specs.flatMap((spec) => selectPods(spec, pods)).map((pod) => [pod.name, pod]),
+    ).values(),
+  ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
 const selectPods = (spec: unknown, pods: readonly PodView[]): PodView[] => {
   const selector = (spec as { selector?: StructuredLabelSelector } | undefined)?.selector;
