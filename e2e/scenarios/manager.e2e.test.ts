@@ -1,4 +1,5 @@
-import { mkdtemp } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -8,12 +9,21 @@ import {
   CustomObjectsApi,
   type V1Pod,
   type V1PodCondition,
+  type V1ServiceAccount,
 } from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { givenVirtualAppCrd, virtualApps } from '../steps/virtual-app-crd.js';
+import {
+  applyManifests,
+  deleteManifests,
+  type Manifest,
+  manifestOf,
+  placeManifests,
+  readDeployManifests,
+} from '../support/deploy-manifests.js';
 import { eventually } from '../support/eventually.js';
 import { freePort } from '../support/free-port.js';
-import { adminKubeConfig } from '../support/kube-config.js';
+import { adminKubeConfig, tokenKubeConfig } from '../support/kube-config.js';
 import {
   eventuallyOneManagerLeader,
   fastManagerLease,
@@ -65,17 +75,21 @@ const specWith = (canaryNamespaces: string[], v2Rules = ['canary']) => ({
   ],
 });
 
-const LEASE = 'ctrlmesh-manager-e2e';
+// The default Lease name, which deploy/rbac/manager.yaml lets the manager get and update.
+const LEASE = 'ctrlmesh-manager';
 const seconds = (duration: string) =>
   duration.endsWith('ms') ? Number(duration.slice(0, -2)) : Number(duration.slice(0, -1)) * 1000;
 
-describe('The manager publishes VirtualApps through the apiserver', () => {
+describe('The manager, as its deploy/ ServiceAccount, publishes VirtualApps through the apiserver', () => {
   const admin = adminKubeConfig();
   const custom = admin.makeApiClient(CustomObjectsApi);
   const core = admin.makeApiClient(CoreV1Api);
   const apps = admin.makeApiClient(AppsV1Api);
   const leases = admin.makeApiClient(CoordinationV1Api);
   let namespace: string;
+  /** The manager's own namespace, holding its ServiceAccount and Lease. */
+  let system: string;
+  let manifests: Manifest[] | undefined;
   let replicas: ManagerProcess[] = [];
   let leader: ManagerProcess;
   let published: { A: string; B: string };
@@ -124,18 +138,36 @@ describe('The manager publishes VirtualApps through the apiserver', () => {
 
   beforeAll(async () => {
     namespace = await uniqueNamespace('manager');
+    system = await uniqueNamespace('ctrlmesh-system');
     await givenVirtualAppCrd(admin);
+    // The replicas run as the ServiceAccount of deploy/rbac/manager.yaml: its rights suffice.
+    manifests = placeManifests(await readDeployManifests('rbac/manager.yaml'), {
+      namespaces: { 'ctrlmesh-system': system },
+      suffix: randomBytes(3).toString('hex'),
+    });
+    await applyManifests(admin, manifests);
+    const serviceAccount = manifestOf<V1ServiceAccount>(manifests, 'ServiceAccount');
+    const token = await core.createNamespacedServiceAccountToken({
+      name: serviceAccount.metadata?.name ?? '',
+      namespace: system,
+      body: { spec: { audiences: [], expirationSeconds: 3600 } },
+    });
     const logDir = await mkdtemp(path.join(tmpdir(), 'ctrlmesh-manager-'));
+    const kubeconfig = path.join(logDir, 'manager.kubeconfig');
+    await writeFile(
+      kubeconfig,
+      tokenKubeConfig('ctrlmesh-manager', token.status?.token ?? '').exportConfig(),
+    );
     for (const identity of ['manager-a', 'manager-b']) {
       replicas.push(
         startManagerProcess({
           identity,
-          kubeconfig: inject('kas').admin.kubeconfig,
+          kubeconfig,
           logDir,
           adminPort: await freePort(),
           args: [
             `--namespace=${namespace}`,
-            `--leader-election-lease-name=${LEASE}`,
+            `--leader-election-namespace=${system}`,
             '--pod-grace-period=30s',
             '--log-level=debug',
           ],
@@ -159,11 +191,12 @@ describe('The manager publishes VirtualApps through the apiserver', () => {
 
   afterAll(async () => {
     await Promise.all(replicas.map((replica) => replica.kill()));
+    if (manifests) await deleteManifests(admin, manifests);
   });
 
   it('elects one leader of two replicas, on the Lease', async () => {
     leader = await eventuallyOneManagerLeader(replicas);
-    const lease = await leases.readNamespacedLease({ name: LEASE, namespace });
+    const lease = await leases.readNamespacedLease({ name: LEASE, namespace: system });
     expect(lease.spec?.holderIdentity).toBe(leader.identity);
     const standby = replicas.find((replica) => replica !== leader)!;
     await eventually(
@@ -323,7 +356,7 @@ describe('The manager publishes VirtualApps through the apiserver', () => {
     const bound =
       seconds(fastManagerLease.leaseDuration) + 2 * seconds(fastManagerLease.retryPeriod);
     expect(startedAt - killedAt).toBeLessThanOrEqual(bound);
-    const lease = await leases.readNamespacedLease({ name: LEASE, namespace });
+    const lease = await leases.readNamespacedLease({ name: LEASE, namespace: system });
     expect(lease.spec?.holderIdentity).toBe(standby.identity);
 
     // The new leader writes: a rollback to A during Settled(B) is a new handover from B.
@@ -370,7 +403,7 @@ describe('The manager publishes VirtualApps through the apiserver', () => {
   it('releases the Lease when stopped with SIGTERM', async () => {
     const standby = replicas.find((replica) => replica !== leader)!;
     expect(await standby.stop()).toEqual({ exitCode: 0, signal: null });
-    const lease = await leases.readNamespacedLease({ name: LEASE, namespace });
+    const lease = await leases.readNamespacedLease({ name: LEASE, namespace: system });
     expect(lease.spec?.holderIdentity ?? '').toBe('');
     replicas = [];
   });
