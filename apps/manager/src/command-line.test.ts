@@ -108,12 +108,12 @@ describe('readCommandLine', () => {
     expect(err).toBe(
       [
         'ctrlmesh-manager: invalid flags',
-        '  --namespace must not be empty',
-        '  --retry-period must be a positive duration such as 15s, got "soon"',
-        '  --lease-duration must be greater than --renew-deadline',
-        '  --log-level must be one of debug, info, warn, error, got "loud"',
-        '  --revision-history-limit must be a whole number from 2 to 1000, got "1"',
-        '  --admin-port must be a whole number from 0 to 65535, got "70000"',
+        '  --retry-period: must be a duration such as 15s, got "soon"',
+        '  --namespace: Too small: expected string to have >=1 characters',
+        '  --lease-duration: the lease duration must be greater than the renew deadline',
+        '  --revision-history-limit: Too small: expected number to be >=2',
+        '  --admin-port: Too big: expected number to be <=65535',
+        '  --log-level: Invalid option: expected one of "debug"|"info"|"warn"|"error"',
         '',
       ].join('\n'),
     );

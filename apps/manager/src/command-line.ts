@@ -1,5 +1,9 @@
 import { parseArgs } from 'node:util';
-import type { LogLevel, ManagerConfig } from '@ctrlmesh/manager-runtime';
+import {
+  type ManagerConfig,
+  type ManagerConfigInput,
+  ManagerConfigSchema,
+} from '@ctrlmesh/manager-runtime';
 import packageJson from '../package.json' with { type: 'json' };
 import { parseDuration } from './duration.js';
 
@@ -68,11 +72,28 @@ export type Command =
   | { readonly exit: number }
   | { readonly config: ManagerConfig; readonly kubeconfig?: string | undefined };
 
-const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+type Flag = keyof typeof OPTIONS;
+
+// Which flag sets which schema path, so that a problem the schema finds names the flag.
+const FLAG_OF_PATH: Record<string, Flag> = {
+  namespace: 'namespace',
+  'leaderElection.namespace': 'leader-election-namespace',
+  'leaderElection.leaseName': 'leader-election-lease-name',
+  'leaderElection.identity': 'identity',
+  'leaderElection.timings.leaseDurationMs': 'lease-duration',
+  'leaderElection.timings.renewDeadlineMs': 'renew-deadline',
+  'leaderElection.timings.retryPeriodMs': 'retry-period',
+  podGracePeriodMs: 'pod-grace-period',
+  revisionHistoryLimit: 'revision-history-limit',
+  'admin.host': 'admin-host',
+  'admin.port': 'admin-port',
+  logLevel: 'log-level',
+};
 
 /**
- * Reads the command line into a manager config. Answers `--help` and `--version` (exit 0), and
- * refuses unknown flags and bad values, every problem at once (exit 2).
+ * Reads the command line into a manager config (`ManagerConfigSchema` holds the defaults and the
+ * rules). Answers `--help` and `--version` (exit 0), and refuses unknown flags and bad values,
+ * every problem at once with the flag that caused it (exit 2).
  */
 export const readCommandLine = (
   argv: readonly string[],
@@ -95,72 +116,53 @@ export const readCommandLine = (
     return { exit: 0 };
   }
   const problems: string[] = [];
-  const duration = (flag: keyof typeof OPTIONS, fallback: number): number => {
-    const text = values[flag] as string | undefined;
-    if (text === undefined) return fallback;
-    const ms = parseDuration(text);
-    if (ms === undefined || ms <= 0) {
-      problems.push(`--${flag} must be a positive duration such as 15s, got "${text}"`);
-      return fallback;
-    }
+  const text = (flag: Flag) => values[flag] as string | undefined;
+  // Durations are read here (the schema takes milliseconds); a bad one is reported and left out.
+  const duration = (flag: Flag): number | undefined => {
+    const given = text(flag);
+    if (given === undefined) return undefined;
+    const ms = parseDuration(given);
+    if (ms === undefined)
+      problems.push(`--${flag}: must be a duration such as 15s, got "${given}"`);
     return ms;
   };
-  const integer = (flag: keyof typeof OPTIONS, fallback: number, min: number, max: number) => {
-    const text = values[flag] as string | undefined;
-    if (text === undefined) return fallback;
-    const value = Number(text);
-    if (!/^\d+$/.test(text) || value < min || value > max) {
-      problems.push(`--${flag} must be a whole number from ${min} to ${max}, got "${text}"`);
-      return fallback;
-    }
-    return value;
+  const integer = (flag: Flag): number | undefined => {
+    const given = text(flag);
+    if (given === undefined) return undefined;
+    if (!/^\d+$/.test(given)) problems.push(`--${flag}: must be a whole number, got "${given}"`);
+    return /^\d+$/.test(given) ? Number(given) : undefined;
   };
-  const nonEmpty = (flag: keyof typeof OPTIONS): string | undefined => {
-    const text = values[flag] as string | undefined;
-    if (text === '') problems.push(`--${flag} must not be empty`);
-    return text === '' ? undefined : text;
-  };
-
-  const namespace = nonEmpty('namespace');
-  const timings = {
-    leaseDurationMs: duration('lease-duration', 15_000),
-    renewDeadlineMs: duration('renew-deadline', 10_000),
-    retryPeriodMs: duration('retry-period', 2_000),
-  };
-  // The ordering client-go insists on: a leader steps down before anyone may take over.
-  if (timings.leaseDurationMs <= timings.renewDeadlineMs) {
-    problems.push('--lease-duration must be greater than --renew-deadline');
-  }
-  if (timings.renewDeadlineMs <= timings.retryPeriodMs) {
-    problems.push('--renew-deadline must be greater than --retry-period');
-  }
-  const logLevel = values['log-level'] ?? 'info';
-  if (!LOG_LEVELS.includes(logLevel as LogLevel)) {
-    problems.push(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
-  }
-  const config: ManagerConfig = {
+  const namespace = text('namespace');
+  const input: ManagerConfigInput = {
     namespace,
     leaderElection: {
-      namespace:
-        nonEmpty('leader-election-namespace') ?? namespace ?? host.podNamespace ?? 'default',
-      leaseName: nonEmpty('leader-election-lease-name') ?? 'ctrlmesh-manager',
-      identity: nonEmpty('identity') ?? `${host.hostname}_${host.pid}`,
-      timings,
+      // An empty --namespace is reported once, as its own problem.
+      namespace: text('leader-election-namespace') ?? (namespace || undefined) ?? host.podNamespace,
+      leaseName: text('leader-election-lease-name'),
+      identity: text('identity') ?? `${host.hostname}_${host.pid}`,
+      timings: {
+        leaseDurationMs: duration('lease-duration'),
+        renewDeadlineMs: duration('renew-deadline'),
+        retryPeriodMs: duration('retry-period'),
+      },
     },
-    podGracePeriodMs: duration('pod-grace-period', 30_000),
-    revisionHistoryLimit: integer('revision-history-limit', 10, 2, 1000),
-    admin: {
-      host: nonEmpty('admin-host') ?? '0.0.0.0',
-      port: integer('admin-port', 9090, 0, 65_535),
-    },
-    logLevel: logLevel as LogLevel,
+    podGracePeriodMs: duration('pod-grace-period'),
+    revisionHistoryLimit: integer('revision-history-limit'),
+    admin: { host: text('admin-host'), port: integer('admin-port') },
+    logLevel: text('log-level') as ManagerConfigInput['logLevel'],
   };
-  const kubeconfig = nonEmpty('kubeconfig');
-  if (problems.length > 0) {
+  const parsed = ManagerConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const flag = FLAG_OF_PATH[issue.path.join('.')];
+      problems.push(`${flag === undefined ? issue.path.join('.') : `--${flag}`}: ${issue.message}`);
+    }
+  }
+  if (problems.length > 0 || !parsed.success) {
     output.err(`ctrlmesh-manager: invalid flags\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
     return { exit: 2 };
   }
-  return { config, kubeconfig };
+  return { config: parsed.data, kubeconfig: text('kubeconfig') };
 };
 
 const parse = (argv: readonly string[]) =>

@@ -5,36 +5,17 @@ import {
   CustomObjectsApi,
   type KubeConfig,
 } from '@kubernetes/client-node';
+import type { ManagerConfig } from './config.js';
 import { keyOf, syncVirtualApp } from './controller/sync-virtual-app.js';
 import { WorkQueue } from './controller/work-queue.js';
 import { createInformers } from './kube/informers.js';
 import { kubeLeaseStore } from './kube/kube-lease-store.js';
 import { kubeWriter } from './kube/kube-writer.js';
-import { createLeaderElector, type LeaseTimings } from './leader/leader-elector.js';
+import { createLeaderElector } from './leader/leader-elector.js';
 import { type Clock, systemClock } from './lifecycle/clock.js';
-import { createLogger, type LogLevel, type LogSink } from './observe/log.js';
+import { createLogger, type LogSink } from './observe/log.js';
 import { createManagerMetrics, type ManagerMetrics } from './observe/metrics.js';
 import { createAdminServer } from './server/admin-server.js';
-
-/** Everything the manager is configured with (`apps/manager` builds it from flags). */
-export interface ManagerConfig {
-  /** Watch only this namespace; undefined: all namespaces. */
-  readonly namespace?: string | undefined;
-  readonly leaderElection: {
-    readonly namespace: string;
-    readonly leaseName: string;
-    /** Holder identity in the Lease; unique per replica. */
-    readonly identity: string;
-    readonly timings: LeaseTimings;
-  };
-  /** A pod not Ready for this long no longer holds a handover. */
-  readonly podGracePeriodMs: number;
-  /** How many ControllerRevisions to keep per VirtualApp. */
-  readonly revisionHistoryLimit: number;
-  /** Where `/metrics`, `/healthz` and `/readyz` listen (port 0: any free port). */
-  readonly admin: { readonly host: string; readonly port: number };
-  readonly logLevel: LogLevel;
-}
 
 /** What the manager talks to: the apiserver, a clock, and where its logs go. */
 export interface ManagerDeps {
