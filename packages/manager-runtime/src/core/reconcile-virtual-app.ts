@@ -1,20 +1,18 @@
-import {
-  compileRoutes,
-  fromStructuredSelector,
-  matchesLabels,
-  type Problem,
-  parseVirtualApp,
-  podSubset,
-  type StructuredLabelSelector,
-  type VirtualApp,
-  type VirtualAppStatus,
-} from '@ctrlmesh/route-engine';
+import { parseVirtualApp, type VirtualAppStatus } from '@ctrlmesh/route-engine';
 import { type ConditionType, conditionsFor, timeOf, type WantedCondition } from './conditions.js';
-import { durationText } from './duration-text.js';
 import { type Desired, nextRouting } from './next-routing.js';
-import { isReady, type PodStanding, podStanding, reportsState } from './pod-liveness.js';
+import { podStanding } from './pod-liveness.js';
+import { podReport } from './pod-report.js';
+import { selectPods, selectPodsOf } from './pod-selection.js';
 import { nextRevisionNumber, revisionsToDelete } from './revision-history.js';
 import { revisionName } from './revision-name.js';
+import {
+  acceptedCondition,
+  availableCondition,
+  degradedCondition,
+  progressingCondition,
+} from './status-conditions.js';
+import { subsetsOf } from './subset-status.js';
 import {
   type PodView,
   type RevisionView,
@@ -132,10 +130,10 @@ export const reconcileVirtualApp = (input: ReconcileInput): Reconciliation => {
   const report = podReport(standings, next, since, now, options.podGracePeriodMs);
 
   const wanted: WantedCondition[] = [
-    accepted(parsed.ok ? undefined : parsed.problems, virtualApp.generation, next),
-    progressing(next, report),
-    available(next, pods),
-    degraded(report),
+    acceptedCondition(parsed.ok ? undefined : parsed.problems, virtualApp.generation, next),
+    progressingCondition(next, report),
+    availableCondition(next, pods),
+    degradedCondition(report),
   ];
   const restart = new Set<ConditionType>(changed ? ['Progressing'] : []);
   const status: VirtualAppStatus = {
@@ -162,204 +160,4 @@ export const reconcileVirtualApp = (input: ReconcileInput): Reconciliation => {
     handoverMs: settled ? Math.max(0, now - publishedAt) : undefined,
     requeueAfterMs: report.wakeAt === undefined ? undefined : Math.max(1, report.wakeAt - now),
   };
-};
-
-/** The pods any of `specs` selects, each once, by name. */
-const selectPodsOf = (specs: readonly unknown[], pods: readonly PodView[]): PodView[] =>
-  [
-    ...new Map(
-      specs.flatMap((spec) => selectPods(spec, pods)).map((pod) => [pod.name, pod]),
-    ).values(),
-  ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-
-const selectPods = (spec: unknown, pods: readonly PodView[]): PodView[] => {
-  const selector = (spec as { selector?: StructuredLabelSelector } | undefined)?.selector;
-  if (selector === undefined) return [];
-  const parsed = fromStructuredSelector(selector);
-  if (!parsed.ok) return [];
-  return pods
-    .filter((pod) => matchesLabels(parsed.value, pod.labels))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-};
-
-interface PodReport {
-  /** Live pods that do not report the published state yet, with how long it has been out. */
-  readonly waiting: readonly string[];
-  readonly lagging: readonly string[];
-  readonly notReady: readonly string[];
-  readonly gone: readonly string[];
-  readonly live: number;
-  readonly reporting: number;
-  readonly lagMs: number;
-  readonly wakeAt?: number | undefined;
-}
-
-const podReport = (
-  standings: readonly { pod: PodView; standing: PodStanding | undefined }[],
-  state: Routing | undefined,
-  since: number,
-  now: number,
-  graceMs: number,
-): PodReport => {
-  const waiting: string[] = [];
-  const lagging: string[] = [];
-  const notReady: string[] = [];
-  const gone: string[] = [];
-  let [live, reporting] = [0, 0];
-  let wakeAt: number | undefined;
-  const wake = (at: number) => {
-    if (at > now && (wakeAt === undefined || at < wakeAt)) wakeAt = at;
-  };
-  const lagMs = Math.max(0, now - since);
-  for (const { pod, standing } of standings) {
-    if (standing === undefined || state === undefined) continue;
-    if (standing.kind === 'gone') gone.push(pod.name);
-    else if (standing.kind === 'notReady') {
-      notReady.push(`${pod.name} has not been Ready for ${durationText(standing.forMs)}`);
-    } else {
-      live += 1;
-      if (standing.notReadyUntil !== undefined) wake(standing.notReadyUntil);
-      if (standing.reports) reporting += 1;
-      else {
-        waiting.push(pod.name);
-        if (lagMs >= graceMs) {
-          lagging.push(
-            `${pod.name} has not applied revision ${state.currentRevision} (${state.phase}) for ${durationText(lagMs)}`,
-          );
-        } else wake(since + graceMs);
-      }
-    }
-  }
-  return { waiting, lagging, notReady, gone, live, reporting, lagMs, wakeAt };
-};
-
-const problemsText = (problems: readonly Problem[]): string =>
-  problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ');
-
-const accepted = (
-  problems: readonly Problem[] | undefined,
-  generation: number,
-  routing: Routing | undefined,
-): WantedCondition => {
-  if (problems === undefined) {
-    return {
-      type: 'Accepted',
-      status: 'True',
-      reason: 'Valid',
-      message: `generation ${generation} is published as revision ${routing?.currentRevision}`,
-    };
-  }
-  const kept =
-    routing === undefined
-      ? 'nothing is published until the spec is fixed'
-      : `revision ${routing.currentRevision} stays published`;
-  return {
-    type: 'Accepted',
-    status: 'False',
-    reason: 'InvalidSpec',
-    message: `generation ${generation} is not published (${kept}): ${problemsText(problems)}`,
-  };
-};
-
-const progressing = (routing: Routing | undefined, report: PodReport): WantedCondition => {
-  if (routing === undefined) {
-    return {
-      type: 'Progressing',
-      status: 'False',
-      reason: 'NothingPublished',
-      message: 'no valid spec has been published yet',
-    };
-  }
-  const ignored =
-    report.gone.length + report.notReady.length === 0
-      ? ''
-      : `; not waiting for ${[...report.gone.map((name) => `${name} (being deleted)`), ...report.notReady].join(', ')}`;
-  if (routing.phase === 'Revoking') {
-    const waiting = report.waiting.length === 0 ? '' : `; waiting for ${report.waiting.join(', ')}`;
-    return {
-      type: 'Progressing',
-      status: 'True',
-      reason: 'Revoking',
-      message: `revision ${routing.currentRevision} replaces ${routing.previousRevision}: ${report.reporting} of ${report.live} live pods applied Revoking${waiting}${ignored}`,
-    };
-  }
-  return {
-    type: 'Progressing',
-    status: 'False',
-    reason: 'Settled',
-    message: `revision ${routing.currentRevision} is settled: ${report.reporting} of ${report.live} live pods applied it${ignored}`,
-  };
-};
-
-const available = (routing: Routing | undefined, pods: readonly PodView[]): WantedCondition => {
-  if (routing === undefined) {
-    return {
-      type: 'Available',
-      status: 'False',
-      reason: 'NoRevision',
-      message: 'no revision is published: fix the spec (see condition Accepted)',
-    };
-  }
-  const ready = pods.filter(isReady).length;
-  if (ready === 0) {
-    return {
-      type: 'Available',
-      status: 'False',
-      reason: 'NoReadyPods',
-      message: `none of the ${pods.length} pods that spec.selector selects is Ready`,
-    };
-  }
-  return {
-    type: 'Available',
-    status: 'True',
-    reason: 'PodsReady',
-    message: `${ready} of ${pods.length} pods are Ready`,
-  };
-};
-
-const degraded = (report: PodReport): WantedCondition => {
-  if (report.lagging.length > 0) {
-    return {
-      type: 'Degraded',
-      status: 'True',
-      reason: 'PodsNotReporting',
-      message: [...report.lagging, ...report.notReady].join('; '),
-    };
-  }
-  if (report.notReady.length > 0) {
-    return {
-      type: 'Degraded',
-      status: 'True',
-      reason: 'PodsNotReady',
-      message: `${report.notReady.join('; ')}; they no longer hold a handover`,
-    };
-  }
-  return {
-    type: 'Degraded',
-    status: 'False',
-    reason: 'AsExpected',
-    message: 'every live pod reports within the grace period',
-  };
-};
-
-const subsetsOf = (
-  spec: unknown,
-  pods: readonly PodView[],
-  routing: Routing | undefined,
-): NonNullable<VirtualAppStatus['subsets']> => {
-  const parsed = parseVirtualApp({ apiVersion: 'ctrlmesh.io/v1alpha1', kind: 'VirtualApp', spec });
-  if (!parsed.ok || routing === undefined) return [];
-  const routes = compileRoutes(parsed.value as VirtualApp);
-  const counts = new Map<string, { pods: number; readyPods: number; updatedPods: number }>(
-    routes.subsets.map((subset) => [subset.name, { pods: 0, readyPods: 0, updatedPods: 0 }]),
-  );
-  for (const pod of pods) {
-    const name = podSubset(routes, pod.labels);
-    const count = counts.get(name) ?? { pods: 0, readyPods: 0, updatedPods: 0 };
-    count.pods += 1;
-    if (isReady(pod)) count.readyPods += 1;
-    if (reportsState(pod, routing)) count.updatedPods += 1;
-    counts.set(name, count);
-  }
-  return [...counts].map(([name, count]) => ({ name, ...count }));
 };
