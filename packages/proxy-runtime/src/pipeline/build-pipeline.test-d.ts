@@ -24,6 +24,7 @@ const lock = rewriteLock({ podNamespace: 'ns', maxFrameBytes: 1 });
 const upstream = {} as Pick<Upstream, 'pool' | 'longRunningPool' | 'timeouts'>;
 const check = checkObject({ namespaces, maxFrameBytes: 1 });
 const filter = filterResponse({
+  routes,
   namespaces,
   seeds: new WatchSeeds(),
   watches: new WatchRegistry(),

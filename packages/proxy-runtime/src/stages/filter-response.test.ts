@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { StaticNamespaceLabels } from '../namespaces/namespace-labels.js';
 import type { Handler } from '../pipeline/stage.js';
-import { makeSnapshot } from '../routes/route-snapshot.js';
+import { makeSnapshot, type RouteSnapshot } from '../routes/route-snapshot.js';
 import { statusFor } from '../status/status-for.js';
 import {
   anExchange,
@@ -42,7 +42,12 @@ const list = JSON.stringify({
   ],
 });
 
-const setup = (podLabels: Record<string, string>, snapshot = canarySnapshot(podLabels)) => {
+const setup = (
+  podLabels: Record<string, string>,
+  snapshot = canarySnapshot(podLabels),
+  // What the route store holds now; the snapshot the request pinned unless a test swaps it.
+  current: () => RouteSnapshot | undefined = () => snapshot,
+) => {
   const seeds = new WatchSeeds();
   const watches = new WatchRegistry();
   const through = (terminal: Handler) =>
@@ -50,6 +55,7 @@ const setup = (podLabels: Record<string, string>, snapshot = canarySnapshot(podL
       onBranch(
         'filter',
         filterResponse({
+          routes: { current },
           namespaces,
           seeds,
           watches,
@@ -232,6 +238,19 @@ describe('filterResponse', () => {
       type: 'ERROR',
       object: { code: 410, reason: 'Expired', message: 'routes changed' },
     });
+  });
+
+  it('answers 410 Expired to a watch whose routes changed while it opened, instead of serving the old ones', async () => {
+    const swapped = canarySnapshot({});
+    const { through, watches } = setup({}, canarySnapshot({}), () => swapped);
+    const terminal = cannedTerminal('');
+    await expect(
+      through(terminal)(anExchange('GET', '/api/v1/configmaps?watch=true')).catch(
+        (error) => statusFor(error).status,
+      ),
+    ).resolves.toMatchObject({ code: 410, reason: 'Expired' });
+    expect(terminal.seen).toHaveLength(0);
+    expect(watches.size).toBe(0);
   });
 
   it('passes an error Status from the apiserver through unchanged', async () => {

@@ -8,6 +8,7 @@ import { objectsFiltered, watchCount } from '../observe/channels.js';
 import { objectVerdict } from '../ownership/object-verdict.js';
 import type { ProxyResponse, ResponseHeaders } from '../pipeline/exchange.js';
 import type { Handler, Stage } from '../pipeline/stage.js';
+import type { Routes } from '../routes/route-store.js';
 import {
   BadRequestError,
   UpstreamMalformedError,
@@ -30,6 +31,8 @@ type Filtering = Planned<'filter'>;
 
 /** What {@link filterResponse} needs. */
 export interface FilterResponseDeps {
+  /** The routes now: a watch decided on a snapshot that is no longer current is refused. */
+  readonly routes: Routes;
   readonly namespaces: NamespaceLabels;
   readonly seeds: WatchSeeds;
   readonly watches: WatchRegistry;
@@ -150,6 +153,14 @@ const filterWatchResponse = async (
       );
     }
     seed = known;
+  }
+  // The routes changed after this request pinned its snapshot (it waited for namespace labels or
+  // discovery): the swap expired every watch before this one was registered, so it would go on
+  // serving the old routes. The client re-lists and gets the new ones.
+  if (deps.routes.current() !== plan.snapshot) {
+    throw new WatchExpiredError(
+      `ctrlmesh routes changed to version ${deps.routes.current()?.version} while this watch opened; re-list`,
+    );
   }
   let expire: (error: WatchExpiredError) => void = () => undefined;
   const expired = new Promise<WatchExpiredError>((resolve) => {

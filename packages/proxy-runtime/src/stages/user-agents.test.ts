@@ -25,6 +25,7 @@ const through = (podLabels: Record<string, string>, terminal = cannedTerminal(li
     onBranch(
       'filter',
       filterResponse({
+        routes: { current: () => snapshot },
         namespaces,
         seeds: new WatchSeeds(),
         watches: new WatchRegistry(),
