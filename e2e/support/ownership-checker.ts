@@ -63,9 +63,11 @@ const withQuery = (collection: string, query: string) =>
  * Starts an exactly-once checker (issue 14): for each pod it lists `collection` through the pod's
  * proxy, then watches it (re-listing after a 410 or a closed stream, as a reflector does), and
  * keeps, per object, which subsets see it. Two subsets seeing one object at the same instant (by
- * this process's clock, which sees every view) is an overlap. Views lag the proxies by the time a
- * watch event takes to arrive, so an overlap shorter than that could be missed; the two-phase
- * handover leaves a gap of at least one report round trip between a revoke and a grant.
+ * this process's clock, which sees every view) is an overlap. A 410 from a proxy empties its view
+ * at once: the proxy sends it after it swapped its routes, and what a pod may act on is what its
+ * proxy decides, not its client's stale cache during the re-list. Views lag the proxies by the
+ * time a watch event takes to arrive, so an overlap shorter than that could be missed; the
+ * two-phase handover leaves a gap of at least one report round trip between a revoke and a grant.
  */
 export function startOwnershipChecker(options: OwnershipCheckerOptions): OwnershipChecker {
   const now = options.now ?? Date.now;
@@ -141,7 +143,15 @@ export function startOwnershipChecker(options: OwnershipCheckerOptions): Ownersh
             pending = pending.slice(end + 1);
             if (line.trim() === '') continue;
             const event = JSON.parse(line) as { type: string; object: KubeObject };
-            if (event.type === 'ERROR') break readStream;
+            if (event.type === 'ERROR') {
+              // The proxy ends a watch with 410 after it swapped its routes: from here it decides
+              // every request on the new ones, so the old set is no longer what this pod may act
+              // on (its client's cache is stale until the re-list, and writes to what it lost get
+              // 403). The view is empty until the re-list says what the pod holds now.
+              for (const key of visible) see(pod, view.subset, key, false);
+              visible = new Set();
+              break readStream;
+            }
             if (event.type === 'BOOKMARK') continue;
             const key = keyOf(event.object);
             const shown = event.type !== 'DELETED';
