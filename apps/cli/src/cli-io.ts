@@ -11,7 +11,14 @@ export interface CliIo {
   readFile(path: string): string;
   /** Whether stdout is a terminal: colours are for terminals only. */
   readonly stdoutIsTTY: boolean;
+  /** The terminal's width, when stdout is one: redrawing in place counts wrapped lines. */
+  readonly columns?: number | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * A signal that aborts when the user interrupts the program (Ctrl-C, SIGTERM). Only commands
+   * that run until interrupted (`status --watch`) ask for it; the others stop as Node does.
+   */
+  interrupted(): AbortSignal;
 }
 
 /** The real process's streams, files and environment. */
@@ -20,5 +27,13 @@ export const processIo = (): CliIo => ({
   err: (text) => process.stderr.write(text),
   readFile: (path) => readFileSync(path, 'utf8'),
   stdoutIsTTY: process.stdout.isTTY === true,
+  columns: process.stdout.columns,
   env: process.env,
+  interrupted: () => {
+    const controller = new AbortController();
+    const stop = (): void => controller.abort();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    return controller.signal;
+  },
 });

@@ -1,4 +1,5 @@
 import type { CliIo } from './cli-io.js';
+import type { ConnectCluster } from './cluster.js';
 import type { Palette } from './colour.js';
 import type { ExitCode } from './exit-code.js';
 
@@ -6,6 +7,8 @@ import type { ExitCode } from './exit-code.js';
 export interface CommandContext {
   readonly io: CliIo;
   readonly palette: Palette;
+  /** Opens the cluster the kubectl flags name (only commands that read a cluster call it). */
+  readonly connect: ConnectCluster;
   /** The status the process exits with once the command returns. */
   exit(code: ExitCode): void;
 }

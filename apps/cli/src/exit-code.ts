@@ -11,6 +11,11 @@ export const EXIT = {
   usage: 2,
   /** An input cannot be used: a file cannot be read or parsed, or is not what the flag wants. */
   input: 3,
+  /**
+   * The cluster gave no answer: it cannot be reached, refuses the credentials, does not allow
+   * the request, or has no object of the name asked for.
+   */
+  cluster: 4,
   /** A bug in ctrlmesh itself (the stack trace is printed): sysexits' EX_SOFTWARE. */
   internal: 70,
 } as const;

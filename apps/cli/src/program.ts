@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
 import type { CliIo } from './cli-io.js';
+import { type ConnectCluster, connectCluster } from './cluster.js';
+import { ClusterError } from './cluster-error.js';
 import { paletteFor } from './colour.js';
 import type { CommandContext } from './command-context.js';
 import { registerDiff } from './commands/diff.js';
@@ -22,17 +24,20 @@ const SUCCESS_CODES = new Set(['commander.helpDisplayed', 'commander.version']);
 /**
  * Runs the CLI on `argv` (the arguments after the program name) and returns the exit status.
  * Everything goes through `io`, so tests run commands in-process. `name` is how the program is
- * called (`kubectl ctrlmesh` when run as a kubectl plugin).
+ * called (`kubectl ctrlmesh` when run as a kubectl plugin); `connect` opens a cluster for the
+ * commands that read one (tests hand in their own).
  */
 export const runCli = async (
   argv: readonly string[],
   io: CliIo,
   name = 'ctrlmesh',
+  connect: ConnectCluster = connectCluster,
 ): Promise<ExitCode> => {
   let status: ExitCode = EXIT.ok;
   const context: CommandContext = {
     io,
     palette: paletteFor(io),
+    connect,
     exit: (code) => {
       status = code;
     },
@@ -65,6 +70,10 @@ export const runCli = async (
     if (error instanceof InputError) {
       io.err(`${name}: ${error.message}\n`);
       return EXIT.input;
+    }
+    if (error instanceof ClusterError) {
+      io.err(`${name}: ${error.message}\n`);
+      return EXIT.cluster;
     }
     throw error;
   }

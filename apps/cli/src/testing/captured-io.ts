@@ -11,7 +11,13 @@ export interface CapturedIo extends CliIo {
 
 /** A captured CliIo: not a terminal and no NO_COLOR unless `options` say otherwise. */
 export const capturedIo = (
-  options: { stdoutIsTTY?: boolean; env?: Record<string, string | undefined> } = {},
+  options: {
+    stdoutIsTTY?: boolean;
+    columns?: number;
+    env?: Record<string, string | undefined>;
+    /** Aborting it is the user pressing Ctrl-C. */
+    interrupt?: AbortSignal;
+  } = {},
 ): CapturedIo => {
   let out = '';
   let err = '';
@@ -24,7 +30,9 @@ export const capturedIo = (
     },
     readFile: (path) => readFileSync(path, 'utf8'),
     stdoutIsTTY: options.stdoutIsTTY ?? false,
+    columns: options.columns,
     env: options.env ?? {},
+    interrupted: () => options.interrupt ?? new AbortController().signal,
     stdout: () => out,
     stderr: () => err,
   };
