@@ -16,7 +16,7 @@ import { InputError } from './input-error.js';
 export const VERSION: string = packageJson.version;
 
 const DESCRIPTION =
-  'Check ControllerMesh VirtualApps before they reach a cluster: validate them, explain who owns what, diff two revisions, and unit-test rule sets. These commands work offline, on files; commands that talk to a cluster (status, install, --cluster) are not in this release.';
+  "Check ControllerMesh VirtualApps before they reach a cluster: validate them, explain who owns what, diff two revisions, and unit-test rule sets, offline on files; explain and diff read a live cluster with --cluster, and status follows VirtualApps as they roll out. Cluster commands take kubectl's --kubeconfig, --context and -n.";
 
 // Help and version end the run with success; every other parser complaint is a usage error.
 const SUCCESS_CODES = new Set(['commander.helpDisplayed', 'commander.version']);

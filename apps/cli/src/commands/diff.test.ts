@@ -77,6 +77,8 @@ describe('ctrlmesh diff', () => {
   it('needs the old VirtualApp and the world', async () => {
     const result = await run(['diff', '-f', v2, '--world', world]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("required option '--from <old>' not specified");
+    expect(result.stderr).toContain(
+      'give --from OLD, or --cluster to compare with what the cluster runs',
+    );
   });
 });

@@ -1,13 +1,60 @@
-import { type CompiledRoutes, DEFAULT_SUBSET, owner } from '@ctrlmesh/route-engine';
+import {
+  type CompiledRoutes,
+  DEFAULT_SUBSET,
+  owner,
+  type VirtualApp,
+} from '@ctrlmesh/route-engine';
 import { type Command, Option } from 'commander';
+import type { ClusterFlags } from '../cluster.js';
+import { addClusterOptions } from '../cluster-options.js';
 import { type CommandContext, examplesText, writeJson } from '../command-context.js';
 import { EXIT } from '../exit-code.js';
-import { loadVirtualApp } from '../load-virtual-app.js';
+import { InputError } from '../input-error.js';
+import { type LoadedVirtualApp, loadVirtualApp } from '../load-virtual-app.js';
 import { ownershipText } from '../ownership-text.js';
+import { readRunningVirtualApp } from '../running-virtual-app.js';
 import { formatTable } from '../table.js';
 import { worldTargets } from '../target-spec.js';
 import type { World } from '../world.js';
-import { worldFromOption } from '../world-option.js';
+import { worldFromCluster, worldFromOption } from '../world-option.js';
+
+interface DiffOptions extends ClusterFlags {
+  readonly file: string;
+  readonly from?: string;
+  readonly world?: string;
+  readonly cluster?: boolean;
+  readonly output: 'text' | 'json';
+}
+
+/**
+ * The VirtualApp the cluster runs now under NEW's name, in NEW's namespace (or -n's, or the
+ * context's); the two must agree when both are given, as kubectl apply insists.
+ */
+const runningCounterpart = async (
+  context: CommandContext,
+  options: DiffOptions,
+  next: LoadedVirtualApp,
+): Promise<{ readonly app: VirtualApp; readonly routes: CompiledRoutes }> => {
+  const name = next.app.metadata?.name;
+  if (name === undefined) {
+    throw new InputError(
+      `${next.file} has no metadata.name: it names the VirtualApp to compare with (or pass --from OLD)`,
+    );
+  }
+  const own = next.app.metadata?.namespace;
+  if (own !== undefined && options.namespace !== undefined && own !== options.namespace) {
+    throw new InputError(
+      `${next.file} is in namespace "${own}", not "${options.namespace}" as -n says`,
+    );
+  }
+  const cluster = await context.connect(context.io, options);
+  const namespace = own ?? cluster.namespace;
+  const running = await readRunningVirtualApp(cluster, namespace, name);
+  context.io.err(
+    `comparing with VirtualApp ${namespace}/${name} as the cluster runs it: ${running.source}\n`,
+  );
+  return running;
+};
 
 /** A namespace or object whose owner differs between two rule sets. */
 export interface OwnerChange {
@@ -122,20 +169,33 @@ const printText = (context: CommandContext, diff: OwnershipDiff): void => {
   for (const tally of diff.summary) io.out(`${palette.strong(tallyLine(tally))}\n`);
 };
 
-/** `diff -f NEW --from OLD --world FILE`: what changes owner if NEW replaces OLD. */
+/** `diff -f NEW [--from OLD] (--world FILE | --cluster)`: what changes owner if NEW replaces OLD. */
 export const registerDiff = (program: Command, context: CommandContext): void => {
-  program
+  const command = program
     .command('diff')
     .summary('list what changes owner if one VirtualApp replaces another')
     .description(
       'list the namespaces and objects that change owner (or become excluded or public) if one VirtualApp replaces another, with a summary line per subset',
     )
     .requiredOption('-f, --file <new>', 'the VirtualApp you mean to apply')
-    .requiredOption('--from <old>', 'the VirtualApp it replaces')
-    .requiredOption(
+    .option(
+      '--from <old>',
+      'the VirtualApp it replaces (default with --cluster: the one the cluster runs now)',
+    )
+    .option(
       '--world <file>',
       'namespaces and objects to compare on: what `kubectl get ns,<resources> -A -o yaml` prints',
     )
+    .addOption(
+      new Option(
+        '--cluster',
+        'compare on the namespaces and objects of the cluster (the resources either rule set names) and, without --from, against the VirtualApp it runs',
+      ).conflicts('world'),
+    );
+  addClusterOptions(
+    command,
+    "where to find the running VirtualApp when NEW names no namespace (default: the context's)",
+  )
     .addOption(
       new Option('-o, --output <format>', 'output format')
         .choices(['text', 'json'])
@@ -143,9 +203,11 @@ export const registerDiff = (program: Command, context: CommandContext): void =>
     )
     .addHelpText(
       'after',
-      `\nExit codes, like diff(1): 0 nothing changes owner, 1 something does, 2 usage error, 3 unusable
-input. Comparing against what a cluster runs now (--cluster) is not in this release: save it with
-\`kubectl get vapp NAME -o yaml\` and pass it to --from.${examplesText([
+      `\nWith --cluster and no --from, NEW is compared with the VirtualApp of its name that the cluster
+runs now: the spec of the ControllerRevision its status.routing.currentRevision names (what the
+proxies enforce), or its spec when none is published yet.
+Exit codes, like diff(1): 0 nothing changes owner, 1 something does, 2 usage error, 3 unusable
+input or kubeconfig, 4 the cluster gave no answer (no VirtualApp of that name, say).${examplesText([
         [
           'ctrlmesh diff -f vapp-v2.yaml --from vapp-v1.yaml --world world.yaml',
           'what widening the canary hands over',
@@ -154,13 +216,29 @@ input. Comparing against what a cluster runs now (--cluster) is not in this rele
           'ctrlmesh diff -f vapp.yaml --from <(git show main:vapp.yaml) --world world.yaml || echo "owners change"',
           'gate a pipeline on owner changes',
         ],
+        [
+          'ctrlmesh diff -f vapp.yaml --cluster --context prod',
+          'what applying vapp.yaml to prod hands over, on what prod has',
+        ],
       ])}`,
     )
-    .action((options: { file: string; from: string; world: string; output: string }) => {
+    .action(async (options: DiffOptions, command: Command) => {
       const { io } = context;
+      if (options.world === undefined && options.cluster !== true) {
+        command.error('give --world FILE or --cluster: the namespaces and objects to compare on');
+      }
+      if (options.from === undefined && options.cluster !== true) {
+        command.error('give --from OLD, or --cluster to compare with what the cluster runs');
+      }
       const next = loadVirtualApp(io, options.file);
-      const previous = loadVirtualApp(io, options.from);
-      const world = worldFromOption(io, options.world);
+      const previous =
+        options.from === undefined
+          ? await runningCounterpart(context, options, next)
+          : loadVirtualApp(io, options.from);
+      const world =
+        options.cluster === true
+          ? await worldFromCluster(context, options, [next.app, previous.app])
+          : worldFromOption(io, options.world);
       const diff = diffOwnership(previous.routes, next.routes, world);
       if (options.output === 'json') writeJson(io, { changed: diff.changes.length > 0, ...diff });
       else printText(context, diff);

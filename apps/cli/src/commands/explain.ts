@@ -1,17 +1,26 @@
 import { explain, type Ownership } from '@ctrlmesh/route-engine';
 import { type Command, Option } from 'commander';
 import { stringify } from 'yaml';
+import { addClusterOptions } from '../cluster-options.js';
 import { type CommandContext, examplesText, writeJson } from '../command-context.js';
 import { EXIT } from '../exit-code.js';
 import { loadVirtualApp } from '../load-virtual-app.js';
 import { ownershipText } from '../ownership-text.js';
 import { formatTable } from '../table.js';
 import { TARGET_FORMS, worldTargets } from '../target-spec.js';
-import { resolveTargets, worldFromOption } from '../world-option.js';
+import {
+  resolveTargets,
+  targetResources,
+  worldFromCluster,
+  worldFromOption,
+} from '../world-option.js';
 
 interface ExplainOptions {
   readonly file: string;
   readonly world?: string;
+  readonly cluster?: boolean;
+  readonly kubeconfig?: string;
+  readonly context?: string;
   readonly output: 'table' | 'json' | 'yaml';
   readonly reasons?: boolean;
   readonly userAgent?: string;
@@ -46,20 +55,30 @@ const printTable = (
   }
 };
 
-/** `explain -f VAPP --world FILE [TARGET...]`: who owns each target, and why. */
+/** `explain -f VAPP (--world FILE | --cluster) [TARGET...]`: who owns each target, and why. */
 export const registerExplain = (program: Command, context: CommandContext): void => {
-  program
+  const command = program
     .command('explain')
     .summary('say who owns each namespace, object or request, and why')
     .description(
       'say which subset owns each namespace, object or request, with the chain of reasons',
     )
-    .argument('[target...]', `what to explain: ${TARGET_FORMS}; default: everything in --world`)
+    .argument(
+      '[target...]',
+      `what to explain: ${TARGET_FORMS}; default: everything in --world or --cluster`,
+    )
     .requiredOption('-f, --file <vapp>', 'the VirtualApp (YAML or JSON)')
     .option(
       '--world <file>',
       'namespaces and objects to decide on: what `kubectl get ns,<resources> -A -o yaml` prints',
     )
+    .addOption(
+      new Option(
+        '--cluster',
+        'read the namespaces and objects from the cluster: the objects of the resources the rules (and targets) name',
+      ).conflicts('world'),
+    );
+  addClusterOptions(command)
     .option(
       '--user-agent <ua>',
       'the user agent the controller sends (subsetDefaultOnlyUserAgents)',
@@ -75,36 +94,44 @@ export const registerExplain = (program: Command, context: CommandContext): void
       'after',
       `\nObjects are looked up in --world for their labels; a namespace missing from it is taken to have
 no labels (with a warning), and an object missing from it has labels not known, so rules with an
-objectSelector may leave the answer open. Reading a live cluster (--cluster) is not in this
-release: pipe \`kubectl get ns,<resources> -A -o yaml\` into a file instead.
-Exit codes: 0 explained, 2 usage error (a malformed target), 3 unusable VirtualApp or world file.${examplesText(
+objectSelector may leave the answer open. --cluster reads the same from the cluster of the
+kubeconfig (--kubeconfig, $KUBECONFIG, --context as kubectl), listing names and labels only.
+Exit codes: 0 explained, 2 usage error (a malformed target), 3 unusable VirtualApp, world file or
+kubeconfig, 4 the cluster gave no answer.${examplesText([
         [
-          [
-            'ctrlmesh explain -f vapp.yaml --world world.yaml',
-            'the owner of every namespace and object in the world',
-          ],
-          [
-            'ctrlmesh explain -f vapp.yaml --world world.yaml ns/team-a apps/deployments/team-a/web',
-            'why a namespace and a Deployment go where they go',
-          ],
-          [
-            'ctrlmesh explain -f vapp.yaml --world world.yaml "GET /api/v1/namespaces/team-a/configmaps"',
-            'who sees a list request',
-          ],
-          [
-            'kubectl get ns,cm,deploy -A -o yaml > world.yaml && ctrlmesh explain -f vapp.yaml --world world.yaml -o json',
-            'the same for a script, from a real cluster',
-          ],
+          'ctrlmesh explain -f vapp.yaml --world world.yaml',
+          'the owner of every namespace and object in the world',
         ],
-      )}`,
+        [
+          'ctrlmesh explain -f vapp.yaml --world world.yaml ns/team-a apps/deployments/team-a/web',
+          'why a namespace and a Deployment go where they go',
+        ],
+        [
+          'ctrlmesh explain -f vapp.yaml --world world.yaml "GET /api/v1/namespaces/team-a/configmaps"',
+          'who sees a list request',
+        ],
+        [
+          'ctrlmesh explain -f vapp.yaml --cluster --context staging',
+          'the owner of every namespace, and object the rules name, in a live cluster',
+        ],
+        [
+          'kubectl get ns,cm,deploy -A -o yaml > world.yaml && ctrlmesh explain -f vapp.yaml --world world.yaml -o json',
+          'the same for a script, from a saved copy of a cluster',
+        ],
+      ])}`,
     )
-    .action((specs: string[], options: ExplainOptions, command: Command) => {
+    .action(async (specs: string[], options: ExplainOptions, command: Command) => {
       const { io } = context;
-      if (specs.length === 0 && options.world === undefined) {
-        command.error('give targets to explain, or --world FILE to explain everything in it');
+      if (specs.length === 0 && options.world === undefined && options.cluster !== true) {
+        command.error(
+          'give targets to explain, or --world FILE or --cluster to explain everything in it',
+        );
       }
-      const { routes } = loadVirtualApp(io, options.file);
-      const world = worldFromOption(io, options.world);
+      const { app, routes } = loadVirtualApp(io, options.file);
+      const world =
+        options.cluster === true
+          ? await worldFromCluster(context, options, [app], targetResources(specs))
+          : worldFromOption(io, options.world);
       const targets =
         specs.length === 0
           ? worldTargets(world, options.userAgent)

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { CliIo } from '../cli-io.js';
+import type { Cluster, ClusterFlags } from '../cluster.js';
 import { runCli } from '../program.js';
 
 /** A CliIo whose output is kept for assertions; files are read from disk. */
@@ -49,4 +50,25 @@ export const run = async (
 ): Promise<{ code: number; stdout: string; stderr: string }> => {
   const code = await runCli(argv, io);
   return { code, stdout: io.stdout(), stderr: io.stderr() };
+};
+
+/**
+ * Runs the CLI in-process against `cluster` (a fake): the kubectl flags it was opened with are
+ * kept in `flags`.
+ */
+export const runOnCluster = async (
+  argv: readonly string[],
+  cluster: Cluster,
+  io: CapturedIo = capturedIo(),
+): Promise<{ code: number; stdout: string; stderr: string; flags: ClusterFlags[] }> => {
+  const flags: ClusterFlags[] = [];
+  const code = await runCli(argv, io, 'ctrlmesh', async (_io, given) => {
+    flags.push({
+      kubeconfig: given.kubeconfig,
+      context: given.context,
+      namespace: given.namespace,
+    });
+    return cluster;
+  });
+  return { code, stdout: io.stdout(), stderr: io.stderr(), flags };
 };
