@@ -17,11 +17,11 @@ describe('the ctrlmesh program', () => {
   it('lists the commands and the exit codes in its own help', async () => {
     const result = await run(['--help']);
     expect(result.code).toBe(0);
-    for (const command of ['validate', 'explain', 'diff', 'test']) {
+    for (const command of ['validate', 'explain', 'diff', 'test', 'status']) {
       expect(result.stdout).toContain(`  ${command} `);
     }
     expect(result.stdout).toContain(
-      'Exit codes: 0 ok, 1 problems/differences/failures found, 2 usage error, 3 unusable input.',
+      'Exit codes: 0 ok, 1 problems/differences/failures found (or, for status, not settled), 2 usage error, 3 unusable input, 4 the cluster gave no answer.',
     );
   });
 

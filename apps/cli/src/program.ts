@@ -7,6 +7,7 @@ import { paletteFor } from './colour.js';
 import type { CommandContext } from './command-context.js';
 import { registerDiff } from './commands/diff.js';
 import { registerExplain } from './commands/explain.js';
+import { registerStatus } from './commands/status.js';
 import { registerTest } from './commands/test.js';
 import { registerValidate } from './commands/validate.js';
 import { EXIT, type ExitCode } from './exit-code.js';
@@ -55,12 +56,13 @@ export const runCli = async (
     .showSuggestionAfterError()
     .addHelpText(
       'after',
-      `\nExit codes: 0 ok, 1 problems/differences/failures found, 2 usage error, 3 unusable input.`,
+      `\nExit codes: 0 ok, 1 problems/differences/failures found (or, for status, not settled), 2 usage error, 3 unusable input, 4 the cluster gave no answer.`,
     );
   registerValidate(program, context);
   registerExplain(program, context);
   registerDiff(program, context);
   registerTest(program, context);
+  registerStatus(program, context);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
