@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,10 +11,28 @@ const binary = join(appDir, 'dist', 'main.js');
 const links = mkdtempSync(join(tmpdir(), 'ctrlmesh-cli-'));
 
 /** Runs the built binary as a process, as users and CI do: no TTY, so no colours. */
-const ctrlmesh = (args: readonly string[], program = binary) => {
-  const result = spawnSync(process.execPath, [program, ...args], { encoding: 'utf8' });
+const ctrlmesh = (args: readonly string[], program = binary, nodeArgs: readonly string[] = []) => {
+  const result = spawnSync(process.execPath, [...nodeArgs, program, ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, HOME: links },
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 };
+
+// A preload that prints every module Node resolves, to see what a command loads.
+const tracer = join(links, 'trace-modules.mjs');
+writeFileSync(
+  tracer,
+  `import { registerHooks } from 'node:module';
+registerHooks({
+  resolve(specifier, context, next) {
+    const resolved = next(specifier, context);
+    process.stderr.write('loaded ' + resolved.url + '\\n');
+    return resolved;
+  },
+});
+`,
+);
 
 describe('the built ctrlmesh binary', () => {
   beforeAll(() => {
@@ -82,6 +100,29 @@ describe('the built ctrlmesh binary', () => {
   it('exits 2 on a usage error and 3 on an unreadable file', () => {
     expect(ctrlmesh(['validate', '--nope']).code).toBe(2);
     expect(ctrlmesh(['validate', fixture('missing.yaml')]).code).toBe(3);
+  });
+
+  it('loads @kubernetes/client-node only for the commands that read a cluster', () => {
+    const offline = ctrlmesh(['validate', fixture('canary-v1.yaml')], binary, ['--import', tracer]);
+    expect(offline.code).toBe(0);
+    expect(offline.stderr).toContain('/dist/run-');
+    expect(offline.stderr).not.toContain('client-node');
+    const kubeconfig = join(links, 'unreachable.kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:9"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n',
+    );
+    const online = ctrlmesh(['status', '--kubeconfig', kubeconfig], binary, ['--import', tracer]);
+    expect(online.stderr).toContain('/node_modules/@kubernetes/client-node/');
+    // Nothing listens on port 9: the cluster gives no answer.
+    expect(online.code).toBe(4);
+    expect(online.stderr).toContain('ctrlmesh: cannot reach the apiserver');
+  });
+
+  it('exits 3 when there is no kubeconfig to use', () => {
+    const result = ctrlmesh(['status']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('no kubeconfig found');
   });
 
   it('works as a kubectl plugin named kubectl-ctrlmesh', () => {
