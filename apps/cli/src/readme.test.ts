@@ -2,15 +2,26 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { ConnectCluster } from './cluster.js';
 import { runCli } from './program.js';
 import { capturedIo } from './testing/captured-io.js';
+import { fakeCluster } from './testing/fake-cluster.js';
 
 // The README's examples are its contract with users: the files it shows are the files in
 // examples/, and every `$ ctrlmesh ...` in a console block prints exactly what follows it
 // (`$ echo $?` checks the exit status of the command before), run from this package's folder.
+// Commands that read a cluster read the one of src/fixtures/readme-cluster.yaml.
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 const readme = readFileSync(join(appDir, 'README.md'), 'utf8');
+const clusterPaths = (
+  parse(readFileSync(join(appDir, 'src/fixtures/readme-cluster.yaml'), 'utf8')) as {
+    paths: Record<string, unknown>;
+  }
+).paths;
+const readmeCluster: ConnectCluster = async (_io, flags) =>
+  fakeCluster(clusterPaths, { namespace: flags.namespace ?? 'default' });
 
 interface Step {
   readonly command: string;
@@ -64,7 +75,12 @@ describe('the README', () => {
         readFile: (path: string) => readFileSync(resolve(appDir, path), 'utf8'),
       };
       const captured = capturedIo();
-      const code = await runCli(args, { ...io, out: captured.out, err: captured.err });
+      const code = await runCli(
+        args,
+        { ...io, out: captured.out, err: captured.err },
+        'ctrlmesh',
+        readmeCluster,
+      );
       expect({ command, output: captured.stdout() }).toEqual({ command, output });
       lastCode = code;
     }
