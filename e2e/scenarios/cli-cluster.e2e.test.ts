@@ -292,6 +292,23 @@ describe('ctrlmesh on a live cluster', () => {
     );
   });
 
+  it('exits 4 with the apiserver message when RBAC refuses the reads', async () => {
+    const alice = kas.users.find((user) => user.name === 'alice');
+    expect(alice).toBeDefined();
+    const result = await runCtrlmesh([
+      'status',
+      '-n',
+      operators,
+      '--kubeconfig',
+      alice?.kubeconfig ?? '',
+    ]);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain(
+      `ctrlmesh: GET /apis/ctrlmesh.io/v1alpha1/namespaces/${operators}/virtualapps: 403 virtualapps.ctrlmesh.io is forbidden: User "alice" cannot list resource "virtualapps"`,
+    );
+    expect(result.stderr).toContain('(context "alice", https://');
+  });
+
   it('exits 4 for a VirtualApp that is not there', async () => {
     const result = await runCtrlmesh(['status', '-n', operators, 'nope', ...kubeconfig()]);
     expect(result).toMatchObject({
