@@ -68,6 +68,8 @@ export type { ParseResult, Problem } from './problem.js';
 export { queryBool } from './query-bool.js';
 export {
   type ApiGroupResource,
+  apiGroupResourceProblems,
+  compileResourceMatcher,
   type GroupResource,
   parseResourcePattern,
   type ResourceMatcher,

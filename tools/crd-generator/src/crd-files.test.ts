@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { crdFiles } from './crd-files.js';
+import { faultInjectionCrd, trafficPolicyCrd } from './policy-crds.js';
 import { structuralProblem } from './structural-schema.js';
 import { virtualAppCrd } from './virtual-app-crd.js';
 
@@ -15,8 +16,12 @@ describe('the checked-in CRDs', () => {
     },
   );
 
-  it('the VirtualApp schema is structural', () => {
-    const schema = virtualAppCrd().spec.versions[0]?.schema.openAPIV3Schema ?? {};
+  it.each([
+    ['VirtualApp', virtualAppCrd],
+    ['TrafficPolicy', trafficPolicyCrd],
+    ['FaultInjection', faultInjectionCrd],
+  ])('the %s schema is structural', (_kind, crd) => {
+    const schema = crd().spec.versions[0]?.schema.openAPIV3Schema ?? {};
     expect(structuralProblem(schema)).toBeUndefined();
   });
 });

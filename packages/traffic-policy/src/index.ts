@@ -1,0 +1,30 @@
+export { failureClassifier, isFailureCode, type RequestOutcome } from './failure-codes.js';
+export {
+  type DelaySpec,
+  FAULT_KINDS,
+  type FaultInjection,
+  FaultInjectionSchema,
+  type FaultKind,
+  type FaultRule,
+  faultInjectionJsonSchema,
+} from './fault-injection.js';
+export { parseFaultInjection } from './parse-fault-injection.js';
+export { parseTrafficPolicy } from './parse-traffic-policy.js';
+export {
+  type RequestRule,
+  RequestRuleSchema,
+  RULE_VERBS,
+  type TargetVirtualApp,
+} from './request-rule.js';
+export { defaultReasonFor, STATUS_REASON_CODES, type StatusReason } from './status-reason.js';
+export { inAnyWindow, inWindow, parseTimestamp, type TimeWindow } from './time-window.js';
+export {
+  type BreakerMode,
+  type CircuitBreakerRule,
+  DEFAULT_FAILURE_CODES,
+  POLICY_API_VERSION,
+  type RateLimitRule,
+  type TrafficPolicy,
+  TrafficPolicySchema,
+  trafficPolicyJsonSchema,
+} from './traffic-policy.js';
