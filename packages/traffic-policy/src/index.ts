@@ -11,6 +11,23 @@ export {
 export { parseFaultInjection } from './parse-fault-injection.js';
 export { parseTrafficPolicy } from './parse-traffic-policy.js';
 export {
+  type CompiledBreaker,
+  type CompiledFault,
+  type CompiledRateLimit,
+  type CompiledRule,
+  compilePolicySet,
+  type MatchedRules,
+  NO_RULES,
+  type PolicySet,
+  type ProxyIdentity,
+} from './policy-set.js';
+export {
+  compileRequestMatcher,
+  type PolicyRequest,
+  type RequestContext,
+  type RequestMatcher,
+} from './request-matcher.js';
+export {
   type RequestRule,
   RequestRuleSchema,
   RULE_VERBS,

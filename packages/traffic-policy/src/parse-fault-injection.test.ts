@@ -87,6 +87,7 @@ describe('parseFaultInjection', () => {
       'spec.faults[6].windows[0]: a window needs start, end or both',
       'spec.faults[6].windows[1].start: "tomorrow" is not an RFC 3339 time (2026-12-04T17:00:00Z)',
       'spec.faults[6].windows[2]: start must be before end',
+      'spec.faults[7].match[0].verbs: verbs cannot be combined with nonResourcePaths',
       'spec.faults[7].admission: set exactly one of delay, deny',
       'spec.faults[7].match[0].nonResourcePaths: admission reviews are about resources; nonResourcePaths never match',
       'spec.faults[7].match[0].verbs[0]: admission reviews are only create, update and delete, not get',

@@ -30,9 +30,10 @@ export const labelSelectorSchema = z.strictObject({
 
 /**
  * Which requests a policy rule applies to. Every field that is set must match (AND); entries of
- * one list are alternatives (OR). Namespace fields never match cluster-scoped requests or lists
- * across all namespaces; `nonResourcePaths` matches only non-resource requests and cannot be
- * combined with `resources` or namespace fields.
+ * one list are alternatives (OR). A rule with `verbs`, `resources` or namespace fields matches
+ * only resource requests, and its namespace fields never match cluster-scoped requests or lists
+ * across all namespaces; a rule with `nonResourcePaths` matches only non-resource requests (and
+ * cannot have the others); a rule with only `userAgents` matches both.
  */
 export const RequestRuleSchema = z.strictObject({
   verbs: z.array(z.enum(RULE_VERBS)).optional(),

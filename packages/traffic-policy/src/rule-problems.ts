@@ -51,8 +51,9 @@ const checkPath = (value: unknown, path: Path, report: Report): void => {
   }
 };
 
-const RESOURCE_FIELDS = ['resources', 'namespaces', 'namespaceSelector'] as const;
-const RULE_FIELDS = [...RESOURCE_FIELDS, 'verbs', 'nonResourcePaths', 'userAgents'] as const;
+// Verbs are Kubernetes' resource verbs (`list`, `watch`): non-resource requests have none.
+const RESOURCE_FIELDS = ['verbs', 'resources', 'namespaces', 'namespaceSelector'] as const;
+const RULE_FIELDS = [...RESOURCE_FIELDS, 'nonResourcePaths', 'userAgents'] as const;
 
 /** Reports one `match[]` entry's problems. */
 export const checkRequestRule = (rule: unknown, path: Path, report: Report): void => {
