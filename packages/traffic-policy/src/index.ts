@@ -8,6 +8,7 @@ export {
   type FaultRule,
   faultInjectionJsonSchema,
 } from './fault-injection.js';
+export { createInFlightLimiter, type InFlightLimiter } from './in-flight-limiter.js';
 export { parseFaultInjection } from './parse-fault-injection.js';
 export { parseTrafficPolicy } from './parse-traffic-policy.js';
 export {
@@ -22,6 +23,13 @@ export {
   type ProxyIdentity,
 } from './policy-set.js';
 export {
+  createRateLimiter,
+  type RateLimitAdmission,
+  type RateLimiter,
+  type RateLimitReason,
+  tryAcquireAll,
+} from './rate-limiter.js';
+export {
   compileRequestMatcher,
   type PolicyRequest,
   type RequestContext,
@@ -35,6 +43,12 @@ export {
 } from './request-rule.js';
 export { defaultReasonFor, STATUS_REASON_CODES, type StatusReason } from './status-reason.js';
 export { inAnyWindow, inWindow, parseTimestamp, type TimeWindow } from './time-window.js';
+export {
+  type Admission,
+  createTokenBucket,
+  defaultBurst,
+  type TokenBucket,
+} from './token-bucket.js';
 export {
   type BreakerMode,
   type CircuitBreakerRule,
