@@ -1,3 +1,14 @@
+export {
+  type BreakerAdmission,
+  type BreakerConfig,
+  type BreakerPermit,
+  type BreakerState,
+  type BreakerTransition,
+  breakerConfigFor,
+  type CircuitBreaker,
+  createCircuitBreaker,
+  type TransitionReason,
+} from './circuit-breaker.js';
 export { failureClassifier, isFailureCode, type RequestOutcome } from './failure-codes.js';
 export {
   type DelaySpec,
