@@ -11,6 +11,17 @@ export {
 } from './circuit-breaker.js';
 export { failureClassifier, isFailureCode, type RequestOutcome } from './failure-codes.js';
 export {
+  compileFault,
+  createFaultInjector,
+  decideFault,
+  delayOf,
+  type FaultDecision,
+  type FaultInjector,
+  type FaultPlan,
+  type NoFaultReason,
+  slowListDelay,
+} from './fault-decision.js';
+export {
   type DelaySpec,
   FAULT_KINDS,
   type FaultInjection,
@@ -19,6 +30,7 @@ export {
   type FaultRule,
   faultInjectionJsonSchema,
 } from './fault-injection.js';
+export { type FailureStatus, failureStatus } from './fault-status.js';
 export { createInFlightLimiter, type InFlightLimiter } from './in-flight-limiter.js';
 export { parseFaultInjection } from './parse-fault-injection.js';
 export { parseTrafficPolicy } from './parse-traffic-policy.js';
@@ -70,3 +82,11 @@ export {
   TrafficPolicySchema,
   trafficPolicyJsonSchema,
 } from './traffic-policy.js';
+export {
+  createWatchCutter,
+  type WatchCutter,
+  type WatchEventVerdict,
+  type WatchFaultPlan,
+  type WatchFaultSpec,
+  watchFaultPlan,
+} from './watch-fault.js';

@@ -4,6 +4,7 @@ import {
   matchesLabels,
   type ResourceRequest,
 } from '@ctrlmesh/route-engine';
+import { compileFault, type FaultPlan } from './fault-decision.js';
 import type { FaultInjection, FaultKind, FaultRule } from './fault-injection.js';
 import {
   compileRequestMatcher,
@@ -41,6 +42,8 @@ export type CompiledBreaker = CompiledRule<CircuitBreakerRule>;
 /** A fault of a FaultInjection that applies to this proxy, with its kind. */
 export interface CompiledFault extends CompiledRule<FaultRule> {
   readonly kind: FaultKind;
+  /** Ready for `decideFault` / `createFaultInjector`. */
+  readonly plan: FaultPlan;
 }
 
 /** The rules that apply to one request. */
@@ -146,7 +149,11 @@ export const compilePolicySet = (
   const rateLimits = traffic.flatMap((p) => compileRules(p, p.spec.rateLimits));
   const circuitBreakers = traffic.flatMap((p) => compileRules(p, p.spec.circuitBreakers));
   const faults: CompiledFault[] = injections.flatMap((p) =>
-    compileRules(p, p.spec.faults).map((fault) => ({ ...fault, kind: kindOf(fault.rule) })),
+    compileRules(p, p.spec.faults).map((fault) => ({
+      ...fault,
+      kind: kindOf(fault.rule),
+      plan: compileFault(fault.rule, `FaultInjection ${fault.policy} fault ${fault.rule.name}`),
+    })),
   );
   const requestFaults = faults.filter((fault) => fault.kind !== 'admission');
   const admissionFaults = faults.filter((fault) => fault.kind === 'admission');
