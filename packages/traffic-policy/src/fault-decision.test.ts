@@ -129,6 +129,11 @@ describe('decideFault', () => {
     expect(() => at('2027-01-01T00:00:00Z')).toThrow('drew');
   });
 
+  it('refuses to compile a window it cannot read, rather than fire forever', () => {
+    const rule = { ...faultOf({ abort: { code: 500 } }), windows: [{ start: 'soon' }] };
+    expect(() => compileFault(rule, 'f')).toThrow('f: invalid window time "soon"');
+  });
+
   it('stops at maxCount', () => {
     const plan = planOf({ abort: { code: 500 }, maxCount: 2 });
     expect(decideFault(plan, { now: 0, random: always, fired: 2 })).toEqual({

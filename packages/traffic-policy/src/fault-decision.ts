@@ -27,14 +27,20 @@ export interface FaultPlan {
 }
 
 /** Compiles a validated fault rule; `source` names it in the messages clients see. */
-export const compileFault = (rule: FaultRule, source: string): FaultPlan => ({
-  rule,
-  source,
-  windows: rule.windows?.map((window) => ({
-    start: window.start === undefined ? undefined : parseTimestamp(window.start),
-    end: window.end === undefined ? undefined : parseTimestamp(window.end),
-  })),
-});
+export const compileFault = (rule: FaultRule, source: string): FaultPlan => {
+  const time = (text: string | undefined): number | undefined => {
+    if (text === undefined) return undefined;
+    const parsed = parseTimestamp(text);
+    // Programmer error: an unreadable bound would silently widen the window to forever.
+    if (parsed === undefined) throw new TypeError(`${source}: invalid window time "${text}"`);
+    return parsed;
+  };
+  return {
+    rule,
+    source,
+    windows: rule.windows?.map((window) => ({ start: time(window.start), end: time(window.end) })),
+  };
+};
 
 /** The delay of a delay spec: fixed, or drawn uniformly from `[min, max]` whole milliseconds. */
 export const delayOf = (spec: DelaySpec, random: () => number): number => {

@@ -116,6 +116,14 @@ describe('parseTrafficPolicy', () => {
     ]);
   });
 
+  it('refuses an empty specificSubsets, which the original read as every subset', () => {
+    expect(
+      problemsOf(policy({ targetVirtualApps: [{ name: 'sample', specificSubsets: [] }] })),
+    ).toEqual([
+      'spec.targetVirtualApps[0].specificSubsets: specificSubsets must not be empty; leave it out for every subset',
+    ]);
+  });
+
   it('refuses another apiVersion or kind', () => {
     expect(
       problemsOf({ ...policy({}), apiVersion: 'ctrlmesh.kruise.io/v1alpha1', kind: 'Policy' }),

@@ -119,6 +119,27 @@ describe('compilePolicySet', () => {
     ).toEqual([['admission', 'FaultInjection/ops/chaos/deny']]);
   });
 
+  it('does not even look at the request when no request rule applies to the proxy', () => {
+    const untouchable = new Proxy({} as never, {
+      get: () => {
+        throw new Error('the request was read');
+      },
+    });
+    const onlyAdmission = compilePolicySet(
+      {
+        faultInjections: [
+          aFaultInjection({
+            faults: [{ name: 'd', probability: 1, admission: { deny: { message: 'no' } } }],
+          }),
+        ],
+      },
+      proxy,
+    );
+    for (const set of [compilePolicySet({}, proxy), onlyAdmission]) {
+      expect(set.match(untouchable, untouchable)).toBe(NO_RULES);
+    }
+  });
+
   it('returns NO_RULES when policies exist but none matches the request', () => {
     const set = compilePolicySet(
       {

@@ -35,6 +35,13 @@ export const checkTargets = (spec: unknown, report: Report): void => {
       report(path, 'set name or selector: a target without either would select every VirtualApp');
     }
     checkSelector(target.selector, [...path, 'selector'], report);
+    if (Array.isArray(target.specificSubsets) && target.specificSubsets.length === 0) {
+      // The original read `[]` as every subset, and Go clients drop empty lists: refuse the doubt.
+      report(
+        [...path, 'specificSubsets'],
+        'specificSubsets must not be empty; leave it out for every subset',
+      );
+    }
     list(target.specificSubsets).forEach((subset, subsetIndex) => {
       if (subset === DEFAULT_SUBSET) return;
       checkDnsLabel(subset, [...path, 'specificSubsets', subsetIndex], 'subset', report);
