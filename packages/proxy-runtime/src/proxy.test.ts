@@ -176,8 +176,9 @@ describe('createProxy', () => {
     const reader = watch.body!.getReader();
     expect(new TextDecoder().decode((await reader.read()).value)).toContain('"ADDED"');
     expect(upstream.openWatches.count).toBe(1);
-    // A wider canary: the proxy ends the watch with 410 so the client re-lists.
-    writeFileSync(vappFile, canaryVappYaml.replace('^canary-', '^canary'));
+    // The canary takes `plain`, which this (default) pod's watch reads: it ends with 410 so the
+    // client re-lists.
+    writeFileSync(vappFile, canaryVappYaml.replace('^canary-', '^(canary-|plain$)'));
     let rest = '';
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
       rest += new TextDecoder().decode(chunk.value);
@@ -187,6 +188,30 @@ describe('createProxy', () => {
     const started = Date.now();
     await shutdown();
     expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('keeps a watch open across a route change that shows it the same objects', async () => {
+    const upstream = await apiserver();
+    cleanups.push(() => closeServer(upstream.server));
+    const { base, admin, vappFile } = await startProxy(upstream.port);
+    const routeInfo = async () =>
+      /ctrlmesh_proxy_route_info\{version="([^"]+)"\} 1/.exec(
+        await (await fetch(`${admin}/metrics`)).text(),
+      )?.[1];
+    const before = await routeInfo();
+    const watch = await fetch(`${base}/api/v1/configmaps?watch=true`);
+    const reader = watch.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain('"ADDED"');
+    // A wider canary that moves none of the namespaces this proxy knows (`plain`, `canary-a`).
+    writeFileSync(vappFile, canaryVappYaml.replace('^canary-', '^canary'));
+    await vi.waitFor(async () => expect(await routeInfo()).not.toBe(before), { timeout: 5_000 });
+    expect(upstream.openWatches.count).toBe(1);
+    const pending = await Promise.race([
+      reader.read().then(() => 'read'),
+      new Promise((resolve) => setImmediate(() => resolve('open'))),
+    ]);
+    expect(pending).toBe('open');
+    await reader.cancel();
   });
 });
 

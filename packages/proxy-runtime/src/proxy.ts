@@ -271,7 +271,7 @@ const assembleProxy = (assembly: Assembly) => {
     heldRunnable('route-swaps', () =>
       routes.onSwap((next, previous) => {
         seeds.clear();
-        watches.expireAll(`ctrlmesh routes changed to version ${next.version}; re-list`);
+        watches.expireChanged(next, `ctrlmesh routes changed to version ${next.version}; re-list`);
         routesApplied.publish({ version: next.version, generation: next.generation });
         log('info', 'routes applied', {
           version: next.version,

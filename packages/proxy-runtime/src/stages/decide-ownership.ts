@@ -1,5 +1,4 @@
 import {
-  DEFAULT_SUBSET,
   handoverDecisionFor,
   handoverOwner,
   isNamespaceResource,
@@ -7,6 +6,7 @@ import {
   type Target,
 } from '@ctrlmesh/route-engine';
 import type { NamespaceLabels } from '../namespaces/namespace-labels.js';
+import { blindUserAgent } from '../ownership/blind-user-agent.js';
 import { decisionLabel } from '../ownership/decision-label.js';
 import { revokedError } from '../ownership/revoked-error.js';
 import type { Stage } from '../pipeline/stage.js';
@@ -42,8 +42,6 @@ export interface FilterPlan {
   readonly kind: 'filter';
   readonly snapshot: RouteSnapshot;
   readonly api: ResourceRequest;
-  /** The client's user agent is default-only and this pod is not default: it may see nothing. */
-  readonly blind: boolean;
 }
 
 /** An exchange with its plan. */
@@ -87,18 +85,11 @@ export const decideOwnership =
       exchange.report.decision = 'owned';
       return next({ ...exchange, plan: { kind: 'forward', snapshot, api } });
     }
-    // A user agent default-only in either revision in play sees nothing here: under the state it
-    // sees at most what both revisions let it see.
-    const { previous } = snapshot.state;
-    const blind =
-      snapshot.subset !== DEFAULT_SUBSET &&
-      (snapshot.routes.defaultOnlyUserAgents.has(userAgent) ||
-        (snapshot.state.phase === 'Revoking' &&
-          previous !== undefined &&
-          previous.defaultOnlyUserAgents.has(userAgent)));
+    // A user agent default-only in either revision in play sees nothing here.
+    const blind = blindUserAgent(snapshot, userAgent);
     if (api.verb === 'list' || api.verb === 'watch') {
       exchange.report.decision = 'filtered';
-      return next({ ...exchange, plan: { kind: 'filter', snapshot, api, blind } });
+      return next({ ...exchange, plan: { kind: 'filter', snapshot, api } });
     }
     if (blind) {
       exchange.report.decision = 'denied';

@@ -223,7 +223,7 @@ describe('filterResponse', () => {
     expect(terminal.seen).toHaveLength(0);
   });
 
-  it('ends open watches with 410 Expired when the registry expires them', async () => {
+  it('ends open watches with 410 Expired when new routes show them other objects', async () => {
     const { through, watches } = setup({});
     const never = new ReadableStreamLike();
     const response = await through(async () => ({
@@ -232,7 +232,10 @@ describe('filterResponse', () => {
       body: never.readable,
     }))(anExchange('GET', '/api/v1/configmaps?watch=true'));
     expect(watches.size).toBe(1);
-    watches.expireAll('routes changed');
+    // The same rules again leave the watch open; the pod moving to v2 ends it.
+    watches.expireChanged(canarySnapshot({}), 'same rules');
+    expect(watches.size).toBe(1);
+    watches.expireChanged(canarySnapshot({ version: 'v2' }), 'routes changed');
     const last = JSON.parse((await bodyText(response)).trim());
     expect(last).toMatchObject({
       type: 'ERROR',

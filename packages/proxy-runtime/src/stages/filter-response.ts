@@ -5,9 +5,12 @@ import { isNamespaceResource, type ResourceRequest } from '@ctrlmesh/route-engin
 import { filterableRequestHeaders, readableFormat } from '../http/filterable-request.js';
 import type { NamespaceLabels } from '../namespaces/namespace-labels.js';
 import { objectsFiltered, watchCount } from '../observe/channels.js';
+import { blindUserAgent } from '../ownership/blind-user-agent.js';
 import { objectVerdict } from '../ownership/object-verdict.js';
+import { viewMayChange } from '../ownership/view-change.js';
 import type { ProxyResponse, ResponseHeaders } from '../pipeline/exchange.js';
 import type { Handler, Stage } from '../pipeline/stage.js';
+import type { RouteSnapshot } from '../routes/route-snapshot.js';
 import type { Routes } from '../routes/route-store.js';
 import {
   BadRequestError,
@@ -136,7 +139,7 @@ const filterWatchResponse = async (
   next: Handler<Filtering>,
   exchange: Filtering,
   plan: FilterPlan,
-  keep: ObjectVerdict,
+  verdictUnder: (snapshot: RouteSnapshot) => ObjectVerdict,
   scope: SeedScope,
   deps: FilterResponseDeps,
 ): Promise<ProxyResponse> => {
@@ -166,9 +169,25 @@ const filterWatchResponse = async (
   const expired = new Promise<WatchExpiredError>((resolve) => {
     expire = resolve;
   });
+  // The routes this watch decides on: a route change that shows it the same objects is taken
+  // without ending it (its client does not re-list); any other ends it with 410.
+  let decidedOn = plan.snapshot;
+  let keep = verdictUnder(decidedOn);
+  const view = {
+    group: plan.api.group,
+    resource: plan.api.resource,
+    namespace: plan.api.namespace,
+    userAgent: exchange.userAgent,
+  };
   const unregister = deps.watches.add({
     namespace: isNamespaceResource(plan.api) ? undefined : plan.api.namespace,
     expire: (error) => expire(error),
+    follow: (next) => {
+      if (viewMayChange(decidedOn, next, view, deps.namespaces.known())) return false;
+      decidedOn = next;
+      keep = verdictUnder(next);
+      return true;
+    },
   });
   watchCount.publish({ delta: 1 });
   const close = () => {
@@ -205,7 +224,7 @@ const filterWatchResponse = async (
   const counts: WatchFilterCounts = { kept: 0, dropped: 0 };
   const events = filterWatch(decoded(response), {
     codec: format === 'protobuf' ? protobufWatchCodec(deps.maxFrameBytes) : jsonWatchCodec,
-    keep,
+    keep: (object) => keep(object),
     visibility,
     maxFrameBytes: deps.maxFrameBytes,
     expired,
@@ -235,13 +254,15 @@ export const filterResponse =
   async (exchange) => {
     const { plan } = exchange;
     const api: ResourceRequest = plan.api;
-    const keep: ObjectVerdict = plan.blind
-      ? () => false
-      : objectVerdict(plan.snapshot, deps.namespaces, {
-          group: api.group,
-          resource: api.resource,
-          userAgent: exchange.userAgent,
-        });
+    const verdictUnder = (snapshot: RouteSnapshot): ObjectVerdict =>
+      blindUserAgent(snapshot, exchange.userAgent)
+        ? () => false
+        : objectVerdict(snapshot, deps.namespaces, {
+            group: api.group,
+            resource: api.resource,
+            userAgent: exchange.userAgent,
+          });
+    const keep = verdictUnder(plan.snapshot);
     const { info } = exchange.request;
     const scope = seedScope(plan, info.listOptions, exchange.userAgent);
     const headers = filterableRequestHeaders(exchange.request.headers, {
@@ -255,5 +276,5 @@ export const filterResponse =
     }
     const forwarded: Filtering = { ...exchange, request: { ...exchange.request, headers } };
     if (api.verb === 'list') return filterListResponse(next, forwarded, keep, scope, deps);
-    return filterWatchResponse(next, forwarded, plan, keep, scope, deps);
+    return filterWatchResponse(next, forwarded, plan, verdictUnder, scope, deps);
   };

@@ -1,19 +1,30 @@
 import { describe, expect, it } from 'vitest';
+import type { RouteSnapshot } from '../routes/route-snapshot.js';
 import type { WatchExpiredError } from '../status/proxy-error.js';
+import { canarySnapshot } from '../test-support/exchanges.js';
 import { WatchRegistry } from './watch-registry.js';
 
 describe('WatchRegistry', () => {
-  it('expires every watch when routes change', () => {
+  it('expires the watches that cannot follow new routes, and keeps the ones that take them', () => {
     const registry = new WatchRegistry();
     const ended: string[] = [];
+    const followed: RouteSnapshot[] = [];
     registry.add({
       namespace: 'a',
       expire: (e: WatchExpiredError) => ended.push(`a ${e.message}`),
+      follow: () => false,
     });
     registry.add({ namespace: undefined, expire: () => ended.push('all') });
-    registry.expireAll('routes changed');
+    registry.add({
+      namespace: 'b',
+      expire: () => ended.push('b'),
+      follow: (next) => followed.push(next) > 0,
+    });
+    const next = canarySnapshot({});
+    registry.expireChanged(next, 'routes changed');
     expect(ended).toEqual(['a routes changed', 'all']);
-    expect(registry.size).toBe(0);
+    expect(followed).toEqual([next]);
+    expect(registry.size).toBe(1);
   });
 
   it('expires only watches that can see a relabelled namespace', () => {
@@ -34,6 +45,6 @@ describe('WatchRegistry', () => {
       expire: () => expect.fail('expired after removal'),
     });
     remove();
-    registry.expireAll('x');
+    registry.expireChanged(canarySnapshot({}), 'x');
   });
 });

@@ -1,3 +1,4 @@
+import type { RouteSnapshot } from '../routes/route-snapshot.js';
 import { WatchExpiredError } from '../status/proxy-error.js';
 
 /** An open, filtered watch, as the registry sees it. */
@@ -6,6 +7,11 @@ export interface OpenWatch {
   readonly namespace: string | undefined;
   /** Ends the watch with 410 Expired so its client re-lists. */
   readonly expire: (error: WatchExpiredError) => void;
+  /**
+   * Takes new routes when they show it the same objects, and returns true; false when they may
+   * not, and it has to end. Absent: it always ends.
+   */
+  readonly follow?: (next: RouteSnapshot) => boolean;
 }
 
 /**
@@ -26,9 +32,14 @@ export class WatchRegistry {
     return this.#open.size;
   }
 
-  /** Ends every watch (routes changed: any visible set may have changed). */
-  expireAll(reason: string): void {
-    for (const watch of [...this.#open]) this.#expire(watch, reason);
+  /**
+   * Routes changed to `next`: ends the watches whose visible set may have changed (DESIGN §5), and
+   * the others go on under `next`, so that clients whose slice did not move do not re-list.
+   */
+  expireChanged(next: RouteSnapshot, reason: string): void {
+    for (const watch of [...this.#open]) {
+      if (watch.follow?.(next) !== true) this.#expire(watch, reason);
+    }
   }
 
   /** Ends the watches that can see objects in `namespace` (it was relabelled). */
