@@ -35,6 +35,17 @@ describe('readCommandLine', () => {
         revisionHistoryLimit: 10,
         admin: { host: '0.0.0.0', port: 9090 },
         logLevel: 'info',
+        webhook: {
+          host: '0.0.0.0',
+          port: 9443,
+          serviceName: 'ctrlmesh-manager',
+          urlHosts: [],
+          secretName: 'ctrlmesh-webhook-certs',
+          validatingConfigurationName: 'ctrlmesh',
+          mutatingConfigurationName: 'ctrlmesh',
+          certValidityMs: 8760 * 3_600_000,
+          certRenewBeforeMs: 720 * 3_600_000,
+        },
       },
     });
   });
@@ -54,6 +65,17 @@ describe('readCommandLine', () => {
       '--admin-host=127.0.0.1',
       '--admin-port=0',
       '--log-level=debug',
+      '--webhook-host=127.0.0.1',
+      '--webhook-port=0',
+      '--webhook-service-name=mgr-webhooks',
+      '--webhook-namespace=certs',
+      '--webhook-url-host=127.0.0.1',
+      '--webhook-url-host=localhost',
+      '--webhook-secret-name=mgr-certs',
+      '--webhook-validating-configuration=mgr-v',
+      '--webhook-mutating-configuration=mgr-m',
+      '--webhook-cert-validity=2m',
+      '--webhook-cert-renew-before=1m',
     ]);
     expect(command).toEqual({
       kubeconfig: '/tmp/kc',
@@ -69,6 +91,18 @@ describe('readCommandLine', () => {
         revisionHistoryLimit: 3,
         admin: { host: '127.0.0.1', port: 0 },
         logLevel: 'debug',
+        webhook: {
+          host: '127.0.0.1',
+          port: 0,
+          serviceName: 'mgr-webhooks',
+          namespace: 'certs',
+          urlHosts: ['127.0.0.1', 'localhost'],
+          secretName: 'mgr-certs',
+          validatingConfigurationName: 'mgr-v',
+          mutatingConfigurationName: 'mgr-m',
+          certValidityMs: 120_000,
+          certRenewBeforeMs: 60_000,
+        },
       },
     });
   });
@@ -80,6 +114,17 @@ describe('readCommandLine', () => {
     };
     expect(lease(['--namespace=ops'], 'ctrlmesh-system')).toBe('ops');
     expect(lease([], 'ctrlmesh-system')).toBe('ctrlmesh-system');
+  });
+
+  it('keeps the webhook Secret in the pod namespace unless told otherwise', () => {
+    const secretNamespace = (argv: string[], podNamespace?: string) => {
+      const { command } = run(argv, podNamespace === undefined ? {} : { podNamespace });
+      return 'config' in command ? command.config.webhook.namespace : undefined;
+    };
+    expect(secretNamespace([], 'ctrlmesh-system')).toBe('ctrlmesh-system');
+    expect(secretNamespace(['--webhook-namespace=certs'], 'ctrlmesh-system')).toBe('certs');
+    // Outside a cluster the manager falls back to the Lease's namespace (webhookRotationOf).
+    expect(secretNamespace([])).toBeUndefined();
   });
 
   it('prints usage and the version', () => {
@@ -103,6 +148,8 @@ describe('readCommandLine', () => {
       '--admin-port=70000',
       '--log-level=loud',
       '--namespace=',
+      '--webhook-cert-validity=1h',
+      '--webhook-cert-renew-before=2h',
     ]);
     expect(command).toEqual({ exit: 2 });
     expect(err).toBe(
@@ -114,6 +161,7 @@ describe('readCommandLine', () => {
         '  --revision-history-limit: Too small: expected number to be >=2',
         '  --admin-port: Too big: expected number to be <=65535',
         '  --log-level: Invalid option: expected one of "debug"|"info"|"warn"|"error"',
+        '  --webhook-cert-renew-before: the renewal must start before the certificate expires (less than its validity)',
         '',
       ].join('\n'),
     );

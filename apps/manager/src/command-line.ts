@@ -31,6 +31,25 @@ Usage: ctrlmesh-manager [flags]
   --admin-host HOST                  address of /metrics, /healthz, /readyz (default: 0.0.0.0)
   --admin-port PORT                  port of /metrics, /healthz, /readyz (default: 9090; 0: any)
   --log-level LEVEL                  debug, info, warn or error (default: info)
+  --webhook-host HOST                address of the HTTPS admission webhooks (default: 0.0.0.0)
+  --webhook-port PORT                their port (default: 9443; 0: any)
+  --webhook-service-name NAME        the Service in front of the webhooks; the certificate names
+                                     NAME.NS.svc (default: ctrlmesh-manager)
+  --webhook-namespace NS             namespace of that Service and of the certificate Secret
+                                     (default: the pod's namespace, else the Lease's)
+  --webhook-url-host HOST            one more DNS name or IP address in the certificate, for
+                                     webhook configurations that call a url: (local runs);
+                                     repeatable
+  --webhook-secret-name NAME         Secret keeping the CA and certificate
+                                     (default: ctrlmesh-webhook-certs)
+  --webhook-validating-configuration NAME
+                                     ValidatingWebhookConfiguration whose caBundle the leader
+                                     writes (default: ctrlmesh)
+  --webhook-mutating-configuration NAME
+                                     MutatingWebhookConfiguration likewise (default: ctrlmesh)
+  --webhook-cert-validity DURATION   lifetime of a serving certificate (default: 8760h)
+  --webhook-cert-renew-before DURATION
+                                     rotate this long before it expires (default: 720h)
   --help                             print this and exit
   --version                          print the version and exit
 `;
@@ -49,6 +68,16 @@ const OPTIONS = {
   'admin-host': { type: 'string' },
   'admin-port': { type: 'string' },
   'log-level': { type: 'string' },
+  'webhook-host': { type: 'string' },
+  'webhook-port': { type: 'string' },
+  'webhook-service-name': { type: 'string' },
+  'webhook-namespace': { type: 'string' },
+  'webhook-url-host': { type: 'string', multiple: true },
+  'webhook-secret-name': { type: 'string' },
+  'webhook-validating-configuration': { type: 'string' },
+  'webhook-mutating-configuration': { type: 'string' },
+  'webhook-cert-validity': { type: 'string' },
+  'webhook-cert-renew-before': { type: 'string' },
   help: { type: 'boolean' },
   version: { type: 'boolean' },
 } as const;
@@ -88,6 +117,15 @@ const FLAG_OF_PATH: Record<string, Flag> = {
   'admin.host': 'admin-host',
   'admin.port': 'admin-port',
   logLevel: 'log-level',
+  'webhook.host': 'webhook-host',
+  'webhook.port': 'webhook-port',
+  'webhook.serviceName': 'webhook-service-name',
+  'webhook.namespace': 'webhook-namespace',
+  'webhook.secretName': 'webhook-secret-name',
+  'webhook.validatingConfigurationName': 'webhook-validating-configuration',
+  'webhook.mutatingConfigurationName': 'webhook-mutating-configuration',
+  'webhook.certValidityMs': 'webhook-cert-validity',
+  'webhook.certRenewBeforeMs': 'webhook-cert-renew-before',
 };
 
 /**
@@ -150,6 +188,18 @@ export const readCommandLine = (
     revisionHistoryLimit: integer('revision-history-limit'),
     admin: { host: text('admin-host'), port: integer('admin-port') },
     logLevel: text('log-level') as ManagerConfigInput['logLevel'],
+    webhook: {
+      host: text('webhook-host'),
+      port: integer('webhook-port'),
+      serviceName: text('webhook-service-name'),
+      namespace: text('webhook-namespace') ?? host.podNamespace,
+      urlHosts: values['webhook-url-host'] as string[] | undefined,
+      secretName: text('webhook-secret-name'),
+      validatingConfigurationName: text('webhook-validating-configuration'),
+      mutatingConfigurationName: text('webhook-mutating-configuration'),
+      certValidityMs: duration('webhook-cert-validity'),
+      certRenewBeforeMs: duration('webhook-cert-renew-before'),
+    },
   };
   const parsed = ManagerConfigSchema.safeParse(input);
   if (!parsed.success) {

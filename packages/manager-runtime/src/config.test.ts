@@ -14,7 +14,33 @@ describe('ManagerConfigSchema', () => {
       revisionHistoryLimit: 10,
       admin: { host: '0.0.0.0', port: 9090 },
       logLevel: 'info',
+      webhook: {
+        host: '0.0.0.0',
+        port: 9443,
+        serviceName: 'ctrlmesh-manager',
+        urlHosts: [],
+        secretName: 'ctrlmesh-webhook-certs',
+        validatingConfigurationName: 'ctrlmesh',
+        mutatingConfigurationName: 'ctrlmesh',
+        certValidityMs: 365 * 86_400_000,
+        certRenewBeforeMs: 30 * 86_400_000,
+      },
     });
+  });
+
+  it('refuses a certificate renewal that would start after the certificate expired', () => {
+    const result = ManagerConfigSchema.safeParse({
+      leaderElection: { identity: 'a' },
+      webhook: { certValidityMs: 60_000, certRenewBeforeMs: 60_000 },
+    });
+    expect(
+      result.success ? [] : result.error.issues.map((i) => [i.path.join('.'), i.message]),
+    ).toEqual([
+      [
+        'webhook.certRenewBeforeMs',
+        'the renewal must start before the certificate expires (less than its validity)',
+      ],
+    ]);
   });
 
   it('refuses timings in which a leader could overlap its successor, with their paths', () => {

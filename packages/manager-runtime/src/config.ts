@@ -58,6 +58,42 @@ export const ManagerConfigSchema = z.object({
     })
     .default({ host: '0.0.0.0', port: 9090 }),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** The admission webhook server and its certificates (DESIGN §6 "Webhooks"). */
+  webhook: z
+    .object({
+      /** Where the HTTPS admission server listens (port 0: any free port). */
+      host: z.string().min(1).default('0.0.0.0'),
+      port: z.number().int().min(0).max(65_535).default(9443),
+      /** The Service in front of the manager: the serving certificate names `<service>.<ns>.svc`. */
+      serviceName: z.string().min(1).default('ctrlmesh-manager'),
+      /** The Service's and the Secret's namespace; absent: the leader election namespace. */
+      namespace: z.string().min(1).optional(),
+      /**
+       * More names for the serving certificate (DNS names or IP addresses), for a webhook
+       * configuration that calls a `url:` rather than the Service: local runs and tests.
+       */
+      urlHosts: z.array(z.string().min(1)).default([]),
+      /** The Secret that keeps the CA and the serving certificate. */
+      secretName: z.string().min(1).default('ctrlmesh-webhook-certs'),
+      /** The webhook configurations whose `caBundle` the leader writes. */
+      validatingConfigurationName: z.string().min(1).default('ctrlmesh'),
+      mutatingConfigurationName: z.string().min(1).default('ctrlmesh'),
+      /** A serving certificate's lifetime (its CA lives twice as long). */
+      certValidityMs: duration.default(365 * 86_400_000),
+      /** A new CA is staged this long before the serving certificate expires. */
+      certRenewBeforeMs: duration.default(30 * 86_400_000),
+    })
+    .prefault({})
+    .check((ctx) => {
+      if (ctx.value.certRenewBeforeMs >= ctx.value.certValidityMs) {
+        ctx.issues.push({
+          code: 'custom',
+          input: ctx.value,
+          path: ['certRenewBeforeMs'],
+          message: 'the renewal must start before the certificate expires (less than its validity)',
+        });
+      }
+    }),
 });
 
 /** A parsed manager configuration (every default applied). */

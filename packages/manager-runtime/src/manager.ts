@@ -1,14 +1,21 @@
 import type { AddressInfo } from 'node:net';
 import {
+  AdmissionregistrationV1Api,
   AppsV1Api,
   CoordinationV1Api,
   CustomObjectsApi,
   type KubeConfig,
 } from '@kubernetes/client-node';
+import {
+  createWebhookCertificates,
+  type WebhookCertificates,
+} from './certificates/webhook-certificates.js';
 import type { ManagerConfig } from './config.js';
 import { keyOf, syncVirtualApp } from './controller/sync-virtual-app.js';
 import { WorkQueue } from './controller/work-queue.js';
 import { createInformers } from './kube/informers.js';
+import { kubeCaBundles } from './kube/kube-ca-bundles.js';
+import { kubeCertificateSecret } from './kube/kube-certificate-secret.js';
 import { kubeLeaseStore } from './kube/kube-lease-store.js';
 import { kubeWriter } from './kube/kube-writer.js';
 import { createLeaderElector } from './leader/leader-elector.js';
@@ -16,6 +23,9 @@ import { type Clock, systemClock } from './lifecycle/clock.js';
 import { createLogger, type LogSink } from './observe/log.js';
 import { createManagerMetrics, type ManagerMetrics } from './observe/metrics.js';
 import { createAdminServer } from './server/admin-server.js';
+import type { AdmissionHandlers } from './webhook/admission-handlers.js';
+import { createAdmissionServer } from './webhook/admission-server.js';
+import { managerAdmissionHandlers } from './webhook/manager-admission-handlers.js';
 
 /** What the manager talks to: the apiserver, a clock, and where its logs go. */
 export interface ManagerDeps {
@@ -23,6 +33,8 @@ export interface ManagerDeps {
   readonly clock?: Clock;
   /** Where JSON log lines go; stdout by default. */
   readonly logSink?: LogSink;
+  /** Admission handlers added to (or replacing) `managerAdmissionHandlers()`, by path. */
+  readonly admissionHandlers?: AdmissionHandlers;
 }
 
 /** A manager replica. */
@@ -36,7 +48,32 @@ export interface Manager {
   start(signal: AbortSignal): Promise<void>;
   /** The admin server's address once it listens. */
   adminAddress(): AddressInfo | undefined;
+  /** The admission webhook server's address once it listens. */
+  webhookAddress(): AddressInfo | undefined;
 }
+
+const MINUTE = 60_000;
+
+/** The certificate names and rotation timings that follow from the webhook config. */
+export const webhookRotationOf = (config: ManagerConfig) => {
+  const { webhook } = config;
+  const namespace = webhook.namespace ?? config.leaderElection.namespace;
+  const service = `${webhook.serviceName}.${namespace}.svc`;
+  // Long enough for the apiserver to see a new caBundle and every replica the new Secret; short
+  // enough that a rotation finishes well inside the renewal window.
+  const overlapMs = Math.min(Math.floor(webhook.certRenewBeforeMs / 4), 10 * MINUTE);
+  return {
+    namespace,
+    rotation: {
+      hosts: [service, `${service}.cluster.local`, ...webhook.urlHosts],
+      validityMs: webhook.certValidityMs,
+      renewBeforeMs: webhook.certRenewBeforeMs,
+      overlapMs,
+    },
+    // At most half the overlap (no step is missed), at least a quarter second, at most 30 s.
+    tickMs: Math.max(250, Math.min(Math.floor(overlapMs / 2), 30_000)),
+  };
+};
 
 /** Creates a manager replica (see {@link Manager.start}). */
 export const createManager = (config: ManagerConfig, deps: ManagerDeps): Manager => {
@@ -49,6 +86,7 @@ export const createManager = (config: ManagerConfig, deps: ManagerDeps): Manager
   const metrics = createManagerMetrics();
   const { kubeConfig } = deps;
   let address: AddressInfo | undefined;
+  let webhookAddress: AddressInfo | undefined;
 
   const start = async (signal: AbortSignal): Promise<void> => {
     const writer = kubeWriter(
@@ -105,11 +143,42 @@ export const createManager = (config: ManagerConfig, deps: ManagerDeps): Manager
       },
     });
 
+    const admission = createAdmissionServer({
+      handlers: { ...managerAdmissionHandlers(), ...deps.admissionHandlers },
+      log,
+      onReviewed: (path, outcome) => metrics.reviewed(path, outcome),
+    });
+    const webhookSetup = webhookRotationOf(config);
+    let certificates: WebhookCertificates | undefined;
+    const certificateSecret = kubeCertificateSecret({
+      kubeConfig,
+      namespace: webhookSetup.namespace,
+      name: config.webhook.secretName,
+      clock,
+      log,
+      onChange: () => certificates?.notify(),
+    });
+    certificates = createWebhookCertificates({
+      store: certificateSecret,
+      caBundles: kubeCaBundles(kubeConfig.makeApiClient(AdmissionregistrationV1Api), {
+        validating: config.webhook.validatingConfigurationName,
+        mutating: config.webhook.mutatingConfigurationName,
+      }),
+      rotation: webhookSetup.rotation,
+      tickMs: webhookSetup.tickMs,
+      clock,
+      log,
+      isLeader: () => leading,
+      serve: (pair) => admission.setCertificate(pair),
+    });
+
     const admin = createAdminServer({
       registry: metrics.registry,
       notReady: () => {
         const unsynced = informers.unsynced();
-        return unsynced.length === 0 ? undefined : `caches not synced: ${unsynced.join(', ')}`;
+        if (unsynced.length > 0) return `caches not synced: ${unsynced.join(', ')}`;
+        // A replica without a certificate would fail every handshake the Service sends it.
+        return admission.hasCertificate() ? undefined : 'no webhook certificate yet';
       },
     });
     await new Promise<void>((resolve, reject) => {
@@ -118,6 +187,17 @@ export const createManager = (config: ManagerConfig, deps: ManagerDeps): Manager
     });
     address = admin.address() as AddressInfo;
     log.info('admin server listening', { host: address.address, port: address.port });
+    webhookAddress = await admission.listen(config.webhook.port, config.webhook.host);
+    log.info('webhook server listening', {
+      host: webhookAddress.address,
+      port: webhookAddress.port,
+      secret: `${webhookSetup.namespace}/${config.webhook.secretName}`,
+    });
+    const webhooks = new AbortController();
+    const webhookLoops = Promise.all([
+      certificateSecret.run(webhooks.signal),
+      certificates.run(webhooks.signal),
+    ]);
 
     const { leaderElection } = config;
     const elector = createLeaderElector({
@@ -133,6 +213,7 @@ export const createManager = (config: ManagerConfig, deps: ManagerDeps): Manager
       onStartedLeading: () => {
         leading = true;
         metrics.leading(true);
+        certificates?.notify();
         for (const object of informers.virtualApps()) {
           queue.add(keyOf(object.metadata?.namespace ?? '', object.metadata?.name ?? ''));
         }
@@ -164,10 +245,18 @@ export const createManager = (config: ManagerConfig, deps: ManagerDeps): Manager
     } finally {
       await queue.stop();
       await informers.stop();
+      webhooks.abort();
+      await webhookLoops;
+      await admission.close();
       await new Promise<void>((resolve) => admin.close(() => resolve()));
       log.info('manager stopped', { identity: leaderElection.identity });
     }
   };
 
-  return { metrics, start, adminAddress: () => address };
+  return {
+    metrics,
+    start,
+    adminAddress: () => address,
+    webhookAddress: () => webhookAddress,
+  };
 };

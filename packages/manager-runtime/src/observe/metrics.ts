@@ -13,6 +13,8 @@ export interface ManagerMetrics {
   handover(ms: number): void;
   /** A routing state was published, by phase. */
   published(phase: 'Revoking' | 'Settled'): void;
+  /** An admission review was answered, by webhook path and outcome. */
+  reviewed(path: string, outcome: string): void;
 }
 
 /** Creates the registry with the manager's metrics. */
@@ -47,6 +49,12 @@ export const createManagerMetrics = (): ManagerMetrics => {
     labelNames: ['phase'] as const,
     registers: [registry],
   });
+  const reviews = new Counter({
+    name: 'ctrlmesh_manager_admission_reviews_total',
+    help: 'Admission reviews answered, by path and outcome (allowed, denied, malformed, error).',
+    labelNames: ['path', 'outcome'] as const,
+    registers: [registry],
+  });
   leader.set(0);
   return {
     registry,
@@ -55,5 +63,6 @@ export const createManagerMetrics = (): ManagerMetrics => {
     leading: (isLeader) => leader.set(isLeader ? 1 : 0),
     handover: (ms) => handovers.observe(ms / 1000),
     published: (phase) => publications.inc({ phase }),
+    reviewed: (path, outcome) => reviews.inc({ path, outcome }),
   };
 };
