@@ -173,6 +173,33 @@ describe("The manager's RBAC from deploy/rbac allows what the manager does and n
     expect(await allowed(['create', 'coordination.k8s.io', 'leases'], apps)).toBe(false);
   });
 
+  it('lets the manager keep its webhook Secret, by name, in its own namespace only', async () => {
+    const secret = (verb: string, namespace: string, name?: string) =>
+      allowed([verb, '', 'secrets'], namespace, name);
+    for (const verb of ['get', 'list', 'watch', 'update']) {
+      expect(await secret(verb, system, 'ctrlmesh-webhook-certs'), verb).toBe(true);
+      expect(await secret(verb, system, 'someone-else'), `${verb} another Secret`).toBe(false);
+      expect(await secret(verb, apps, 'ctrlmesh-webhook-certs'), `${verb} in ${apps}`).toBe(false);
+    }
+    expect(await secret('list', system)).toBe(false);
+    expect(await secret('create', system)).toBe(true);
+    expect(await secret('create', apps)).toBe(false);
+    expect(await secret('delete', system, 'ctrlmesh-webhook-certs')).toBe(false);
+  });
+
+  it('writes the caBundle of its own webhook configurations and of no other', async () => {
+    for (const resource of ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations']) {
+      const access = (verb: string, name?: string) =>
+        allowed([verb, 'admissionregistration.k8s.io', resource], '', name);
+      expect(await access('get', 'ctrlmesh'), `get ${resource}`).toBe(true);
+      expect(await access('update', 'ctrlmesh'), `update ${resource}`).toBe(true);
+      expect(await access('update', 'someone-else'), `update another ${resource}`).toBe(false);
+      expect(await access('delete', 'ctrlmesh'), `delete ${resource}`).toBe(false);
+      expect(await access('create'), `create ${resource}`).toBe(false);
+      expect(await access('list'), `list ${resource}`).toBe(false);
+    }
+  });
+
   it("writes a VirtualApp's status and revisions, but never its spec", async () => {
     const custom = admin.makeApiClient(CustomObjectsApi);
     const created = (await custom.createNamespacedCustomObject({

@@ -25,6 +25,11 @@ export interface ManagerProcessOptions {
   logDir: string;
   /** `--admin-port` (pick one with `freePort()`). */
   adminPort: number;
+  /**
+   * `--webhook-port` on 127.0.0.1; default 0 (any free port), so that replicas on one machine do
+   * not collide on 9443. Pick one with `freePort()` when a webhook configuration must call it.
+   */
+  webhookPort?: number;
   /** More flags, e.g. `--namespace=...`; the Lease timings default to {@link fastManagerLease}. */
   args?: string[];
 }
@@ -75,6 +80,8 @@ export function startManagerProcess(options: ManagerProcessOptions): ManagerProc
     `--identity=${options.identity}`,
     '--admin-host=127.0.0.1',
     `--admin-port=${options.adminPort}`,
+    '--webhook-host=127.0.0.1',
+    `--webhook-port=${options.webhookPort ?? 0}`,
     `--lease-duration=${fastManagerLease.leaseDuration}`,
     `--renew-deadline=${fastManagerLease.renewDeadline}`,
     `--retry-period=${fastManagerLease.retryPeriod}`,
