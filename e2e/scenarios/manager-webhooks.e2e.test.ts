@@ -266,6 +266,23 @@ describe("The manager's admission webhooks, called by the real kube-apiserver", 
     expect(broken.status.message).toContain(
       'spec.subsets[0].routeRules[0]: unknown sub-rule "beta"',
     );
+    // The leader published it, and said so with an Event on the VirtualApp.
+    const events = await eventually(
+      async () => {
+        const list = await core.listNamespacedEvent({
+          namespace: apps,
+          fieldSelector: 'involvedObject.kind=VirtualApp,involvedObject.name=web',
+        });
+        expect(list.items.map((event) => event.reason)).toContain('Published');
+        return list.items;
+      },
+      { what: 'a Published event on VirtualApp web' },
+    );
+    expect(events.find((event) => event.reason === 'Published')).toMatchObject({
+      type: 'Normal',
+      source: { component: 'ctrlmesh-manager' },
+      reportingInstance: 'webhooks-a',
+    });
   });
 
   it('reuses the Secret after a restart: same certificate, nothing written', async () => {

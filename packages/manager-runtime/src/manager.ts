@@ -3,6 +3,7 @@ import {
   AdmissionregistrationV1Api,
   AppsV1Api,
   CoordinationV1Api,
+  CoreV1Api,
   CustomObjectsApi,
   type KubeConfig,
 } from '@kubernetes/client-node';
@@ -16,6 +17,7 @@ import { WorkQueue } from './controller/work-queue.js';
 import { createInformers } from './kube/informers.js';
 import { kubeCaBundles } from './kube/kube-ca-bundles.js';
 import { kubeCertificateSecret } from './kube/kube-certificate-secret.js';
+import { kubeEventRecorder } from './kube/kube-event-recorder.js';
 import { kubeLeaseStore } from './kube/kube-lease-store.js';
 import { kubeWriter } from './kube/kube-writer.js';
 import { createLeaderElector } from './leader/leader-elector.js';
@@ -93,6 +95,11 @@ export const createManager = (config: ManagerConfig, deps: ManagerDeps): Manager
       kubeConfig.makeApiClient(CustomObjectsApi),
       kubeConfig.makeApiClient(AppsV1Api),
     );
+    const events = kubeEventRecorder(
+      kubeConfig.makeApiClient(CoreV1Api),
+      config.leaderElection.identity,
+      clock,
+    );
     let leading = false;
     let informers: ReturnType<typeof createInformers>;
     const queue = new WorkQueue({
@@ -106,6 +113,7 @@ export const createManager = (config: ManagerConfig, deps: ManagerDeps): Manager
           const result = await syncVirtualApp(key, {
             cache: informers,
             writer,
+            events,
             clock,
             log,
             metrics,

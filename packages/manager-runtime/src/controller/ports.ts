@@ -1,5 +1,6 @@
 import type { VirtualAppStatus } from '@ctrlmesh/route-engine';
 import type { V1ControllerRevision, V1Pod } from '@kubernetes/client-node';
+import type { VirtualAppEvent } from '../core/virtual-app-events.js';
 import type { VirtualAppObject } from '../kube/views-of.js';
 
 /** What the reconciler reads: the informers' caches. */
@@ -31,4 +32,9 @@ export interface ManagerWriter {
   deleteRevision(namespace: string, name: string): Promise<void>;
   /** Reads the VirtualApp from the apiserver (undefined when deleted). */
   readVirtualApp(namespace: string, name: string): Promise<VirtualAppObject | undefined>;
+}
+
+/** Where the leader's Events about VirtualApps go: best effort, a failure is logged and dropped. */
+export interface EventRecorder {
+  record(object: VirtualAppObject, event: VirtualAppEvent): Promise<void>;
 }

@@ -140,6 +140,45 @@ describe('syncVirtualApp', () => {
     ]);
   });
 
+  it('records an event for each transition it wrote, and survives a recorder that fails', async () => {
+    const cluster = new FakeCluster(aVirtualAppObject(SPEC_A));
+    const recorded: string[] = [];
+    let failing = false;
+    const deps = {
+      ...depsFor(cluster),
+      events: {
+        record: async (_object: VirtualAppObject, event: { reason: string }) => {
+          if (failing) throw new Error('events are refused');
+          recorded.push(event.reason);
+        },
+      },
+    };
+    await syncVirtualApp('operators/web', deps);
+    await syncVirtualApp('operators/web', deps);
+    cluster.object = {
+      ...cluster.object,
+      spec: SPEC_B,
+      metadata: { ...cluster.object.metadata, generation: 2 },
+    };
+    await syncVirtualApp('operators/web', deps);
+    await syncVirtualApp('operators/web', deps);
+    cluster.object = {
+      ...cluster.object,
+      spec: { ...SPEC_B, selector: {} },
+      metadata: { ...cluster.object.metadata, generation: 3 },
+    };
+    await syncVirtualApp('operators/web', deps);
+    expect(recorded).toEqual(['Published', 'HandoverStarted', 'HandoverFinished', 'InvalidSpec']);
+    failing = true;
+    cluster.object = {
+      ...cluster.object,
+      spec: SPEC_A,
+      metadata: { ...cluster.object.metadata, generation: 4 },
+    };
+    await expect(syncVirtualApp('operators/web', deps)).resolves.toBeDefined();
+    expect(cluster.writes.at(-1)).toBe(`status Revoking(${B},${A})`);
+  });
+
   it('does nothing for a VirtualApp that is gone', async () => {
     const cluster = new FakeCluster(aVirtualAppObject(SPEC_A));
     const deps = { ...depsFor(cluster), cache: { ...cluster.cache, virtualApp: () => undefined } };

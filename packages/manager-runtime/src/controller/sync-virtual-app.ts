@@ -1,5 +1,6 @@
 import { canonicalJson } from '../core/canonical-json.js';
 import { type ReconcileOptions, reconcileVirtualApp } from '../core/reconcile-virtual-app.js';
+import { virtualAppEvents } from '../core/virtual-app-events.js';
 import {
   controllerRevisionFor,
   podViewOf,
@@ -10,7 +11,12 @@ import {
 import type { Clock } from '../lifecycle/clock.js';
 import type { Logger } from '../observe/log.js';
 import type { ManagerMetrics } from '../observe/metrics.js';
-import { type ManagerCache, type ManagerWriter, StatusConflict } from './ports.js';
+import {
+  type EventRecorder,
+  type ManagerCache,
+  type ManagerWriter,
+  StatusConflict,
+} from './ports.js';
 import type { HandleResult } from './work-queue.js';
 
 /** What one sync needs. */
@@ -21,6 +27,8 @@ export interface SyncDeps {
   readonly log: Logger;
   readonly metrics: ManagerMetrics;
   readonly options: ReconcileOptions;
+  /** Events on the VirtualApp for what a written status changed; none when absent. */
+  readonly events?: EventRecorder | undefined;
 }
 
 /** Tries after a conflict before the queue's backoff takes over. */
@@ -76,6 +84,14 @@ export const syncVirtualApp = async (key: string, deps: SyncDeps): Promise<Handl
         log.info('published routing', { vapp: key, ...decision.published });
       }
       if (decision.handoverMs !== undefined) metrics.handover(decision.handoverMs);
+      // After the write that made them true, so a conflict retried never reports twice.
+      for (const event of virtualAppEvents(virtualApp.status, decision)) {
+        await deps.events
+          ?.record(object, event)
+          .catch((error: unknown) =>
+            log.warn('event not recorded', { vapp: key, reason: event.reason, err: error }),
+          );
+      }
     }
     for (const revision of decision.deleteRevisions) {
       await step(metrics, 'deleteRevision', () => writer.deleteRevision(namespace, revision));
