@@ -150,6 +150,7 @@ describe('readCommandLine', () => {
       '--namespace=',
       '--webhook-cert-validity=1h',
       '--webhook-cert-renew-before=2h',
+      '--webhook-url-host=',
     ]);
     expect(command).toEqual({ exit: 2 });
     expect(err).toBe(
@@ -161,6 +162,7 @@ describe('readCommandLine', () => {
         '  --revision-history-limit: Too small: expected number to be >=2',
         '  --admin-port: Too big: expected number to be <=65535',
         '  --log-level: Invalid option: expected one of "debug"|"info"|"warn"|"error"',
+        '  --webhook-url-host: Too small: expected string to have >=1 characters',
         '  --webhook-cert-renew-before: the renewal must start before the certificate expires (less than its validity)',
         '',
       ].join('\n'),

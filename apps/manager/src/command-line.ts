@@ -121,6 +121,7 @@ const FLAG_OF_PATH: Record<string, Flag> = {
   'webhook.port': 'webhook-port',
   'webhook.serviceName': 'webhook-service-name',
   'webhook.namespace': 'webhook-namespace',
+  'webhook.urlHosts': 'webhook-url-host',
   'webhook.secretName': 'webhook-secret-name',
   'webhook.validatingConfigurationName': 'webhook-validating-configuration',
   'webhook.mutatingConfigurationName': 'webhook-mutating-configuration',
@@ -204,7 +205,8 @@ export const readCommandLine = (
   const parsed = ManagerConfigSchema.safeParse(input);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      const flag = FLAG_OF_PATH[issue.path.join('.')];
+      // A repeatable flag's problem names the flag, not the index of the value.
+      const flag = FLAG_OF_PATH[issue.path.filter((key) => typeof key !== 'number').join('.')];
       problems.push(`${flag === undefined ? issue.path.join('.') : `--${flag}`}: ${issue.message}`);
     }
   }
