@@ -38,6 +38,7 @@ export { StatusConflict } from './controller/ports.js';
 export { keyOf, syncVirtualApp } from './controller/sync-virtual-app.js';
 export { WorkQueue } from './controller/work-queue.js';
 export * from './core/index.js';
+export * from './injection/index.js';
 export { VIRTUAL_APPS } from './kube/kube-writer.js';
 export {
   controllerRevisionFor,
