@@ -164,6 +164,27 @@ describe('parseFlags', () => {
     });
   });
 
+  it('links the service account beside the self-made CA when asked', () => {
+    const base = ['--pod-name', 'p', '--pod-namespace', 'n', '--upstream', 'https://10.0.0.1'];
+    const ca = ['--tls-self-signed', '--tls-ca-out', '/run/sa/ca.crt'];
+    const linked = parseFlags([...base, ...ca, '--serviceaccount-from', '/run/token'], {});
+    expect(ProxyConfigSchema.parse(linked.help ? {} : linked.input).listen.tls).toEqual({
+      mode: 'self-signed',
+      caOutFile: '/run/sa/ca.crt',
+      serviceAccountFrom: '/run/token',
+    });
+    const alone = parseFlags(
+      [...base, '--tls-self-signed', '--serviceaccount-from', '/run/token'],
+      {},
+    );
+    expect(
+      ProxyConfigSchema.safeParse(alone.help ? {} : alone.input).error?.issues[0],
+    ).toMatchObject({
+      path: ['listen', 'tls', 'serviceAccountFrom'],
+      message: 'serviceAccountFrom needs caOutFile: the links are made beside the CA',
+    });
+  });
+
   it('sets the connection budgets for short and long-running requests apart (issue 9)', () => {
     const base = ['--pod-name', 'p', '--pod-namespace', 'n', '--upstream', 'https://10.0.0.1'];
     const defaults = parseFlags(base, {});

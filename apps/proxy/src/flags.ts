@@ -30,6 +30,8 @@ Serving
   --listen-host HOST (127.0.0.1)  --listen-port PORT (5443)
   --tls-cert-file FILE --tls-key-file FILE   serve HTTPS with this certificate
   --tls-self-signed [--tls-ca-out FILE]      serve HTTPS with a certificate made at start (its CA to FILE)
+  --serviceaccount-from DIR    with --tls-ca-out: link token and namespace beside the CA to DIR's,
+                               making the CA's folder the controller's service-account folder
   --admin-host HOST (127.0.0.1)   --admin-port PORT (5441): /metrics /healthz /readyz
 Upstream                       (default: https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT
                                 with the service account's ca.crt)
@@ -71,6 +73,7 @@ export const OPTIONS = {
   'tls-key-file': { type: 'string' },
   'tls-self-signed': { type: 'boolean' },
   'tls-ca-out': { type: 'string' },
+  'serviceaccount-from': { type: 'string' },
   'admin-host': { type: 'string' },
   'admin-port': { type: 'string' },
   upstream: { type: 'string' },
@@ -203,7 +206,11 @@ export const configInput = (
         cert || key
           ? { mode: 'files', certFile: cert, keyFile: key }
           : v['tls-self-signed']
-            ? { mode: 'self-signed', caOutFile: v['tls-ca-out'] }
+            ? {
+                mode: 'self-signed',
+                caOutFile: v['tls-ca-out'],
+                serviceAccountFrom: v['serviceaccount-from'],
+              }
             : undefined,
     },
     admin: { host: v['admin-host'], port: num(v['admin-port']) },

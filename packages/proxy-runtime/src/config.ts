@@ -12,7 +12,18 @@ const TlsSchema = z.discriminatedUnion('mode', [
   // A certificate the pod was given (e.g. by the manager's injector).
   z.object({ mode: z.literal('files'), certFile: z.string().min(1), keyFile: z.string().min(1) }),
   // A certificate the proxy makes at start; its CA is written to `caOutFile` for the controller.
-  z.object({ mode: z.literal('self-signed'), caOutFile: z.string().min(1).optional() }),
+  // With `serviceAccountFrom`, `token` and `namespace` beside it link to that folder's (injection:
+  // the CA's folder becomes the controller's service-account folder).
+  z
+    .object({
+      mode: z.literal('self-signed'),
+      caOutFile: z.string().min(1).optional(),
+      serviceAccountFrom: z.string().min(1).optional(),
+    })
+    .refine((tls) => tls.serviceAccountFrom === undefined || tls.caOutFile !== undefined, {
+      message: 'serviceAccountFrom needs caOutFile: the links are made beside the CA',
+      path: ['serviceAccountFrom'],
+    }),
 ]);
 
 /**

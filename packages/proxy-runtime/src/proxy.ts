@@ -3,6 +3,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
 import { ClusterRoutes } from './cluster/cluster-routes.js';
 import type { ProxyConfig } from './config.js';
 import {
@@ -26,6 +27,7 @@ import { createAdminServer } from './server/admin-server.js';
 import { drain, listen } from './server/listen.js';
 import { selfSignedCertificate } from './server/self-signed-certificate.js';
 import { serveProxy } from './server/serve-proxy.js';
+import { linkServiceAccount } from './server/service-account-links.js';
 import { createUpstream, type Upstream } from './upstream/upstream.js';
 import { WatchRegistry } from './watches/watch-registry.js';
 import { WatchSeeds } from './watches/watch-seeds.js';
@@ -89,6 +91,11 @@ const createFront = async (listen: Readonly<ProxyConfig['listen']>): Promise<Ser
     const cannotWrite = failed(`cannot write the serving certificate's CA to ${tls.caOutFile}`);
     await writeFile(tmp, certPem).catch(cannotWrite);
     await rename(tmp, tls.caOutFile).catch(cannotWrite);
+    if (tls.serviceAccountFrom !== undefined) {
+      await linkServiceAccount(dirname(tls.caOutFile), tls.serviceAccountFrom).catch(
+        failed(`cannot link the service account's token and namespace beside ${tls.caOutFile}`),
+      );
+    }
   }
   return createHttpsServer({ cert: certPem, key: keyPem });
 };
