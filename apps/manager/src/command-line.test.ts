@@ -46,6 +46,13 @@ describe('readCommandLine', () => {
           certValidityMs: 8760 * 3_600_000,
           certRenewBeforeMs: 720 * 3_600_000,
         },
+        injection: {
+          proxyImage: 'localhost/ctrlmesh/proxy:latest',
+          resources: { requests: { cpu: '50m', memory: '96Mi' }, limits: { memory: '256Mi' } },
+          ports: { proxy: 5443, admin: 5441, webhook: 5445 },
+          probes: { periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 },
+          logLevel: 'info',
+        },
       },
     });
   });
@@ -103,8 +110,58 @@ describe('readCommandLine', () => {
           certValidityMs: 120_000,
           certRenewBeforeMs: 60_000,
         },
+        injection: {
+          proxyImage: 'localhost/ctrlmesh/proxy:latest',
+          resources: { requests: { cpu: '50m', memory: '96Mi' }, limits: { memory: '256Mi' } },
+          ports: { proxy: 5443, admin: 5441, webhook: 5445 },
+          probes: { periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 },
+          logLevel: 'info',
+        },
       },
     });
+  });
+
+  it('reads the injection settings', () => {
+    const { command } = run([
+      '--proxy-image=localhost/ctrlmesh/proxy:0.2.0',
+      '--proxy-image-pull-policy=Never',
+      '--proxy-resources={"requests":{"cpu":"10m"}}',
+      '--proxy-port=6443',
+      '--proxy-admin-port=6441',
+      '--proxy-webhook-port=6445',
+      '--proxy-probe-period=10s',
+      '--proxy-probe-timeout=1s',
+      '--proxy-probe-failure-threshold=6',
+      '--proxy-log-level=debug',
+    ]);
+    expect('config' in command && command.config.injection).toEqual({
+      proxyImage: 'localhost/ctrlmesh/proxy:0.2.0',
+      imagePullPolicy: 'Never',
+      resources: { requests: { cpu: '10m' } },
+      ports: { proxy: 6443, admin: 6441, webhook: 6445 },
+      probes: { periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 6 },
+      logLevel: 'debug',
+    });
+  });
+
+  it('reports bad injection settings under their flags', () => {
+    const { command, err } = run([
+      '--proxy-resources={"requests":{"cpu":"lots"}}',
+      '--proxy-probe-period=1500ms',
+      '--proxy-admin-port=5443',
+      '--proxy-image-pull-policy=Sometimes',
+    ]);
+    expect(command).toEqual({ exit: 2 });
+    expect(err).toBe(
+      [
+        'ctrlmesh-manager: invalid flags',
+        '  --proxy-probe-period: must be whole seconds, got "1500ms"',
+        '  --proxy-image-pull-policy: Invalid option: expected one of "Always"|"IfNotPresent"|"Never"',
+        '  --proxy-resources: must be a Kubernetes quantity such as 100m or 64Mi',
+        '  --proxy-port: the proxy, admin and webhook ports must differ, got 5443, 5443, 5445',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('puts the Lease in the watched namespace, else the pod namespace', () => {

@@ -10,6 +10,8 @@ import { parseDuration } from './duration.js';
 /** This build's version, apps/manager/package.json's (tsup inlines it). */
 export const VERSION: string = packageJson.version;
 
+type InjectionInput = NonNullable<ManagerConfigInput['injection']>;
+
 /** The command line, as `--help` prints it. */
 export const USAGE = `ctrlmesh-manager: the ControllerMesh control plane. Publishes each valid VirtualApp spec as a
 ControllerRevision and drives status.routing through the two-phase handover as proxies report.
@@ -50,6 +52,19 @@ Usage: ctrlmesh-manager [flags]
   --webhook-cert-validity DURATION   lifetime of a serving certificate (default: 8760h)
   --webhook-cert-renew-before DURATION
                                      rotate this long before it expires (default: 720h)
+
+Injection (the /inject-pod webhook; a pod's ctrlmesh.io/proxy-resources annotation wins)
+  --proxy-image IMAGE                the proxy image (default: localhost/ctrlmesh/proxy:latest)
+  --proxy-image-pull-policy POLICY   Always, IfNotPresent or Never (default: the image's default)
+  --proxy-resources JSON             {"requests":{"cpu":..,"memory":..},"limits":{..}}
+                                     (default: requests 50m/96Mi, limit memory 256Mi)
+  --proxy-port PORT                  the controller-facing port (default: 5443)
+  --proxy-admin-port PORT            /healthz, /readyz, /metrics (default: 5441)
+  --proxy-webhook-port PORT          the webhook front (default: 5445)
+  --proxy-probe-period DURATION      liveness and readiness period (default: 5s)
+  --proxy-probe-timeout DURATION     probe timeout (default: 2s)
+  --proxy-probe-failure-threshold N  failures before a probe fails (default: 3)
+  --proxy-log-level LEVEL            the proxy's log level (default: info)
   --help                             print this and exit
   --version                          print the version and exit
 `;
@@ -78,6 +93,16 @@ const OPTIONS = {
   'webhook-mutating-configuration': { type: 'string' },
   'webhook-cert-validity': { type: 'string' },
   'webhook-cert-renew-before': { type: 'string' },
+  'proxy-image': { type: 'string' },
+  'proxy-image-pull-policy': { type: 'string' },
+  'proxy-resources': { type: 'string' },
+  'proxy-port': { type: 'string' },
+  'proxy-admin-port': { type: 'string' },
+  'proxy-webhook-port': { type: 'string' },
+  'proxy-probe-period': { type: 'string' },
+  'proxy-probe-timeout': { type: 'string' },
+  'proxy-probe-failure-threshold': { type: 'string' },
+  'proxy-log-level': { type: 'string' },
   help: { type: 'boolean' },
   version: { type: 'boolean' },
 } as const;
@@ -127,7 +152,25 @@ const FLAG_OF_PATH: Record<string, Flag> = {
   'webhook.mutatingConfigurationName': 'webhook-mutating-configuration',
   'webhook.certValidityMs': 'webhook-cert-validity',
   'webhook.certRenewBeforeMs': 'webhook-cert-renew-before',
+  'injection.proxyImage': 'proxy-image',
+  'injection.imagePullPolicy': 'proxy-image-pull-policy',
+  'injection.resources': 'proxy-resources',
+  'injection.ports': 'proxy-port',
+  'injection.ports.proxy': 'proxy-port',
+  'injection.ports.admin': 'proxy-admin-port',
+  'injection.ports.webhook': 'proxy-webhook-port',
+  'injection.probes.periodSeconds': 'proxy-probe-period',
+  'injection.probes.timeoutSeconds': 'proxy-probe-timeout',
+  'injection.probes.failureThreshold': 'proxy-probe-failure-threshold',
+  'injection.logLevel': 'proxy-log-level',
 };
+
+// Flags whose problems are reported under the flag, whatever schema path below it they concern.
+const FLAG_OF_PREFIX: Record<string, Flag> = { 'injection.resources.': 'proxy-resources' };
+
+const flagOf = (path: string): Flag | undefined =>
+  FLAG_OF_PATH[path] ??
+  Object.entries(FLAG_OF_PREFIX).find(([prefix]) => path.startsWith(prefix))?.[1];
 
 /**
  * Reads the command line into a manager config (`ManagerConfigSchema` holds the defaults and the
@@ -171,6 +214,23 @@ export const readCommandLine = (
     if (!/^\d+$/.test(given)) problems.push(`--${flag}: must be a whole number, got "${given}"`);
     return /^\d+$/.test(given) ? Number(given) : undefined;
   };
+  // Probe timings are whole seconds in a pod spec: a duration that is not is refused.
+  const seconds = (flag: Flag): number | undefined => {
+    const ms = duration(flag);
+    if (ms === undefined) return undefined;
+    if (ms % 1000 !== 0) problems.push(`--${flag}: must be whole seconds, got "${text(flag)}"`);
+    return ms % 1000 === 0 ? ms / 1000 : undefined;
+  };
+  const json = (flag: Flag): unknown => {
+    const given = text(flag);
+    if (given === undefined) return undefined;
+    try {
+      return JSON.parse(given);
+    } catch (error) {
+      problems.push(`--${flag}: must be JSON: ${(error as Error).message}`);
+      return undefined;
+    }
+  };
   const namespace = text('namespace');
   const input: ManagerConfigInput = {
     namespace,
@@ -201,12 +261,28 @@ export const readCommandLine = (
       certValidityMs: duration('webhook-cert-validity'),
       certRenewBeforeMs: duration('webhook-cert-renew-before'),
     },
+    injection: {
+      proxyImage: text('proxy-image'),
+      imagePullPolicy: text('proxy-image-pull-policy') as InjectionInput['imagePullPolicy'],
+      resources: json('proxy-resources') as InjectionInput['resources'],
+      ports: {
+        proxy: integer('proxy-port'),
+        admin: integer('proxy-admin-port'),
+        webhook: integer('proxy-webhook-port'),
+      },
+      probes: {
+        periodSeconds: seconds('proxy-probe-period'),
+        timeoutSeconds: seconds('proxy-probe-timeout'),
+        failureThreshold: integer('proxy-probe-failure-threshold'),
+      },
+      logLevel: text('proxy-log-level') as InjectionInput['logLevel'],
+    },
   };
   const parsed = ManagerConfigSchema.safeParse(input);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       // A repeatable flag's problem names the flag, not the index of the value.
-      const flag = FLAG_OF_PATH[issue.path.filter((key) => typeof key !== 'number').join('.')];
+      const flag = flagOf(issue.path.filter((key) => typeof key !== 'number').join('.'));
       problems.push(`${flag === undefined ? issue.path.join('.') : `--${flag}`}: ${issue.message}`);
     }
   }

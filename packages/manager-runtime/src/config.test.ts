@@ -25,6 +25,13 @@ describe('ManagerConfigSchema', () => {
         certValidityMs: 365 * 86_400_000,
         certRenewBeforeMs: 30 * 86_400_000,
       },
+      injection: {
+        proxyImage: 'localhost/ctrlmesh/proxy:latest',
+        resources: { requests: { cpu: '50m', memory: '96Mi' }, limits: { memory: '256Mi' } },
+        ports: { proxy: 5443, admin: 5441, webhook: 5445 },
+        probes: { periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 },
+        logLevel: 'info',
+      },
     });
   });
 

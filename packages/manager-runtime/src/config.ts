@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { InjectionSettingsSchema } from './injection/injection-settings.js';
 
 const duration = z.number().int().positive();
 
@@ -94,6 +95,8 @@ export const ManagerConfigSchema = z.object({
         });
       }
     }),
+  /** What the `/inject-pod` webhook puts in opted-in pods (proxy image, resources, probes...). */
+  injection: InjectionSettingsSchema.prefault({}),
 });
 
 /** A parsed manager configuration (every default applied). */
