@@ -53,6 +53,13 @@ export const goBinaries = [
     output: 'bin/go-sample',
   },
   {
+    // `kustomize build` from kustomize's own library, to render deploy/ (deploy/README.md).
+    name: 'kustomize-render',
+    dir: 'kustomize-render',
+    output: 'bin/kustomize-render',
+    coldBuild: 'about a minute: kustomize/api and kyaml',
+  },
+  {
     // The bare Go reverse proxy the GET floor benchmark measures (e2e/bench/README.md).
     name: 'go-reverse-proxy',
     dir: 'bench/floor/go-reverse-proxy',
