@@ -16,4 +16,10 @@ export const IMAGES: readonly ImageSpec[] = [
     // glibc returns freed large buffers to the OS at once above this size (proxy README, Memory).
     env: { MALLOC_MMAP_THRESHOLD_: '131072' },
   },
+  {
+    // The control plane; deploy/manager/deployment.yaml runs it.
+    name: 'manager',
+    appDir: 'apps/manager',
+    env: {},
+  },
 ];

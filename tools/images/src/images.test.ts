@@ -6,6 +6,10 @@ import { BUILDAH_ENV } from './buildah-image.js';
 import { IMAGE_USER } from './root-filesystem.js';
 import { run } from './run.js';
 
+// Every image, and one production dependency each must hold.
+const RUNTIME_DEPENDENCY: Record<string, string> = { proxy: 'undici', manager: 'prom-client' };
+const NAMES = Object.keys(RUNTIME_DEPENDENCY);
+
 const buildah = (args: readonly string[]) => run('buildah', args, { env: BUILDAH_ENV });
 
 interface ImageConfig {
@@ -57,16 +61,20 @@ describe('the images npm run images builds', () => {
       }
     ).version;
 
-  it.each(['proxy'])('%s: the entrypoint answers --version with the app version', async (name) => {
+  it.each(NAMES)('%s: the entrypoint answers --version with the app version', async (name) => {
     const spec = images.find((image) => image.spec.name === name)?.spec;
     expect((await entrypoint(name, '--version')).trim()).toBe(await version(spec?.appDir ?? ''));
   });
 
-  it.each(['proxy'])('%s: the entrypoint answers --help with its usage', async (name) => {
+  it('builds every image npm run images names', () => {
+    expect(images.map((image) => image.spec.name)).toEqual(NAMES);
+  });
+
+  it.each(NAMES)('%s: the entrypoint answers --help with its usage', async (name) => {
     expect(await entrypoint(name, '--help')).toMatch(/^Usage: ctrlmesh-/m);
   });
 
-  it.each(['proxy'])(
+  it.each(NAMES)(
     '%s: runs as a non-root user on the project Node.js, with no shell in the image',
     async (name) => {
       const config = configs.get(name) as ImageConfig;
@@ -79,7 +87,7 @@ describe('the images npm run images builds', () => {
     },
   );
 
-  it.each(['proxy'])('%s: holds the production dependencies only', async (name) => {
+  it.each(NAMES)('%s: holds the production dependencies only', async (name) => {
     const container = containers.get(name) as string;
     const listed = await buildah([
       'run',
@@ -89,7 +97,7 @@ describe('the images npm run images builds', () => {
       '-e',
       "console.log(require('node:fs').readdirSync('/app/node_modules').join(' '))",
     ]);
-    expect(listed).toContain('undici');
+    expect(listed).toContain(RUNTIME_DEPENDENCY[name]);
     expect(listed).not.toMatch(/\b(vitest|typescript|tsup|fast-check)\b/);
   });
 });
