@@ -66,7 +66,7 @@ describe('injectPod', () => {
     expect(args).toEqual(
       expect.arrayContaining([
         '--virtualapp-name=sample',
-        '--pod-labels-file=/etc/ctrlmesh/podinfo/labels',
+        '--pod-labels-file=/var/run/ctrlmesh/podinfo/labels',
         '--token-file=/var/run/secrets/ctrlmesh.io/serviceaccount/token',
         '--tls-self-signed',
         '--tls-ca-out=/var/run/ctrlmesh/serviceaccount/ca.crt',

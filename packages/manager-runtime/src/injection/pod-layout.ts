@@ -22,8 +22,9 @@ export const TOKEN_DIR = '/var/run/secrets/ctrlmesh.io/serviceaccount';
 /** The shared emptyDir in the proxy: it writes `ca.crt` and links `token`, `namespace` here. */
 export const PROXY_SERVICE_ACCOUNT_DIR = '/var/run/ctrlmesh/serviceaccount';
 
-/** The downward API volume with the pod's labels (they decide its subset). */
-export const PODINFO_DIR = '/etc/ctrlmesh/podinfo';
+/** The downward API volume with the pod's labels (they decide its subset); every volume injection adds
+ * is mounted under /var/run/ctrlmesh (or /var/run/secrets), run-time state only. */
+export const PODINFO_DIR = '/var/run/ctrlmesh/podinfo';
 
 /** The emptyDir that keeps the last known routes across proxy restarts. */
 export const STATE_DIR = '/var/run/ctrlmesh/state';
