@@ -24,7 +24,7 @@ export interface JsonPatchOperation {
 
 /** What a test webhook decides: allow, optionally with a JSON patch, or deny with a message. */
 export type AdmissionDecision =
-  | { allowed: true; patch?: JsonPatchOperation[] }
+  | { allowed: true; patch?: readonly JsonPatchOperation[]; warnings?: readonly string[] }
   | { allowed: false; message: string };
 
 /** A loopback HTTPS admission webhook run inside the test process. */
@@ -40,11 +40,11 @@ export interface AdmissionWebhookServer {
 
 /**
  * Serves admission.k8s.io/v1 AdmissionReviews on 127.0.0.1 with `certificate`, answering each with
- * `decide(request)`. The apiserver calls it through `clientConfig.url`; loopback has no Service.
+ * `decide(request)` (which may be async; a throw is answered 500). The apiserver calls it through `clientConfig.url`; loopback has no Service.
  */
 export async function startAdmissionWebhookServer(
   certificate: WebhookCertificate,
-  decide: (request: AdmissionRequest) => AdmissionDecision,
+  decide: (request: AdmissionRequest) => AdmissionDecision | Promise<AdmissionDecision>,
 ): Promise<AdmissionWebhookServer> {
   const requests: AdmissionRequest[] = [];
   const server = createServer(
@@ -52,7 +52,7 @@ export async function startAdmissionWebhookServer(
     (req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
+      req.on('end', async () => {
         let review: { apiVersion: string; request: AdmissionRequest };
         try {
           review = JSON.parse(Buffer.concat(chunks).toString('utf8'));
@@ -61,7 +61,13 @@ export async function startAdmissionWebhookServer(
           return;
         }
         requests.push(review.request);
-        const decision = decide(review.request);
+        let decision: AdmissionDecision;
+        try {
+          decision = await decide(review.request);
+        } catch (error) {
+          res.writeHead(500).end(String(error));
+          return;
+        }
         const response: Record<string, unknown> = {
           uid: review.request.uid,
           allowed: decision.allowed,
@@ -70,6 +76,7 @@ export async function startAdmissionWebhookServer(
           response.patchType = 'JSONPatch';
           response.patch = Buffer.from(JSON.stringify(decision.patch)).toString('base64');
         }
+        if (decision.allowed && decision.warnings) response.warnings = decision.warnings;
         if (!decision.allowed) response.status = { code: 403, message: decision.message };
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(
