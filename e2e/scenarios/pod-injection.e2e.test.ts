@@ -3,9 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   createInjectPodHandler,
+  createLogger,
+  createNamespaceLabelsCache,
   type InjectionLister,
   InjectionSettingsSchema,
   type PodAdmissionRequest,
+  systemClock,
 } from '@ctrlmesh/manager-runtime';
 import {
   AppsV1Api,
@@ -60,15 +63,21 @@ describe('Injecting the proxy into pods (the /inject-pod webhook)', () => {
   const reviewed: string[] = [];
   let settings: ReturnType<typeof InjectionSettingsSchema.parse>;
 
-  // The manager's caches, read straight from the apiserver here.
+  // The manager's namespace labels cache; VirtualApps are read straight from the apiserver here
+  // (the manager takes them from its VirtualApp informer).
+  const namespaces = createNamespaceLabelsCache({
+    kubeConfig: admin,
+    clock: systemClock,
+    log: createLogger('error', () => undefined),
+  });
   const lister: InjectionLister = {
+    namespaceLabels: (name) => namespaces.labelsOf(name),
     virtualApps: async (ns) => {
       const list = (await custom.listNamespacedCustomObject({ ...virtualApps, namespace: ns })) as {
         items: { metadata: { name: string }; spec: unknown }[];
       };
       return list.items.map((item) => ({ name: item.metadata.name, spec: item.spec }));
     },
-    namespaceLabels: async (name) => (await core.readNamespace({ name })).metadata?.labels,
   };
 
   const pod = (name: string, labels: Record<string, string>, watchValue = 'none'): V1Pod => ({
@@ -93,6 +102,7 @@ describe('Injecting the proxy into pods (the /inject-pod webhook)', () => {
 
   beforeAll(async () => {
     workDir = await mkdtemp(path.join(tmpdir(), 'ctrlmesh-e2e-injection-'));
+    await namespaces.start();
     await givenVirtualAppCrd(admin);
     namespace = await uniqueNamespace('injection', scope);
     await core.createNamespacedServiceAccount({
@@ -159,6 +169,7 @@ describe('Injecting the proxy into pods (the /inject-pod webhook)', () => {
   });
 
   afterAll(async () => {
+    await namespaces.stop();
     await unregister?.();
     await server?.close();
     await admin
@@ -246,6 +257,39 @@ describe('Injecting the proxy into pods (the /inject-pod webhook)', () => {
     expect(status.message).toContain(
       'ctrlmesh: annotation ctrlmesh.io/proxy-resources is invalid: limits.memory: must be a Kubernetes quantity such as 100m or 64Mi',
     );
+  });
+
+  it('injects a pod of a namespace that opted in, unless the pod opts out', async () => {
+    const meshed = await uniqueNamespace('injection-ns', {
+      ...scope,
+      'ctrlmesh.io/inject': 'enabled',
+    });
+    await core.createNamespacedServiceAccount({
+      namespace: meshed,
+      body: { metadata: { name: 'sample' } },
+    });
+    await custom.createNamespacedCustomObject({
+      ...virtualApps,
+      namespace: meshed,
+      body: {
+        apiVersion: 'ctrlmesh.io/v1alpha1',
+        kind: 'VirtualApp',
+        metadata: { name: 'sample' },
+        spec: { selector: { matchLabels: { app: 'sample' } } },
+      },
+    });
+    const injected = await core.createNamespacedPod({
+      namespace: meshed,
+      body: pod('sample-0', { app: 'sample' }),
+      dryRun: 'All',
+    });
+    expect(injected.spec?.initContainers?.map((c) => c.name)).toEqual(['ctrlmesh-proxy']);
+    const optedOut = await core.createNamespacedPod({
+      namespace: meshed,
+      body: pod('sample-1', { app: 'sample', 'ctrlmesh.io/inject': 'disabled' }),
+      dryRun: 'All',
+    });
+    expect(optedOut.spec?.initContainers ?? []).toEqual([]);
   });
 
   it('leaves a pod without the opt-in untouched', async () => {

@@ -39,7 +39,13 @@ export { keyOf, syncVirtualApp } from './controller/sync-virtual-app.js';
 export { WorkQueue } from './controller/work-queue.js';
 export * from './core/index.js';
 export * from './injection/index.js';
+export { injectionListerOf } from './kube/injection-lister.js';
 export { VIRTUAL_APPS } from './kube/kube-writer.js';
+export {
+  createNamespaceLabelsCache,
+  type NamespaceLabelsCache,
+  type NamespaceLabelsCacheOptions,
+} from './kube/namespace-labels-cache.js';
 export {
   controllerRevisionFor,
   podViewOf,
