@@ -38,12 +38,14 @@ describe('deploy/ rendered with kustomize', () => {
     [base, demo] = await Promise.all([render('base'), render('overlays/local-demo')]);
   });
 
-  it('gives the base: namespace, CRD, RBAC, admission policy and the manager', () => {
+  it('gives the base: namespace, CRDs, RBAC, admission policy and the manager', () => {
     expect(ids(base)).toEqual([
       'ClusterRole/ctrlmesh-manager',
       'ClusterRole/ctrlmesh-proxy',
       'ClusterRole/ctrlmesh-proxy-routes',
       'ClusterRoleBinding/ctrlmesh-manager',
+      'CustomResourceDefinition/faultinjections.ctrlmesh.io',
+      'CustomResourceDefinition/trafficpolicies.ctrlmesh.io',
       'CustomResourceDefinition/virtualapps.ctrlmesh.io',
       'Deployment/ctrlmesh-manager',
       'Namespace/ctrlmesh-system',
