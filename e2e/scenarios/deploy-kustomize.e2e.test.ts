@@ -38,7 +38,7 @@ describe('deploy/ rendered with kustomize', () => {
     [base, demo] = await Promise.all([render('base'), render('overlays/local-demo')]);
   });
 
-  it('gives the base: namespace, CRDs, RBAC, admission policy and the manager', () => {
+  it('gives the base: namespace, CRDs, RBAC, admission policy, the manager and its webhooks', () => {
     expect(ids(base)).toEqual([
       'ClusterRole/ctrlmesh-manager',
       'ClusterRole/ctrlmesh-proxy',
@@ -48,15 +48,19 @@ describe('deploy/ rendered with kustomize', () => {
       'CustomResourceDefinition/trafficpolicies.ctrlmesh.io',
       'CustomResourceDefinition/virtualapps.ctrlmesh.io',
       'Deployment/ctrlmesh-manager',
+      'MutatingWebhookConfiguration/ctrlmesh',
       'Namespace/ctrlmesh-system',
       'NetworkPolicy/ctrlmesh-manager',
       'PodDisruptionBudget/ctrlmesh-manager',
       'Role/ctrlmesh-manager-leader-election',
+      'Role/ctrlmesh-manager-webhook-certs',
       'RoleBinding/ctrlmesh-manager-leader-election',
+      'RoleBinding/ctrlmesh-manager-webhook-certs',
       'Service/ctrlmesh-manager',
       'ServiceAccount/ctrlmesh-manager',
       'ValidatingAdmissionPolicy/ctrlmesh-pod-bound-token-pod-status',
       'ValidatingAdmissionPolicyBinding/ctrlmesh-pod-bound-token-pod-status',
+      'ValidatingWebhookConfiguration/ctrlmesh',
     ]);
   });
 

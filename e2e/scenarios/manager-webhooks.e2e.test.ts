@@ -48,7 +48,9 @@ const validSpec = {
 type WebhookConfiguration = Manifest & {
   webhooks: {
     clientConfig: { url?: string; service?: { path?: string }; caBundle?: string };
-    namespaceSelector?: { matchExpressions?: { values?: string[] }[] };
+    namespaceSelector?: {
+      matchExpressions?: { key?: string; operator?: string; values?: string[] }[];
+    };
   }[];
 };
 
@@ -166,6 +168,14 @@ describe("The manager's admission webhooks, called by the real kube-apiserver", 
         for (const expression of hook.namespaceSelector?.matchExpressions ?? []) {
           expression.values = expression.values?.map((v) => (v === 'ctrlmesh-system' ? system : v));
         }
+        // Test files share one kube-apiserver: this manager sees only its own namespace's pods.
+        hook.namespaceSelector = {
+          ...hook.namespaceSelector,
+          matchExpressions: [
+            ...(hook.namespaceSelector?.matchExpressions ?? []),
+            { key: 'kubernetes.io/metadata.name', operator: 'In', values: [apps] },
+          ],
+        };
       }
       return placed as Manifest;
     });
@@ -283,6 +293,58 @@ describe("The manager's admission webhooks, called by the real kube-apiserver", 
       source: { component: 'ctrlmesh-manager' },
       reportingInstance: 'webhooks-a',
     });
+  });
+
+  it('injects the proxy into an opted-in pod, and leaves any other pod alone', async () => {
+    // No controller-manager here: the pods' ServiceAccount is made by hand (injection mounts its
+    // bound token).
+    await core.createNamespacedServiceAccount({
+      namespace: apps,
+      body: { metadata: { name: 'injected' } },
+    });
+    await custom.createNamespacedCustomObject({
+      ...virtualApps,
+      namespace: apps,
+      body: {
+        apiVersion: 'ctrlmesh.io/v1alpha1',
+        kind: 'VirtualApp',
+        metadata: { name: 'injected' },
+        spec: { ...validSpec, selector: { matchLabels: { app: 'injected' } } },
+      },
+    });
+    const pod = (name: string, labels: Record<string, string>) =>
+      core.createNamespacedPod({
+        namespace: apps,
+        body: {
+          metadata: { name, labels },
+          spec: {
+            serviceAccountName: 'injected',
+            containers: [{ name: 'controller', image: 'example.com/controller:1' }],
+          },
+        },
+      });
+    // The manager's VirtualApp informer may see the new VirtualApp a moment after it is created.
+    const injected = await eventually(
+      async () => {
+        const created = await pod(`injected-${randomBytes(2).toString('hex')}`, {
+          app: 'injected',
+          'ctrlmesh.io/inject': 'enabled',
+        });
+        expect(created.spec?.initContainers?.[0]?.name).toBe('ctrlmesh-proxy');
+        return created;
+      },
+      { what: 'the manager to inject an opted-in pod' },
+    );
+    const sidecar = injected.spec?.initContainers?.[0];
+    expect(sidecar).toMatchObject({ name: 'ctrlmesh-proxy', restartPolicy: 'Always' });
+    expect(sidecar?.args).toContain('--virtualapp-name=injected');
+    expect(injected.spec?.readinessGates).toEqual([{ conditionType: 'ctrlmesh.io/RoutesApplied' }]);
+    expect(injected.spec?.containers[0]?.env).toEqual(
+      expect.arrayContaining([{ name: 'KUBERNETES_SERVICE_HOST', value: '127.0.0.1' }]),
+    );
+    const plain = await pod('other-0', { app: 'injected' });
+    expect(plain.spec?.initContainers ?? []).toEqual([]);
+    expect(plain.spec?.readinessGates).toBeUndefined();
   });
 
   it('reuses the Secret after a restart: same certificate, nothing written', async () => {

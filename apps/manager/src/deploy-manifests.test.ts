@@ -58,6 +58,7 @@ describe('deploy/', () => {
       'manager/kustomization.yaml',
       'overlays/local-demo/kustomization.yaml',
       'rbac/kustomization.yaml',
+      'webhooks/kustomization.yaml',
     ]);
     const missing = kustomizations.flatMap((file) => {
       const [doc] = documents(file);

@@ -5,11 +5,12 @@ import {
   createCertificateAuthority,
   createLogger,
   issueServingCertificate,
-  managerAdmissionHandlers,
+  VALIDATE_VIRTUAL_APP_PATH,
+  validateVirtualApp,
 } from '@ctrlmesh/manager-runtime';
 
 // A handler: the request in, a decision out; a patch is sent as base64 JSONPatch.
-const injectPod: AdmissionHandler = (incoming) =>
+const annotatePod: AdmissionHandler = (incoming) =>
   incoming.operation === 'CREATE'
     ? {
         allowed: true,
@@ -19,10 +20,10 @@ const injectPod: AdmissionHandler = (incoming) =>
       }
     : { allowed: true };
 
-// Registered by path, next to the manager's own (in the manager: in managerAdmissionHandlers()).
-const handlers = { ...managerAdmissionHandlers(), '/inject-pod': injectPod };
+// Registered by path, next to one of the manager's own (in the manager: managerAdmissionHandlers).
+const handlers = { [VALIDATE_VIRTUAL_APP_PATH]: validateVirtualApp, '/annotate-pod': annotatePod };
 console.log(Object.keys(handlers).join(' '));
-// => /validate-virtualapp /inject-pod
+// => /validate-virtualapp /annotate-pod
 
 const ca = createCertificateAuthority(Date.now(), 3_600_000);
 const server = createAdmissionServer({ handlers, log: createLogger('error', () => undefined) });
@@ -72,7 +73,7 @@ const denied = JSON.parse(
 );
 console.log(denied.response.allowed, denied.response.status.message);
 // => false VirtualApp "web" is invalid: spec.subsets[0].routeRules[0]: unknown sub-rule "canary"
-const injected = JSON.parse(await review('/inject-pod', { metadata: { name: 'web-0' } }));
+const injected = JSON.parse(await review('/annotate-pod', { metadata: { name: 'web-0' } }));
 console.log(injected.response.patchType, Buffer.from(injected.response.patch, 'base64').toString());
 // => JSONPatch [{"op":"add","path":"/metadata/annotations","value":{"ctrlmesh.io/injected":"true"}}]
 await server.close();

@@ -14,12 +14,15 @@ import {
 import type { ManagerConfig } from './config.js';
 import { keyOf, syncVirtualApp } from './controller/sync-virtual-app.js';
 import { WorkQueue } from './controller/work-queue.js';
+import type { InjectionOutcome } from './injection/inject-pod-handler.js';
 import { createInformers } from './kube/informers.js';
+import { injectionListerOf } from './kube/injection-lister.js';
 import { kubeCaBundles } from './kube/kube-ca-bundles.js';
 import { kubeCertificateSecret } from './kube/kube-certificate-secret.js';
 import { kubeEventRecorder } from './kube/kube-event-recorder.js';
 import { kubeLeaseStore } from './kube/kube-lease-store.js';
 import { kubeWriter } from './kube/kube-writer.js';
+import { createNamespaceLabelsCache } from './kube/namespace-labels-cache.js';
 import { createLeaderElector } from './leader/leader-elector.js';
 import { type Clock, systemClock } from './lifecycle/clock.js';
 import { createLogger, type LogSink } from './observe/log.js';
@@ -151,8 +154,23 @@ export const createManager = (config: ManagerConfig, deps: ManagerDeps): Manager
       },
     });
 
+    // Injection reads VirtualApps from the informer and namespace labels (the namespace opt-in)
+    // from a cache of its own, so that a review never waits on the apiserver.
+    const namespaceLabels = createNamespaceLabelsCache({ kubeConfig, clock, log });
+    const injection = {
+      lister: injectionListerOf({
+        virtualApps: () => informers.virtualApps(),
+        namespaces: namespaceLabels,
+      }),
+      settings: config.injection,
+      onResult: (outcome: InjectionOutcome, detail: string) =>
+        (outcome === 'error' || outcome === 'denied' ? log.warn : log.debug)('pod injection', {
+          outcome,
+          detail,
+        }),
+    };
     const admission = createAdmissionServer({
-      handlers: { ...managerAdmissionHandlers(), ...deps.admissionHandlers },
+      handlers: { ...managerAdmissionHandlers(injection), ...deps.admissionHandlers },
       log,
       onReviewed: (path, outcome) => metrics.reviewed(path, outcome),
     });
@@ -234,7 +252,7 @@ export const createManager = (config: ManagerConfig, deps: ManagerDeps): Manager
 
     const electing = new AbortController();
     try {
-      await informers.start();
+      await Promise.all([informers.start(), namespaceLabels.start()]);
       log.info('manager started', {
         namespace: config.namespace ?? '(all)',
         identity: leaderElection.identity,
@@ -253,6 +271,7 @@ export const createManager = (config: ManagerConfig, deps: ManagerDeps): Manager
     } finally {
       await queue.stop();
       await informers.stop();
+      await namespaceLabels.stop();
       webhooks.abort();
       await webhookLoops;
       await admission.close();

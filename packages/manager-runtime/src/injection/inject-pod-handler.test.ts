@@ -77,7 +77,7 @@ describe('the /inject-pod handler', () => {
     });
   });
 
-  it('allows the pod without the proxy and warns when the lister fails', async () => {
+  it('refuses an opted-in pod when the lister fails, rather than let it run unconfined', async () => {
     const handle = createInjectPodHandler({
       lister: lister({
         virtualApps: () => Promise.reject(new Error('cache not synced')),
@@ -85,10 +85,13 @@ describe('the /inject-pod handler', () => {
       settings,
     });
     expect(await handle(review(pod(OPTED_IN)))).toEqual({
-      allowed: true,
-      warnings: [
-        'ctrlmesh: the proxy was not injected (cache not synced); the pod runs without it',
-      ],
+      allowed: false,
+      status: {
+        code: 503,
+        reason: 'ServiceUnavailable',
+        message:
+          'ctrlmesh: the proxy cannot be injected now (cache not synced); the pod is refused rather than run without it',
+      },
     });
   });
 

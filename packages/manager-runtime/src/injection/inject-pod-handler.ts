@@ -58,10 +58,12 @@ const ALLOWED: PodAdmissionDecision = { allowed: true };
 
 /**
  * The mutating webhook at {@link INJECT_POD_PATH}: injects the proxy into pods that opted in
- * (see `injectPod`). It never denies a pod for a reason of its own: anything that is not a pod
- * CREATE is allowed unchanged, and a failure (a lister that throws) allows the pod without the
- * proxy and says so in a warning, as the webhook's `failurePolicy: Ignore` would. The one denial
- * is an opted-in pod whose `ctrlmesh.io/proxy-resources` annotation cannot be honoured.
+ * (see `injectPod`). Anything that is not a pod CREATE is allowed unchanged, and so is a pod that
+ * did not opt in (the webhook's selectors keep those away anyway). An opted-in pod is refused
+ * when the proxy cannot be injected (a lister that throws, or a `ctrlmesh.io/proxy-resources`
+ * annotation that cannot be honoured), as the webhook's `failurePolicy: Fail` refuses it while
+ * the manager is down: started without its proxy, its controller would run unconfined. Its
+ * owner (a ReplicaSet) creates it again.
  */
 export const createInjectPodHandler =
   ({ lister, settings, onResult }: InjectPodHandlerOptions) =>
@@ -115,8 +117,12 @@ export const createInjectPodHandler =
       const message = error instanceof Error ? error.message : String(error);
       onResult?.('error', `${who}: ${message}`);
       return {
-        allowed: true,
-        warnings: [`ctrlmesh: the proxy was not injected (${message}); the pod runs without it`],
+        allowed: false,
+        status: {
+          code: 503,
+          reason: 'ServiceUnavailable',
+          message: `ctrlmesh: the proxy cannot be injected now (${message}); the pod is refused rather than run without it`,
+        },
       };
     }
   };
