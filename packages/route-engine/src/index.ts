@@ -8,6 +8,7 @@ export {
   parseApiPath,
   type ResourceRequest,
 } from './api-path.js';
+export { canonicalJson } from './canonical-json.js';
 export {
   type CompiledMatchEntry,
   type CompiledRoutes,

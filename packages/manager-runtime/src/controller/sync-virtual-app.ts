@@ -1,4 +1,4 @@
-import { canonicalJson } from '../core/canonical-json.js';
+import { canonicalJson } from '@ctrlmesh/route-engine';
 import { type ReconcileOptions, reconcileVirtualApp } from '../core/reconcile-virtual-app.js';
 import { virtualAppEvents } from '../core/virtual-app-events.js';
 import {

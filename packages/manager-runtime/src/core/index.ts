@@ -1,4 +1,3 @@
-export { canonicalJson } from './canonical-json.js';
 export { type Condition, type ConditionType, timeOf, timeText } from './conditions.js';
 export { durationText } from './duration-text.js';
 export { type Desired, nextRouting } from './next-routing.js';

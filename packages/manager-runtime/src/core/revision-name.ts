@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '@ctrlmesh/route-engine';
 
 /** How many hex digits of the spec's SHA-256 name a revision (decision 0005). */
 export const REVISION_HASH_LENGTH = 10;

@@ -1,5 +1,4 @@
-import { parseVirtualApp } from '@ctrlmesh/route-engine';
-import { canonicalJson } from '../core/canonical-json.js';
+import { canonicalJson, parseVirtualApp } from '@ctrlmesh/route-engine';
 import type { AdmissionHandler } from './admission-handlers.js';
 import type { AdmissionDecision } from './admission-review.js';
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   type CompiledRoutes,
+  canonicalJson,
   compileRoutes,
   compileRoutesInSteps,
   type HandoverPhase,
@@ -49,21 +50,9 @@ export interface RouteSnapshot {
   readonly userAgentOrPrefix: string | undefined;
 }
 
-// A stable serialisation: keys sorted, so the digest does not depend on YAML key order.
-const canonical = (value: unknown): string => {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-};
-
 /** The version of a VirtualApp's spec: the first 16 hex digits of a SHA-256 of its canonical form. */
 export const routeVersion = (app: VirtualApp): string =>
-  createHash('sha256').update(canonical(app.spec)).digest('hex').slice(0, 16);
+  createHash('sha256').update(canonicalJson(app.spec)).digest('hex').slice(0, 16);
 
 /** One revision a snapshot was made from: its VirtualApp, and its name when it was published. */
 export interface SnapshotRevision {

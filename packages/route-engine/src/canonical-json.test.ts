@@ -13,6 +13,12 @@ describe('canonicalJson', () => {
     expect(canonicalJson({ a: undefined, b: 1 })).toBe('{"b":1}');
   });
 
+  it('keeps a key named __proto__ as a key', () => {
+    expect(canonicalJson(JSON.parse('{"__proto__":{"x":1},"a":2}'))).toBe(
+      '{"__proto__":{"x":1},"a":2}',
+    );
+  });
+
   test.prop([fc.jsonValue()])('gives the same text however the keys were ordered', (value) => {
     const reversed = JSON.parse(JSON.stringify(value), (_key, member) =>
       typeof member === 'object' && member !== null && !Array.isArray(member)
