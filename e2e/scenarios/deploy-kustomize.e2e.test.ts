@@ -1,10 +1,16 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { deployDir, type Manifest } from '../support/deploy-manifests.js';
+import {
+  deleteManifests,
+  deployDir,
+  type Manifest,
+  placeManifests,
+} from '../support/deploy-manifests.js';
 import { adminKubeConfig } from '../support/kube-config.js';
 import { uniqueNamespace } from '../support/unique-namespace.js';
 
@@ -22,6 +28,10 @@ const render = async (dir: string): Promise<Manifest[]> => {
 const ids = (manifests: readonly Manifest[]) =>
   manifests.map((m) => `${m.kind}/${m.metadata?.name}`).sort();
 
+type WebhookConfiguration = Manifest & {
+  webhooks: { namespaceSelector?: { matchExpressions?: Record<string, unknown>[] } }[];
+};
+
 type Deployment = Manifest & {
   spec: {
     replicas: number;
@@ -33,9 +43,19 @@ describe('deploy/ rendered with kustomize', () => {
   const admin = adminKubeConfig();
   let base: Manifest[];
   let demo: Manifest[];
+  const applied: Manifest[] = [];
 
   beforeAll(async () => {
     [base, demo] = await Promise.all([render('base'), render('overlays/local-demo')]);
+  });
+
+  afterAll(async () => {
+    // Not the CRDs (every file of the run shares them) nor the namespace (kas has no namespace
+    // controller to finish a delete).
+    await deleteManifests(
+      admin,
+      applied.filter((m) => m.kind !== 'CustomResourceDefinition' && m.kind !== 'Namespace'),
+    );
   });
 
   it('gives the base: namespace, CRDs, RBAC, admission policy, the manager and its webhooks', () => {
@@ -102,5 +122,79 @@ describe('deploy/ rendered with kustomize', () => {
       true,
       PatchStrategy.ServerSideApply,
     );
+  });
+
+  it('applies for real into a fresh namespace, and a dry run of the whole base then changes nothing', async () => {
+    // A namespace of this run stands in for ctrlmesh-system; the cluster-scoped objects get this
+    // run's suffix, so files applying deploy/ at the same time do not collide.
+    const system = await uniqueNamespace('deploy-applied');
+    const placed = placeManifests(base, {
+      namespaces: { 'ctrlmesh-system': system },
+      suffix: randomBytes(3).toString('hex'),
+    }).map((manifest) => {
+      const copy = structuredClone(manifest);
+      if (copy.kind === 'Namespace') copy.metadata = { ...copy.metadata, name: system };
+      if (copy.kind?.endsWith('WebhookConfiguration')) {
+        // Installed webhooks act on the whole shared apiserver: these only on the stand-in
+        // namespace, and they point at its Service (which has no endpoints: no manager runs).
+        for (const hook of (copy as WebhookConfiguration).webhooks) {
+          const clientConfig = (hook as { clientConfig: { service: { namespace: string } } })
+            .clientConfig;
+          clientConfig.service.namespace = system;
+          hook.namespaceSelector = {
+            ...hook.namespaceSelector,
+            matchExpressions: [
+              ...(hook.namespaceSelector?.matchExpressions ?? []),
+              { key: 'kubernetes.io/metadata.name', operator: 'In', values: [system] },
+            ],
+          };
+        }
+      }
+      return copy;
+    });
+    // The namespace first (the rest lives in it), the CRDs next, as kubectl orders an apply.
+    const order = (m: Manifest) =>
+      m.kind === 'Namespace' ? 0 : m.kind === 'CustomResourceDefinition' ? 1 : 2;
+    placed.sort((a, b) => order(a) - order(b));
+    const client = KubernetesObjectApi.makeApiClient(admin);
+    const apply = (manifest: Manifest, dryRun?: 'All') =>
+      client.patch(
+        manifest,
+        undefined,
+        dryRun,
+        'ctrlmesh-e2e',
+        true,
+        PatchStrategy.ServerSideApply,
+      ) as Promise<Manifest>;
+    const read = (m: Manifest) =>
+      client.read({
+        apiVersion: m.apiVersion,
+        kind: m.kind,
+        metadata: { name: m.metadata?.name ?? '', namespace: m.metadata?.namespace },
+      }) as Promise<Manifest>;
+    for (const manifest of placed) {
+      await apply(manifest);
+      applied.push(manifest);
+    }
+
+    // Every object is stored, as applied.
+    for (const manifest of placed) {
+      const stored = await read(manifest);
+      expect(stored.metadata?.uid, `${manifest.kind}/${manifest.metadata?.name}`).toBeDefined();
+      expect(stored.metadata?.labels ?? {}).toMatchObject(manifest.metadata?.labels ?? {});
+    }
+    expect(placed.map((m) => m.kind).sort()).toEqual(base.map((m) => m.kind).sort());
+    const deployment = (await read(placed.find((m) => m.kind === 'Deployment')!)) as Deployment;
+    expect(deployment.spec.replicas).toBe(2);
+
+    // Applying the same again (server-side, dry run) succeeds and would write nothing: each
+    // object comes back at the resourceVersion it is stored at.
+    for (const manifest of placed) {
+      const stored = await read(manifest);
+      const again = await apply(manifest, 'All');
+      expect(again.metadata?.resourceVersion, `${manifest.kind}/${manifest.metadata?.name}`).toBe(
+        stored.metadata?.resourceVersion,
+      );
+    }
   });
 });

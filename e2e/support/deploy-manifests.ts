@@ -26,19 +26,22 @@ export interface Placement {
   /** The manifests' namespaces and the test's namespace for each (e.g. `ctrlmesh-system`). */
   namespaces: Record<string, string>;
   /**
-   * Appended to the name of every cluster-scoped object and to the references to it (roleRef,
-   * policyName): test files share one kube-apiserver, so two files applying the same ClusterRole
-   * or policy must not collide.
+   * Appended to the name of every cluster-scoped object but a CustomResourceDefinition, and to
+   * the references to it (roleRef, policyName): test files share one kube-apiserver, so two files
+   * applying the same ClusterRole, policy or webhook configuration must not collide.
    */
   suffix: string;
 }
 
+// Not CustomResourceDefinition: its name is fixed by its group and plural, so every file of a run
+// shares the one definition deploy/crds gives (and none deletes it).
 const clusterScoped = new Set([
   'ClusterRole',
   'ClusterRoleBinding',
   'ValidatingAdmissionPolicy',
   'ValidatingAdmissionPolicyBinding',
-  'CustomResourceDefinition',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
 ]);
 
 /**
