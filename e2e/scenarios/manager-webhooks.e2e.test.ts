@@ -426,4 +426,53 @@ describe("The manager's admission webhooks, called by the real kube-apiserver", 
       'old-ca-dropped',
     ]);
   }, 150_000);
+
+  it('with the manager down, creates a pod without the opt-in untouched and refuses an opted-in one', async () => {
+    // deploy/webhooks' configurations stay installed, with the caBundle the manager wrote, while
+    // no replica answers at their URL.
+    await Promise.all(replicas.map((replica) => replica.stop()));
+    expect(replicas.filter((replica) => replica.running())).toEqual([]);
+    const pod = (name: string, labels: Record<string, string>) =>
+      core.createNamespacedPod({
+        namespace: apps,
+        body: {
+          metadata: { name, labels },
+          spec: {
+            serviceAccountName: 'injected',
+            containers: [{ name: 'controller', image: 'example.com/controller:1' }],
+          },
+        },
+      });
+
+    // Neither the pod nor its namespace carries ctrlmesh.io/inject, so neither webhook's
+    // selectors match and the apiserver never calls the manager: the pod is stored as sent, even
+    // though VirtualApp "injected" selects it.
+    const plain = await pod('unmeshed-down', { app: 'injected' });
+    expect(plain.spec?.initContainers ?? []).toEqual([]);
+    expect(plain.spec?.readinessGates).toBeUndefined();
+    expect(plain.spec?.containers.map((c) => c.name)).toEqual(['controller']);
+    expect(plain.spec?.containers[0]?.env).toBeUndefined();
+    expect((plain.spec?.volumes ?? []).filter((v) => v.name.startsWith('ctrlmesh'))).toEqual([]);
+    expect(plain.metadata?.annotations ?? {}).toEqual({});
+
+    // An opted-in pod is refused (failurePolicy Fail) with the apiserver's webhook error. That is
+    // intended: created without the proxy, its controller would start unconfined, seeing and
+    // writing outside its slice, talking to the apiserver directly; its workload controller
+    // retries the create until a manager answers again.
+    const refused = await statusOf(
+      pod('meshed-down', { app: 'injected', 'ctrlmesh.io/inject': 'enabled' }),
+    );
+    expect(refused.code).toBe(500);
+    expect(refused.status.message).toContain(
+      'failed calling webhook "pods.inject.ctrlmesh.io": failed to call webhook: Post "https://127.0.0.1:',
+    );
+    expect(refused.status.message).toContain('/inject-pod?timeout=5s"');
+    expect(
+      await statusOf(core.readNamespacedPod({ name: 'meshed-down', namespace: apps })),
+    ).toMatchObject({ code: 404 });
+
+    // The VirtualApp webhook fails open (failurePolicy Ignore): with the manager down even an
+    // invalid VirtualApp is accepted; the manager refuses to publish it once it is back.
+    await dryRunCreate('accepted-while-down', invalidSpec);
+  });
 });
