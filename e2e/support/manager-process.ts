@@ -45,6 +45,8 @@ export interface ManagerLogEntry {
 /** A started manager process. */
 export interface ManagerProcess {
   readonly identity: string;
+  /** The process id (for /proc figures in benchmarks); undefined if the spawn failed. */
+  readonly pid: number | undefined;
   readonly logFile: string;
   readonly adminUrl: string;
   running(): boolean;
@@ -102,6 +104,7 @@ export function startManagerProcess(options: ManagerProcessOptions): ManagerProc
   const adminUrl = `http://127.0.0.1:${options.adminPort}`;
   return {
     identity: options.identity,
+    pid: child.pid,
     logFile,
     adminUrl,
     running,
