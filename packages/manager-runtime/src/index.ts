@@ -1,3 +1,4 @@
+export { type Clock, systemClock } from '@ctrlmesh/runtime-support';
 export {
   BACKDATE_MS,
   createCertificateAuthority,
@@ -59,7 +60,6 @@ export {
   type LeaseTimings,
 } from './leader/leader-elector.js';
 export { LeaseConflict, type LeaseRecord, type LeaseStore } from './leader/lease-store.js';
-export { type Clock, systemClock } from './lifecycle/clock.js';
 export { createManager, type Manager, type ManagerDeps, webhookRotationOf } from './manager.js';
 export { createLogger, type Logger, type LogLevel, type LogSink } from './observe/log.js';
 export { createManagerMetrics, type ManagerMetrics } from './observe/metrics.js';

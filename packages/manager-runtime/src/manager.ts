@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { type Clock, createAdminServer, systemClock } from '@ctrlmesh/runtime-support';
 import {
   AdmissionregistrationV1Api,
   AppsV1Api,
@@ -24,10 +25,8 @@ import { kubeLeaseStore } from './kube/kube-lease-store.js';
 import { kubeWriter } from './kube/kube-writer.js';
 import { createNamespaceLabelsCache } from './kube/namespace-labels-cache.js';
 import { createLeaderElector } from './leader/leader-elector.js';
-import { type Clock, systemClock } from './lifecycle/clock.js';
 import { createLogger, type LogSink } from './observe/log.js';
 import { createManagerMetrics, type ManagerMetrics } from './observe/metrics.js';
-import { createAdminServer } from './server/admin-server.js';
 import type { AdmissionHandlers } from './webhook/admission-handlers.js';
 import { createAdmissionServer } from './webhook/admission-server.js';
 import { managerAdmissionHandlers } from './webhook/manager-admission-handlers.js';

@@ -4,6 +4,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
+import { createAdminServer } from '@ctrlmesh/runtime-support';
 import { ClusterRoutes } from './cluster/cluster-routes.js';
 import type { ProxyConfig } from './config.js';
 import {
@@ -23,7 +24,6 @@ import { buildPipeline } from './pipeline/build-pipeline.js';
 import { persistSnapshot } from './routes/persisted-routes.js';
 import { RouteLoader } from './routes/route-loader.js';
 import { RouteStore } from './routes/route-store.js';
-import { createAdminServer } from './server/admin-server.js';
 import { drain, listen } from './server/listen.js';
 import { selfSignedCertificate } from './server/self-signed-certificate.js';
 import { serveProxy } from './server/serve-proxy.js';

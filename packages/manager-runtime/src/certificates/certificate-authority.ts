@@ -7,19 +7,9 @@ import {
   X509Certificate,
 } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
-import {
-  bits,
-  explicit,
-  integer,
-  octets,
-  oid,
-  sequence,
-  set,
-  TRUE,
-  time,
-  tlv,
-  utf8,
-} from './der.js';
+import { der } from '@ctrlmesh/runtime-support';
+
+const { bits, explicit, integer, octets, oid, sequence, set, TRUE, time, tlv, utf8 } = der;
 
 /** A certificate and its private key, PEM. */
 export interface KeyPair {

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
+import { ManualClock } from '@ctrlmesh/runtime-support/testing';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../observe/log.js';
-import { ManualClock } from '../test-support/manual-clock.js';
 import type { KeyPair } from './certificate-authority.js';
 import { splitPem } from './certificate-bundle.js';
 import {

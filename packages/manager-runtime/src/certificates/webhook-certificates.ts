@@ -1,4 +1,4 @@
-import type { Clock } from '../lifecycle/clock.js';
+import type { Clock } from '@ctrlmesh/runtime-support';
 import type { Logger } from '../observe/log.js';
 import type { KeyPair } from './certificate-authority.js';
 import { bundleToData, readBundle } from './certificate-bundle.js';

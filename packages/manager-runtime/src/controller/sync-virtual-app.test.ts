@@ -1,4 +1,5 @@
 import type { VirtualAppStatus } from '@ctrlmesh/route-engine';
+import { ManualClock } from '@ctrlmesh/runtime-support/testing';
 import type { V1ControllerRevision, V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { revisionName } from '../core/revision-name.js';
@@ -6,7 +7,6 @@ import type { VirtualAppObject } from '../kube/views-of.js';
 import { silentLogger } from '../observe/log.js';
 import { createManagerMetrics } from '../observe/metrics.js';
 import { aSpec, T0 } from '../test-support/builders.js';
-import { ManualClock } from '../test-support/manual-clock.js';
 import { type ManagerWriter, StatusConflict } from './ports.js';
 import { syncVirtualApp } from './sync-virtual-app.js';
 

@@ -1,4 +1,5 @@
 import { canonicalJson } from '@ctrlmesh/route-engine';
+import type { Clock } from '@ctrlmesh/runtime-support';
 import { type ReconcileOptions, reconcileVirtualApp } from '../core/reconcile-virtual-app.js';
 import { virtualAppEvents } from '../core/virtual-app-events.js';
 import {
@@ -8,7 +9,6 @@ import {
   type VirtualAppObject,
   virtualAppViewOf,
 } from '../kube/views-of.js';
-import type { Clock } from '../lifecycle/clock.js';
 import type { Logger } from '../observe/log.js';
 import type { ManagerMetrics } from '../observe/metrics.js';
 import {

@@ -1,5 +1,5 @@
+import { flush, ManualClock } from '@ctrlmesh/runtime-support/testing';
 import { describe, expect, it } from 'vitest';
-import { flush, ManualClock } from '../test-support/manual-clock.js';
 import { type HandleResult, WorkQueue } from './work-queue.js';
 
 const queueWith = (handle: (key: string) => Promise<HandleResult>) => {

@@ -1,4 +1,4 @@
-import type { Clock } from '../lifecycle/clock.js';
+import type { Clock } from '@ctrlmesh/runtime-support';
 
 /** What handling a key asks for next: nothing, or another look after `requeueAfterMs`. */
 export type HandleResult = { readonly requeueAfterMs?: number | undefined } | undefined;

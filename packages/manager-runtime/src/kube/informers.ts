@@ -1,3 +1,4 @@
+import type { Clock } from '@ctrlmesh/runtime-support';
 import {
   AppsV1Api,
   CoreV1Api,
@@ -13,7 +14,6 @@ import {
 } from '@kubernetes/client-node';
 import type { ManagerCache } from '../controller/ports.js';
 import { VIRTUAL_APP_LABEL } from '../core/views.js';
-import type { Clock } from '../lifecycle/clock.js';
 import type { Logger } from '../observe/log.js';
 import { VIRTUAL_APPS } from './kube-writer.js';
 import type { VirtualAppObject } from './views-of.js';

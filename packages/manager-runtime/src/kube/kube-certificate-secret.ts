@@ -1,3 +1,4 @@
+import type { Clock } from '@ctrlmesh/runtime-support';
 import {
   ApiException,
   CoreV1Api,
@@ -10,7 +11,6 @@ import {
   SecretConflict,
   type StoredSecret,
 } from '../certificates/certificate-ports.js';
-import type { Clock } from '../lifecycle/clock.js';
 import type { Logger } from '../observe/log.js';
 
 /** Options of {@link kubeCertificateSecret}. */

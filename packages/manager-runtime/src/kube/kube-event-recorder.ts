@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import type { Clock } from '@ctrlmesh/runtime-support';
 import type { CoreV1Api } from '@kubernetes/client-node';
 import type { EventRecorder } from '../controller/ports.js';
-import type { Clock } from '../lifecycle/clock.js';
 
 /** What the apiserver keeps of an Event's message at most. */
 const MAX_MESSAGE = 1024;

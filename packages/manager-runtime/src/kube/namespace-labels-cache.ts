@@ -1,10 +1,10 @@
+import type { Clock } from '@ctrlmesh/runtime-support';
 import {
   CoreV1Api,
   type KubeConfig,
   makeInformer,
   type V1Namespace,
 } from '@kubernetes/client-node';
-import type { Clock } from '../lifecycle/clock.js';
 import type { Logger } from '../observe/log.js';
 
 /** Namespace labels from an informer, for the injection webhook (`InjectionLister`). */

@@ -1,6 +1,6 @@
+import { flush, ManualClock } from '@ctrlmesh/runtime-support/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../observe/log.js';
-import { flush, ManualClock } from '../test-support/manual-clock.js';
 import { MemoryLeaseStore } from '../test-support/memory-lease-store.js';
 import { createLeaderElector, type LeaderElector } from './leader-elector.js';
 

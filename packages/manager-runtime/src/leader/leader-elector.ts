@@ -1,4 +1,4 @@
-import type { Clock } from '../lifecycle/clock.js';
+import type { Clock } from '@ctrlmesh/runtime-support';
 import type { Logger } from '../observe/log.js';
 import { LeaseConflict, type LeaseRecord, type LeaseStore, microTime } from './lease-store.js';
 

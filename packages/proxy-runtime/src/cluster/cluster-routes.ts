@@ -7,7 +7,7 @@ import {
   type VirtualApp,
   type VirtualAppRouting,
 } from '@ctrlmesh/route-engine';
-import type { Clock } from '../lifecycle/clock.js';
+import type { Clock } from '@ctrlmesh/runtime-support';
 import type { Runnable } from '../lifecycle/runnable.js';
 import { logRecord } from '../observe/channels.js';
 import { loadPersistedState } from '../routes/persisted-routes.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { type Clock, systemClock } from '@ctrlmesh/runtime-support';
 import type { Pool } from 'undici';
-import { type Clock, systemClock } from '../lifecycle/clock.js';
 import { logRecord } from '../observe/channels.js';
 
 /** How the proxy reads the apiserver with its own credential (never the controller's). */

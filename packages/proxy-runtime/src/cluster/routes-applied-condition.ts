@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from '../lifecycle/clock.js';
+import { type Clock, systemClock } from '@ctrlmesh/runtime-support';
 import { logRecord } from '../observe/channels.js';
 import { type OwnCredentialOptions, ownCredentialHeaders } from './list-watch.js';
 

@@ -2,10 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ManualClock } from '@ctrlmesh/runtime-support/testing';
 import { Pool } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listen } from '../server/listen.js';
-import { ManualClock } from '../test-support/manual-clock.js';
 import { WatchedNamespaceLabels } from './watch-namespaces.js';
 
 const ns = (name: string, rv: string, labels: Record<string, string>) => ({
@@ -162,7 +162,7 @@ describe('WatchedNamespaceLabels reconnecting', () => {
       expect(attempts.lists).toBe(attempt);
       const [wait = 0] = clock.waiting;
       waits.push(wait);
-      clock.advance(wait);
+      await clock.advance(wait);
     }
     expect(waits).toEqual([100, 200, 400, 800, 1_600, 3_200, 5_000, 5_000]);
     stop.abort();

@@ -1,6 +1,8 @@
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { isIP } from 'node:net';
-import { bits, explicit, integer, octets, oid, sequence, set, TRUE, time, tlv } from './der.js';
+import { der } from '@ctrlmesh/runtime-support';
+
+const { bits, explicit, integer, octets, oid, sequence, set, TRUE, time, tlv } = der;
 
 /** A serving certificate and its key, PEM; the certificate is its own CA (trust it as `ca.crt`). */
 export interface SelfSignedCertificate {

@@ -1,12 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import { createSecureServer } from 'node:http2';
 import { createServer as createHttpsServer } from 'node:https';
+import type { Clock } from '@ctrlmesh/runtime-support';
+import { ManualClock } from '@ctrlmesh/runtime-support/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Clock } from '../lifecycle/clock.js';
 import { type LogRecord, logRecord } from '../observe/channels.js';
 import { listen } from '../server/listen.js';
 import { selfSignedCertificate } from '../server/self-signed-certificate.js';
-import { ManualClock } from '../test-support/manual-clock.js';
 import { upstreamConfig } from '../test-support/upstream-config.js';
 import { createUpstream } from './upstream.js';
 
@@ -52,10 +52,10 @@ describe('Upstream.close', () => {
     });
     // Each pool waits out its grace, and cuts nothing before it is over.
     await expect.poll(() => clock.waiting).toEqual([200, 200]);
-    clock.advance(199);
+    await clock.advance(199);
     await new Promise(setImmediate);
     expect(outcome).toBeUndefined();
-    clock.advance(1);
+    await clock.advance(1);
     await closing;
     expect(outcome).toEqual({ cut: 2 });
   });

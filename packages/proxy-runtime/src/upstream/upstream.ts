@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import { type Clock, systemClock } from '@ctrlmesh/runtime-support';
 import { Pool } from 'undici';
 import type { ProxyConfig } from '../config.js';
-import { type Clock, systemClock } from '../lifecycle/clock.js';
 import { logRecord } from '../observe/channels.js';
 import { isUntrustedCertificate, untrustedDetail } from './upstream-failure.js';
 

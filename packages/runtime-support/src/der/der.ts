@@ -1,6 +1,7 @@
-// Minimal DER (X.690) writer: just what the X.509 v3 certificates of certificate-authority.ts need.
-// Node can sign and parse certificates but not build them, and one small writer is lighter than a
-// certificate library for two certificate shapes.
+// Minimal DER (X.690) writer: just what the runtimes' X.509 v3 certificates need (the manager's
+// webhook CA and serving certificates, the proxy's self-signed one). Node can sign and parse
+// certificates but not build them, and one small writer is lighter than a certificate library for
+// three certificate shapes.
 
 /** One tag-length-value, with DER's definite minimal length. */
 export const tlv = (tag: number, content: Buffer): Buffer => {

@@ -1,16 +1,23 @@
 import { createServer, type Server } from 'node:http';
-import type { Registry } from 'prom-client';
+
+/** The part of a prom-client `Registry` the admin server reads. */
+export interface MetricsRegistry {
+  metrics(): Promise<string>;
+  readonly contentType: string;
+}
 
 /** What the admin endpoints report on. */
 export interface AdminDeps {
-  readonly registry: Registry;
-  /** Why the proxy is not ready, or undefined when it is (routes known, namespaces synced). */
+  readonly registry: MetricsRegistry;
+  /** Why the process is not ready to serve, or undefined when it is. */
   readonly notReady: () => string | undefined;
 }
 
 /**
- * `/metrics` (Prometheus text), `/healthz` (the process answers) and `/readyz` (it can serve: routes
- * are known; fails closed before that, so the pod does not get traffic it would refuse).
+ * `/metrics` (Prometheus text), `/healthz` (the process answers) and `/readyz` (200 `ok`, or 503
+ * `not ready: <reason>`); the query string is ignored, any other path is 404. Each runtime decides
+ * what ready means: the proxy fails closed until its routes are known, the manager waits for its
+ * caches (a replica that is not the leader is ready too: it stands by with warm caches).
  */
 export const createAdminServer = (deps: AdminDeps): Server =>
   createServer((req, res) => {

@@ -1,0 +1,1 @@
+export { flush, ManualClock } from './manual-clock.js';
