@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { createManager } from '@ctrlmesh/manager-runtime';
+import { runMain } from '@ctrlmesh/runtime-support';
 import { KubeConfig } from '@kubernetes/client-node';
 import { readCommandLine } from './command-line.js';
 
@@ -14,8 +15,8 @@ const podNamespace = (): string | undefined => {
   }
 };
 
-// flags -> config -> start(signal) -> wait for SIGTERM; everything else is in manager-runtime.
-const main = async (): Promise<number> => {
+// flags -> config -> start(stop) until SIGTERM; everything else is in manager-runtime.
+runMain('ctrlmesh-manager', async (stop) => {
   const command = readCommandLine(
     process.argv.slice(2),
     { hostname: hostname(), pid: process.pid, podNamespace: podNamespace() },
@@ -25,20 +26,6 @@ const main = async (): Promise<number> => {
   const kubeConfig = new KubeConfig();
   if (command.kubeconfig === undefined) kubeConfig.loadFromCluster();
   else kubeConfig.loadFromFile(command.kubeconfig);
-  const stop = new AbortController();
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => stop.abort());
-  await createManager(command.config, { kubeConfig }).start(stop.signal);
+  await createManager(command.config, { kubeConfig }).start(stop);
   return 0;
-};
-
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(
-      `ctrlmesh-manager: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
-    process.exitCode = 1;
-  },
-);
+});
