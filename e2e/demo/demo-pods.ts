@@ -1,10 +1,7 @@
+import type { ExitStatus } from '../support/logged-process.js';
 import { type MeshProxy, startMeshProxy } from '../support/mesh-proxy.js';
 import type { KasReadyFile } from '../support/ready-file.js';
-import {
-  type ExitStatus,
-  type SampleController,
-  startSampleController,
-} from '../support/sample-controller.js';
+import { type SampleController, startSampleController } from '../support/sample-controller.js';
 import type { Teardown } from './teardown.js';
 
 /** A pretend pod: the Go sample controller and, in front of it, its ControllerMesh proxy. */

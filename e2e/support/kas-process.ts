@@ -1,8 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type ExitStatus, logTail, startLoggedProcess } from './logged-process.js';
 import { type KasReadyFile, readReadyFile } from './ready-file.js';
 
 /** The kas binary built by `npm run e2e:prepare` (scripts/prepare-binaries.mjs). */
@@ -38,28 +37,7 @@ export interface RunningKas {
   info: KasReadyFile;
   logFile: string;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process has exited. */
-  stop(graceMs?: number): Promise<{ exitCode: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** The last `lines` lines of a log file, for error messages. */
-export async function logTail(file: string, lines = 40): Promise<string> {
-  try {
-    const text = await readFile(file, 'utf8');
-    return text.trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
-
-function exited(
-  child: ChildProcess,
-): Promise<{ exitCode: number | null; signal: NodeJS.Signals | null }> {
-  if (child.exitCode !== null || child.signalCode !== null) {
-    return Promise.resolve({ exitCode: child.exitCode, signal: child.signalCode });
-  }
-  return new Promise((resolve) =>
-    child.once('exit', (exitCode, signal) => resolve({ exitCode, signal })),
-  );
+  stop(graceMs?: number): Promise<ExitStatus>;
 }
 
 /**
@@ -76,7 +54,6 @@ export async function startKas(options: StartKasOptions): Promise<RunningKas> {
   const readyFile = path.join(options.dir, 'kas.json');
   // A ready file left by an earlier start would announce a server that is not up yet.
   rmSync(readyFile, { force: true });
-  const log = openSync(logFile, 'a');
   const args = [
     'serve',
     `--dir=${options.dir}`,
@@ -89,32 +66,16 @@ export async function startKas(options: StartKasOptions): Promise<RunningKas> {
     '--',
     ...(options.apiserverArgs ?? []),
   ];
-  const child = spawn(binary, args, { stdio: ['pipe', log, log] });
-  closeSync(log);
-  // A last resort for an exit without teardown; 'exit' handlers must be synchronous.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.on('exit', killOnExit);
-  const done = exited(child);
-
-  const stop: RunningKas['stop'] = async (graceMs = 30_000) => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      await done;
-      clearTimeout(timer);
-    }
-    process.off('exit', killOnExit);
-    return done;
-  };
+  const child = startLoggedProcess({ file: binary, args, logFile, stdin: 'pipe' });
+  const stop: RunningKas['stop'] = (graceMs = 30_000) => child.stop(graceMs);
 
   const deadline = Date.now() + options.readyTimeoutMs;
-  let early: { exitCode: number | null; signal: NodeJS.Signals | null } | undefined;
-  void done.then((status) => {
+  let early: ExitStatus | undefined;
+  void child.exited.then((status) => {
     early = status;
   });
   while (!existsSync(readyFile)) {
     if (early) {
-      process.off('exit', killOnExit);
       throw new Error(
         `kas exited before it was ready (exit ${early.exitCode ?? early.signal}); last lines of ${logFile}:\n${await logTail(logFile)}`,
       );

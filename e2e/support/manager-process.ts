@@ -1,10 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { closeSync, existsSync, openSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { eventually } from './eventually.js';
-import { logTail } from './kas-process.js';
+import { eventuallyOneLeaderByLog, lastSaysLeading } from './log-leadership.js';
+import {
+  type ExitStatus,
+  type JsonLogEntry,
+  readJsonLog,
+  startLoggedProcess,
+} from './logged-process.js';
 
 /** The built ctrlmesh-manager (`npm run build -w @ctrlmesh/manager`). */
 export const managerMain = path.resolve(import.meta.dirname, '../../apps/manager/dist/main.js');
@@ -35,11 +37,9 @@ export interface ManagerProcessOptions {
 }
 
 /** A parsed JSON log line of the manager. */
-export interface ManagerLogEntry {
+export interface ManagerLogEntry extends JsonLogEntry {
   time: string;
   level: string;
-  msg: string;
-  [field: string]: unknown;
 }
 
 /** A started manager process. */
@@ -47,6 +47,8 @@ export interface ManagerProcess {
   readonly identity: string;
   /** The process id (for /proc figures in benchmarks); undefined if the spawn failed. */
   readonly pid: number | undefined;
+  /** The identity again, as the name in leadership errors. */
+  readonly name: string;
   readonly logFile: string;
   readonly adminUrl: string;
   running(): boolean;
@@ -60,12 +62,6 @@ export interface ManagerProcess {
   stop(graceMs?: number): Promise<ExitStatus>;
   /** SIGKILL at once, as a crashed pod. */
   kill(): Promise<ExitStatus>;
-}
-
-/** How a process ended. */
-export interface ExitStatus {
-  exitCode: number | null;
-  signal: NodeJS.Signals | null;
 }
 
 /**
@@ -90,49 +86,36 @@ export function startManagerProcess(options: ManagerProcessOptions): ManagerProc
     ...(options.args ?? []),
   ];
   const logFile = path.join(options.logDir, `${options.identity}.log`);
-  const log = openSync(logFile, 'a');
-  const child: ChildProcess = spawn(process.execPath, args, {
+  const child = startLoggedProcess({
+    file: process.execPath,
+    args,
     env: { PATH: process.env.PATH ?? '' },
-    stdio: ['ignore', log, log],
+    logFile,
   });
-  closeSync(log);
-  const killOnExit = () => child.kill('SIGKILL');
-  process.on('exit', killOnExit);
-  const exited = exitOf(child).finally(() => process.off('exit', killOnExit));
-  const running = () => child.exitCode === null && child.signalCode === null;
-  const logEntries = async () => parseLog(await readFile(logFile, 'utf8'));
+  const logEntries = () => readJsonLog<ManagerLogEntry>(logFile);
   const adminUrl = `http://127.0.0.1:${options.adminPort}`;
   return {
     identity: options.identity,
     pid: child.pid,
+    name: options.identity,
     logFile,
     adminUrl,
-    running,
+    running: child.running,
     logEntries,
     async claimsLeadership() {
-      const transitions = (await logEntries()).filter(
-        (entry) => entry.msg === 'started leading' || entry.msg === 'stopped leading',
-      );
-      return running() && transitions.at(-1)?.msg === 'started leading';
+      const leading = lastSaysLeading(await logEntries(), {
+        started: 'started leading',
+        stopped: 'stopped leading',
+      });
+      return child.running() && leading;
     },
     async metric(name) {
       const text = await (await fetch(`${adminUrl}/metrics`)).text();
       const line = text.split('\n').find((candidate) => candidate.startsWith(`${name} `));
       return line === undefined ? undefined : Number(line.split(' ')[1]);
     },
-    async stop(graceMs = 10_000) {
-      if (running()) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-        await exited;
-        clearTimeout(timer);
-      }
-      return exited;
-    },
-    async kill() {
-      if (running()) child.kill('SIGKILL');
-      return exited;
-    },
+    stop: child.stop,
+    kill: child.kill,
   };
 }
 
@@ -140,47 +123,7 @@ export function startManagerProcess(options: ManagerProcessOptions): ManagerProc
  * Waits until exactly one of `replicas` claims leadership (by its log) and returns it; fails with
  * every replica's log tail otherwise.
  */
-export async function eventuallyOneManagerLeader(
+export const eventuallyOneManagerLeader = (
   replicas: readonly ManagerProcess[],
   timeoutMs = 30_000,
-): Promise<ManagerProcess> {
-  try {
-    return await eventually(
-      async () => {
-        const claims = await Promise.all(replicas.map((replica) => replica.claimsLeadership()));
-        const leaders = replicas.filter((_, index) => claims[index]);
-        if (leaders.length !== 1) {
-          throw new Error(`leaders by log: [${leaders.map((l) => l.identity).join(', ')}]`);
-        }
-        return leaders[0]!;
-      },
-      { what: `exactly one of ${replicas.map((r) => r.identity).join(', ')} to lead`, timeoutMs },
-    );
-  } catch (error) {
-    const tails = await Promise.all(
-      replicas.map(async (r) => `--- ${r.logFile}\n${await logTail(r.logFile, 30)}`),
-    );
-    throw new Error(`${(error as Error).message}\n${tails.join('\n')}`);
-  }
-}
-
-function exitOf(child: ChildProcess): Promise<ExitStatus> {
-  if (child.exitCode !== null || child.signalCode !== null) {
-    return Promise.resolve({ exitCode: child.exitCode, signal: child.signalCode });
-  }
-  return once(child, 'exit').then(([exitCode, signal]) => ({ exitCode, signal }));
-}
-
-function parseLog(text: string): ManagerLogEntry[] {
-  const entries: ManagerLogEntry[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('{')) continue;
-    try {
-      const entry = JSON.parse(line) as ManagerLogEntry;
-      if (typeof entry.msg === 'string') entries.push(entry);
-    } catch {
-      // a line cut off by a kill
-    }
-  }
-  return entries;
-}
+): Promise<ManagerProcess> => eventuallyOneLeaderByLog(replicas, { timeoutMs, tailLines: 30 });

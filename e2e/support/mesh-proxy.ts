@@ -1,5 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
@@ -10,10 +9,14 @@ import {
 import { stringify } from 'yaml';
 import { eventually } from './eventually.js';
 import { freePort } from './free-port.js';
-import { logTail } from './kas-process.js';
+import {
+  type ExitStatus,
+  type LoggedProcess,
+  logTail,
+  startLoggedProcess,
+} from './logged-process.js';
 import { documentedProxyRbac, documentedProxyRoutesRbac } from './proxy-rbac.js';
 import type { KasReadyFile } from './ready-file.js';
-import type { ExitStatus } from './sample-controller.js';
 import { issueWebhookCertificate } from './webhook-certificate.js';
 
 /** The proxy executable built by `npm run build` (apps/proxy). */
@@ -89,13 +92,6 @@ export interface MeshProxyOptions {
   /** More `ctrlmesh-proxy` flags, after the ones above (e.g. `--webhook-*`). */
   extraArgs?: string[];
 }
-
-const exited = (child: ChildProcess): Promise<ExitStatus> =>
-  child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve({ exitCode: child.exitCode, signal: child.signalCode })
-    : new Promise((resolve) =>
-        child.once('exit', (exitCode, signal) => resolve({ exitCode, signal })),
-      );
 
 const proxyRoleName = 'e2e-ctrlmesh-proxy-namespaces';
 
@@ -260,35 +256,24 @@ export async function startMeshProxy(
     `--log-level=${options.logLevel ?? 'info'}`,
     ...(options.extraArgs ?? []),
   ];
-  let child: ChildProcess;
+  // A restart starts a new process, appending to the same log.
+  let child: LoggedProcess;
   const launch = () => {
-    const log = openSync(logFile, 'a');
-    child = spawn(process.execPath, args, {
-      stdio: ['ignore', log, log],
+    child = startLoggedProcess({
+      file: process.execPath,
+      args,
       env: { ...process.env, ...options.env },
+      logFile,
     });
-    closeSync(log);
-    // 'exit' handlers must be synchronous: a last resort when nobody called stop.
-    const killOnExit = () => child.kill('SIGKILL');
-    process.on('exit', killOnExit);
-    child.once('exit', () => process.off('exit', killOnExit));
-  };
-  const running = () => child.exitCode === null && child.signalCode === null;
-  const stop = async (graceMs = 10_000) => {
-    if (!running()) return exited(child);
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    const status = await exited(child);
-    clearTimeout(timer);
-    return status;
   };
   const ready = async () => {
     if (options.waitReady === false) return;
     try {
       await eventually(
         async () => {
-          if (child.exitCode !== null) {
-            throw new Error(`proxy exited with ${child.exitCode}:\n${await logTail(logFile)}`);
+          if (!child.running()) {
+            const { exitCode, signal } = await child.exited;
+            throw new Error(`proxy exited with ${exitCode ?? signal}:\n${await logTail(logFile)}`);
           }
           const response = await fetch(`http://127.0.0.1:${adminPort}/readyz`);
           if (response.status !== 200) throw new Error(await response.text());
@@ -299,7 +284,7 @@ export async function startMeshProxy(
         },
       );
     } catch (error) {
-      await stop(2_000);
+      await child.stop(2_000);
       throw error;
     }
   };
@@ -312,18 +297,15 @@ export async function startMeshProxy(
     origin,
     caFile,
     get pid() {
-      return child.pid ?? -1;
+      return child.pid;
     },
     kubeconfig,
     logFile,
-    running,
+    running: () => child.running(),
     metrics: async () => (await fetch(`http://127.0.0.1:${adminPort}/metrics`)).text(),
     readyz: async () => fetch(`http://127.0.0.1:${adminPort}/readyz`).then((r) => r.status),
-    stop,
-    kill: async () => {
-      if (running()) child.kill('SIGKILL');
-      return exited(child);
-    },
+    stop: (graceMs) => child.stop(graceMs),
+    kill: () => child.kill(),
     restart: async () => {
       launch();
       await ready();

@@ -1,10 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { closeSync, existsSync, openSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { eventually } from './eventually.js';
-import { logTail } from './kas-process.js';
+import { eventuallyOneLeaderByLog, lastSaysLeading } from './log-leadership.js';
+import {
+  type ExitStatus,
+  type JsonLogEntry,
+  readJsonLog,
+  startLoggedProcess,
+} from './logged-process.js';
 
 /** Which sample controller to run (see e2e/controllers/README.md). */
 export type SampleControllerKind = 'go' | 'ts';
@@ -53,15 +55,14 @@ export interface SampleControllerOptions {
 }
 
 /** A parsed JSON log line of a sample controller. */
-export interface SampleControllerLogEntry {
-  msg: string;
-  [field: string]: unknown;
-}
+export type SampleControllerLogEntry = JsonLogEntry;
 
 /** A started sample controller process. */
 export interface SampleController {
   readonly kind: SampleControllerKind;
   readonly podName: string;
+  /** The pod name again, as the name in leadership errors. */
+  readonly name: string;
   readonly logFile: string;
   /** Whether the process has not exited yet. */
   running(): boolean;
@@ -73,12 +74,6 @@ export interface SampleController {
   stop(graceMs?: number): Promise<ExitStatus>;
   /** SIGKILL at once, as a crashed pod; resolves with how it exited. */
   kill(): Promise<ExitStatus>;
-}
-
-/** How a process ended. */
-export interface ExitStatus {
-  exitCode: number | null;
-  signal: NodeJS.Signals | null;
 }
 
 /**
@@ -110,92 +105,33 @@ export function startSampleController(options: SampleControllerOptions): SampleC
     ...options.env,
   };
   const logFile = path.join(options.logDir, `${options.podName}.log`);
-  const log = openSync(logFile, 'a');
   const [file, ...args] = [...command.argv, command.file];
-  const child = spawn(file!, args, { env, stdio: ['ignore', log, log] });
-  closeSync(log);
-  const killOnExit = () => child.kill('SIGKILL');
-  process.on('exit', killOnExit);
-  const exited = exitOf(child).finally(() => process.off('exit', killOnExit));
-
-  const running = () => child.exitCode === null && child.signalCode === null;
-  const logEntries = async () => parseLog(await readFile(logFile, 'utf8'));
+  const child = startLoggedProcess({ file: file!, args, env, logFile });
+  const logEntries = () => readJsonLog<SampleControllerLogEntry>(logFile);
   return {
     kind: options.kind,
     podName: options.podName,
+    name: options.podName,
     logFile,
-    running,
+    running: child.running,
     logEntries,
     async claimsLeadership() {
-      const transitions = (await logEntries()).filter(
-        (entry) => entry.msg === 'became leader' || entry.msg === 'stopped leading',
-      );
-      return running() && transitions.at(-1)?.msg === 'became leader';
+      const leading = lastSaysLeading(await logEntries(), {
+        started: 'became leader',
+        stopped: 'stopped leading',
+      });
+      return child.running() && leading;
     },
-    async stop(graceMs = 10_000) {
-      if (running()) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-        await exited;
-        clearTimeout(timer);
-      }
-      return exited;
-    },
-    async kill() {
-      if (running()) child.kill('SIGKILL');
-      return exited;
-    },
+    stop: child.stop,
+    kill: child.kill,
   };
-}
-
-function exitOf(child: ChildProcess): Promise<ExitStatus> {
-  if (child.exitCode !== null || child.signalCode !== null) {
-    return Promise.resolve({ exitCode: child.exitCode, signal: child.signalCode });
-  }
-  return once(child, 'exit').then(([exitCode, signal]) => ({ exitCode, signal }));
-}
-
-/** Parses JSON log lines; klog/zap may interleave plain text, which is skipped. */
-function parseLog(text: string): SampleControllerLogEntry[] {
-  const entries: SampleControllerLogEntry[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('{')) continue;
-    try {
-      const entry = JSON.parse(line) as SampleControllerLogEntry;
-      if (typeof entry.msg === 'string') entries.push(entry);
-    } catch {
-      // a line cut off by a kill
-    }
-  }
-  return entries;
 }
 
 /**
  * Waits until exactly one of `replicas` claims leadership (by its log) and returns it. Fails
  * with every replica's log tail when none, or more than one, does within `timeoutMs`.
  */
-export async function eventuallyOneLeader(
+export const eventuallyOneLeader = (
   replicas: readonly SampleController[],
   timeoutMs = 30_000,
-): Promise<SampleController> {
-  try {
-    return await eventually(
-      async () => {
-        const claims = await Promise.all(replicas.map((replica) => replica.claimsLeadership()));
-        const leaders = replicas.filter((_, index) => claims[index]);
-        if (leaders.length !== 1) {
-          throw new Error(
-            `leaders by log: [${leaders.map((leader) => leader.podName).join(', ')}]`,
-          );
-        }
-        return leaders[0]!;
-      },
-      { what: `exactly one of ${replicas.map((r) => r.podName).join(', ')} to lead`, timeoutMs },
-    );
-  } catch (error) {
-    const tails = await Promise.all(
-      replicas.map(async (r) => `--- ${r.logFile}\n${await logTail(r.logFile, 20)}`),
-    );
-    throw new Error(`${(error as Error).message}\n${tails.join('\n')}`);
-  }
-}
+): Promise<SampleController> => eventuallyOneLeaderByLog(replicas, { timeoutMs, tailLines: 20 });
