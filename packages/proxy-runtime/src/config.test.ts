@@ -25,6 +25,7 @@ describe('ProxyConfigSchema', () => {
       },
       credentials: {},
       routes: { maxFileBytes: 1024 * 1024 },
+      policies: {},
       limits: { maxFrameBytes: 16 * 1024 * 1024, maxListBytes: 256 * 1024 * 1024 },
       shutdown: { drainTimeoutMs: 30_000 },
       log: { level: 'info' },

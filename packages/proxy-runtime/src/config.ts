@@ -103,6 +103,17 @@ export const ProxyConfigSchema = z.object({
     })
     .default({ maxFileBytes: DEFAULT_MAX_ROUTES_FILE_BYTES }),
   /**
+   * TrafficPolicies and FaultInjections (DESIGN §8): from `file` when set; otherwise, in cluster
+   * mode (`routes.virtualAppName`), from the pod's namespace with the proxy's own token; otherwise
+   * none, and requests pass the policy stage with one check.
+   */
+  policies: z
+    .object({
+      /** A YAML or JSON file of TrafficPolicy and FaultInjection documents, polled every second. */
+      file: z.string().min(1).optional(),
+    })
+    .default({}),
+  /**
    * The webhook front (off when absent): a TLS server with the controller's own certificate that
    * routes AdmissionReviews to the subset owning their object (docs/decisions/0003-webhook-routing.md).
    */

@@ -103,7 +103,7 @@ export const logRecord = typed<LogRecord>('ctrlmesh:proxy:log');
 
 /** One AdmissionReview answered by the webhook front. */
 export interface WebhookReview {
-  /** `local`, `forwarded`, `excluded`, `failed` (failure policy answered) or `invalid`. */
+  /** `local`, `forwarded`, `excluded`, `failed` (failure policy answered), `fault` (a FaultInjection denied it) or `invalid`. */
   readonly decision: string;
   /** The owning subset, when known. */
   readonly owner: string;
@@ -131,3 +131,42 @@ export const webhookReview = typed<WebhookReview>('ctrlmesh:proxy:webhook:review
 export const webhookFailover = typed<WebhookFailover>('ctrlmesh:proxy:webhook:failover');
 /** Serving certificate loaded or rejected. */
 export const webhookCertificate = typed<WebhookCertificate>('ctrlmesh:proxy:webhook:certificate');
+
+/** Why a traffic policy refused a request (a metric label). */
+export type PolicyRejectionReason = 'RateLimited' | 'TooManyInFlight' | 'CircuitOpen';
+
+/** A request refused by a rate limit or an open breaker of a TrafficPolicy. */
+export interface PolicyRejection {
+  /** `<namespace>/<policy>`. */
+  readonly policy: string;
+  /** The rule's name in its policy. */
+  readonly rule: string;
+  readonly reason: PolicyRejectionReason;
+}
+
+/** A breaker of a TrafficPolicy is in a state now (published at creation and on each change). */
+export interface BreakerStateChange {
+  readonly policy: string;
+  readonly rule: string;
+  readonly state: 'Closed' | 'Open' | 'HalfOpen';
+  /** Why it changed (`Created` when the rule was first compiled, `Removed` when it went away). */
+  readonly reason: string;
+}
+
+/** A fault of a FaultInjection acted on a request, a watch, a list or an AdmissionReview. */
+export interface FaultInjected {
+  readonly policy: string;
+  /** The fault's name in its FaultInjection. */
+  readonly fault: string;
+  /** `delay`, `abort`, `watch` (a watch was cut), `slowList` or `admission`. */
+  readonly kind: string;
+  /** The status code an abort, a watch cut or an admission denial answered with; 0 for delays. */
+  readonly code: number;
+}
+
+/** A rate limit or breaker refused a request. */
+export const policyRejection = typed<PolicyRejection>('ctrlmesh:proxy:policy:rejection');
+/** A breaker changed state. */
+export const breakerState = typed<BreakerStateChange>('ctrlmesh:proxy:policy:breaker');
+/** A fault was injected. */
+export const faultInjected = typed<FaultInjected>('ctrlmesh:proxy:policy:fault');

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  breakerState,
+  faultInjected,
   objectsFiltered,
+  policyRejection,
   requestEnd,
   routesApplied,
   upstreamResponse,
@@ -12,6 +15,55 @@ import {
 import { createProxyMetrics } from './metrics.js';
 
 describe('createProxyMetrics', () => {
+  it('counts policy rejections, breaker states and injected faults', async () => {
+    const metrics = createProxyMetrics();
+    try {
+      policyRejection.publish({ policy: 'ops/protect', rule: 'all', reason: 'RateLimited' });
+      policyRejection.publish({ policy: 'ops/protect', rule: 'all', reason: 'RateLimited' });
+      breakerState.publish({
+        policy: 'ops/protect',
+        rule: 'w',
+        state: 'Closed',
+        reason: 'Created',
+      });
+      breakerState.publish({
+        policy: 'ops/protect',
+        rule: 'w',
+        state: 'Open',
+        reason: 'ErrorRate',
+      });
+      breakerState.publish({
+        policy: 'ops/protect',
+        rule: 'gone',
+        state: 'Open',
+        reason: 'Created',
+      });
+      breakerState.publish({
+        policy: 'ops/protect',
+        rule: 'gone',
+        state: 'Closed',
+        reason: 'Removed',
+      });
+      faultInjected.publish({ policy: 'ops/chaos', fault: 'conflicts', kind: 'abort', code: 409 });
+      const text = await metrics.registry.metrics();
+      expect(text).toContain(
+        'ctrlmesh_proxy_policy_rejections_total{policy="ops/protect",rule="all",reason="RateLimited"} 2',
+      );
+      expect(text).toContain(
+        'ctrlmesh_proxy_circuit_breaker_state{policy="ops/protect",rule="w",state="Open"} 1',
+      );
+      expect(text).toContain(
+        'ctrlmesh_proxy_circuit_breaker_state{policy="ops/protect",rule="w",state="Closed"} 0',
+      );
+      expect(text).not.toContain('rule="gone"');
+      expect(text).toContain(
+        'ctrlmesh_proxy_faults_injected_total{policy="ops/chaos",fault="conflicts",kind="abort",code="409"} 1',
+      );
+    } finally {
+      metrics.close();
+    }
+  });
+
   it('counts what the channels report', async () => {
     const metrics = createProxyMetrics();
     try {

@@ -1,6 +1,9 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import {
+  breakerState,
+  faultInjected,
   objectsFiltered,
+  policyRejection,
   requestCode,
   requestEnd,
   routesApplied,
@@ -34,6 +37,8 @@ const childrenOf = <Child>(make: (values: string[]) => Child) => {
     return child;
   };
 };
+
+const BREAKER_STATES = ['Closed', 'Open', 'HalfOpen'] as const;
 
 /** Creates the registry and subscribes it to the proxy's channels. */
 export const createProxyMetrics = (): ProxyMetrics => {
@@ -93,6 +98,24 @@ export const createProxyMetrics = (): ProxyMetrics => {
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
+  const rejections = new Counter({
+    name: 'ctrlmesh_proxy_policy_rejections_total',
+    help: 'Requests refused by a TrafficPolicy, by policy (namespace/name), rule and reason (RateLimited, TooManyInFlight, CircuitOpen).',
+    labelNames: ['policy', 'rule', 'reason'] as const,
+    registers: [registry],
+  });
+  const breakers = new Gauge({
+    name: 'ctrlmesh_proxy_circuit_breaker_state',
+    help: "A TrafficPolicy's circuit breakers in this proxy: 1 for the state each is in (Closed, Open, HalfOpen), 0 for the others.",
+    labelNames: ['policy', 'rule', 'state'] as const,
+    registers: [registry],
+  });
+  const faults = new Counter({
+    name: 'ctrlmesh_proxy_faults_injected_total',
+    help: 'Faults a FaultInjection injected, by policy, fault, kind (delay, abort, watch, slowList, admission) and the status code answered (0 for delays and silent watch ends).',
+    labelNames: ['policy', 'fault', 'kind', 'code'] as const,
+    registers: [registry],
+  });
   const requestsBy = childrenOf((values) => requests.labels(...values));
   const latencyBy = childrenOf((values) => latency.labels(...values));
   const unsubscribe = [
@@ -106,6 +129,19 @@ export const createProxyMetrics = (): ProxyMetrics => {
       reviewDuration.observe({ decision: m.decision }, m.durationMs / 1000);
     }),
     webhookFailover.subscribe((m) => failovers.inc({ owner: m.owner })),
+    policyRejection.subscribe((m) =>
+      rejections.inc({ policy: m.policy, rule: m.rule, reason: m.reason }),
+    ),
+    breakerState.subscribe((m) => {
+      for (const state of BREAKER_STATES) {
+        const labels = { policy: m.policy, rule: m.rule, state };
+        if (m.reason === 'Removed') breakers.remove(labels);
+        else breakers.set(labels, state === m.state ? 1 : 0);
+      }
+    }),
+    faultInjected.subscribe((m) =>
+      faults.inc({ policy: m.policy, fault: m.fault, kind: m.kind, code: String(m.code) }),
+    ),
     webhookCertificate.subscribe((m) => certificates.inc({ outcome: m.outcome })),
     // Label values in labelNames order.
     requestEnd.subscribe((m) => requestsBy(m.verb, m.resource, requestCode(m), m.decision).inc()),
