@@ -21,6 +21,9 @@ import { type LogSink, subscribeLog } from './observe/log.js';
 import { createProxyMetrics } from './observe/metrics.js';
 import { relabelMatters } from './ownership/namespace-relabel.js';
 import { buildPipeline } from './pipeline/build-pipeline.js';
+import { ClusterPolicies } from './policies/cluster-policies.js';
+import { readPolicyFile } from './policies/policy-file.js';
+import { identityOf, type Policies, PolicyStore } from './policies/policy-store.js';
 import { persistSnapshot } from './routes/persisted-routes.js';
 import { RouteLoader } from './routes/route-loader.js';
 import { RouteStore } from './routes/route-store.js';
@@ -64,6 +67,8 @@ export interface ProxyParts {
   readonly scopes?: ResourceScopes;
   /** The webhook fronts of other subsets; by default `webhook.peersFile`, else none. */
   readonly webhookPeers?: WebhookPeers;
+  /** Traffic policies; by default `policies.file`, else the cluster in cluster mode, else none. */
+  readonly policies?: Policies;
 }
 
 // A fatal start error says what the proxy was doing; Node's own message names the file and why.
@@ -173,9 +178,13 @@ const assembleProxy = (assembly: Assembly) => {
     },
     maxFileBytes: config.routes.maxFileBytes,
   });
+  // The policies that apply to this proxy follow its routes: they select VirtualApps and subsets.
+  const policyStore = new PolicyStore();
+  const policies = parts.policies ?? policyStore;
   const pipeline = buildPipeline({
     routes,
     namespaces,
+    policies,
     scopes,
     seeds,
     watches,
@@ -208,6 +217,31 @@ const assembleProxy = (assembly: Assembly) => {
           maxFileBytes: config.routes.maxFileBytes,
           webhookPort: webhookConfig?.port,
         });
+  const policyFile = parts.policies === undefined ? config.policies.file : undefined;
+  const clusterPolicies =
+    parts.policies === undefined && policyFile === undefined && virtualAppName !== undefined
+      ? new ClusterPolicies(policyStore, {
+          pool: upstream.pool,
+          watchPool: upstream.longRunningPool,
+          tokenFile: requireTokenFile(tokenFile),
+          namespace: config.pod.namespace,
+        })
+      : undefined;
+  const loadPolicies = async (file: string) => {
+    const result = await readPolicyFile(file, { maxBytes: config.routes.maxFileBytes });
+    if (result.ok) {
+      policyStore.setDocuments(result.value);
+      log('info', 'traffic policies loaded', {
+        source: file,
+        trafficPolicies: result.value.trafficPolicies.length,
+        faultInjections: result.value.faultInjections.length,
+      });
+    } else
+      log('error', 'traffic policies rejected; keeping the last good set', {
+        file,
+        problems: result.problems.map((p) => `${p.path}: ${p.message}`),
+      });
+  };
   const peersFile =
     parts.webhookPeers === undefined && webhookConfig?.peersFile !== undefined
       ? new FileWebhookPeers(webhookConfig.peersFile, (problems) =>
@@ -224,6 +258,7 @@ const assembleProxy = (assembly: Assembly) => {
           routes,
           namespaces,
           peers: parts.webhookPeers ?? peersFile ?? cluster ?? new StaticWebhookPeers(),
+          policies,
           podName: config.pod.name,
           maxBytes: config.limits.maxFrameBytes,
         });
@@ -302,6 +337,24 @@ const assembleProxy = (assembly: Assembly) => {
         watches.expireNamespace(name, `namespace "${name}" was relabelled; re-list`);
       }),
     ),
+    // Policies select VirtualApps and subsets: the rules that apply follow the routes in use.
+    heldRunnable('policy-identity', () => {
+      const current = routes.current();
+      if (current !== undefined) policyStore.setIdentity(identityOf(current, config.pod.namespace));
+      return routes.onSwap((next) =>
+        policyStore.setIdentity(identityOf(next, config.pod.namespace)),
+      );
+    }),
+    // TrafficPolicies and FaultInjections from a file, polled like the VirtualApp file; an invalid
+    // file keeps the last good set. Or from the cluster, in cluster mode.
+    policyFile === undefined
+      ? clusterPolicies
+      : heldRunnable('policy-file', async () => {
+          await loadPolicies(policyFile);
+          const changed = () => void loadPolicies(policyFile);
+          watchFile(policyFile, { interval: 1000 }, changed);
+          return () => unwatchFile(policyFile, changed);
+        }),
     // The routes from the cluster: the persisted state, then the published one, followed; ready
     // once the persisted state was read, so the servers start with routes if there are any.
     cluster,

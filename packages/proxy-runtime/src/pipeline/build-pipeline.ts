@@ -1,6 +1,8 @@
 import type { ResourceScopes } from '../discovery/resource-scopes.js';
 import type { NamespaceLabels } from '../namespaces/namespace-labels.js';
+import type { Policies } from '../policies/policy-store.js';
 import type { Routes } from '../routes/route-store.js';
+import { applyTrafficPolicy } from '../stages/apply-traffic-policy.js';
 import { checkObject } from '../stages/check-object.js';
 import { classifyRequest } from '../stages/classify-request.js';
 import { decideOwnership, type Planned } from '../stages/decide-ownership.js';
@@ -21,6 +23,8 @@ import { switchPlan } from './switch-plan.js';
 export interface PipelineDeps {
   readonly routes: Routes;
   readonly namespaces: NamespaceLabels;
+  /** TrafficPolicies and FaultInjections that apply to this proxy (DESIGN §8). */
+  readonly policies: Policies;
   readonly scopes: ResourceScopes;
   readonly seeds: WatchSeeds;
   readonly watches: WatchRegistry;
@@ -47,6 +51,8 @@ export const buildPipeline = (deps: PipelineDeps): Handler<Exchange> => {
       .use(rewriteLock({ podNamespace: deps.podNamespace, maxFrameBytes: deps.maxFrameBytes }))
       // Ours, another subset's (403), excluded (403), or no routes (503).
       .use(decideOwnership(deps.namespaces))
+      // Only what goes on: breakers (503), rate limits (429), request faults; one check when none applies.
+      .use(applyTrafficPolicy({ policies: deps.policies, namespaces: deps.namespaces }))
       // Each plan down its own stack: a request meets only the stages that act on it.
       .to(
         switchPlan({

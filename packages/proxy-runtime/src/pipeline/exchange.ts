@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Duplex, Readable } from 'node:stream';
 import type { RequestInfo } from '../http/request-info.js';
 import type { DecisionLabel } from '../observe/channels.js';
+import type { StreamFaults } from '../policies/stream-faults.js';
 
 /** A request as the proxy received it from the controller; stages replace it, never mutate it. */
 export interface ProxyRequest {
@@ -55,6 +56,8 @@ export interface Exchange {
   readonly holdUpstream?: (answer: Readable) => void;
   /** Filled in by stages as they learn things; published once when the request ends. */
   readonly report: RequestReport;
+  /** Watch cuts and slow lists a FaultInjection decided for this request (`applyTrafficPolicy`). */
+  readonly streamFaults?: StreamFaults | undefined;
 }
 
 /** What metrics and logs say about a request: the one mutable part of an exchange. */

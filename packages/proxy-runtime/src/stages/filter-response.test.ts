@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
+import { watchFaultPlan } from '@ctrlmesh/traffic-policy';
 import { describe, expect, it } from 'vitest';
 import { StaticNamespaceLabels } from '../namespaces/namespace-labels.js';
+import { type FaultInjected, faultInjected } from '../observe/channels.js';
+import type { Exchange } from '../pipeline/exchange.js';
 import type { Handler } from '../pipeline/stage.js';
+import type { StreamFaults } from '../policies/stream-faults.js';
 import { makeSnapshot, type RouteSnapshot } from '../routes/route-snapshot.js';
 import { statusFor } from '../status/status-for.js';
 import {
@@ -271,6 +275,64 @@ describe('filterResponse', () => {
 class ReadableStreamLike {
   readonly readable = new PassThrough();
 }
+
+describe('filterResponse with faults a FaultInjection decided (applyTrafficPolicy)', () => {
+  const faultyExchange = (url: string, streamFaults: StreamFaults) =>
+    ({ ...anExchange('GET', url), streamFaults }) as Exchange;
+
+  it('holds the end of a slow list for the time its shown items take, and counts it', async () => {
+    const { through } = setup({ version: 'v2' });
+    const seen: FaultInjected[] = [];
+    const stop = faultInjected.subscribe((m) => seen.push(m));
+    const asked: number[] = [];
+    try {
+      const slowList = {
+        policy: 'ops/chaos',
+        fault: 'slow',
+        delayFor: (items: number) => {
+          asked.push(items);
+          return 20;
+        },
+      };
+      const response = await through(cannedTerminal(list))(
+        faultyExchange('/api/v1/configmaps', { slowList }),
+      );
+      expect(names(await bodyText(response))).toEqual(['canary-a/a', 'lab/l']);
+      expect(asked).toEqual([2]);
+      expect(seen).toEqual([{ policy: 'ops/chaos', fault: 'slow', kind: 'slowList', code: 0 }]);
+    } finally {
+      stop();
+    }
+  });
+
+  it('cuts a watch after the events a fault allows, with 410 Expired, and counts the cut', async () => {
+    const { through } = setup({});
+    const events = [1, 2, 3]
+      .map((i) => JSON.stringify({ type: 'ADDED', object: cm('plain', `p${i}`, String(60 + i)) }))
+      .join('\n');
+    const seen: FaultInjected[] = [];
+    const stop = faultInjected.subscribe((m) => seen.push(m));
+    try {
+      const watch = {
+        policy: 'ops/chaos',
+        fault: 'cut',
+        plan: watchFaultPlan({ afterEvents: 2, end: 'Expired' }, 0, 'injected watch cut'),
+      };
+      const response = await through(cannedTerminal(`${events}\n`))(
+        faultyExchange('/api/v1/namespaces/plain/configmaps?watch=true', { watch }),
+      );
+      const out = (await bodyText(response))
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      expect(out.map((e) => e.type)).toEqual(['ADDED', 'ADDED', 'ERROR']);
+      expect(out[2].object).toMatchObject({ code: 410, message: 'injected watch cut' });
+      expect(seen).toEqual([{ policy: 'ops/chaos', fault: 'cut', kind: 'watch', code: 410 }]);
+    } finally {
+      stop();
+    }
+  });
+});
 
 describe('filterResponse with protobuf', () => {
   const recorded = (name: string) =>

@@ -1,15 +1,18 @@
 import { pipeline, Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createGunzip } from 'node:zlib';
 import { type ListOptions, readParameter } from '@ctrlmesh/list-option-injector';
 import { isNamespaceResource, type ResourceRequest } from '@ctrlmesh/route-engine';
+import { createWatchCutter } from '@ctrlmesh/traffic-policy';
 import { filterableRequestHeaders, readableFormat } from '../http/filterable-request.js';
 import type { NamespaceLabels } from '../namespaces/namespace-labels.js';
-import { objectsFiltered, watchCount } from '../observe/channels.js';
+import { faultInjected, objectsFiltered, watchCount } from '../observe/channels.js';
 import { blindUserAgent } from '../ownership/blind-user-agent.js';
 import { objectVerdict } from '../ownership/object-verdict.js';
 import { viewMayChange } from '../ownership/view-change.js';
 import type { ProxyResponse, ResponseHeaders } from '../pipeline/exchange.js';
 import type { Handler, Stage } from '../pipeline/stage.js';
+import type { StreamFaults } from '../policies/stream-faults.js';
 import type { RouteSnapshot } from '../routes/route-snapshot.js';
 import type { Routes } from '../routes/route-store.js';
 import {
@@ -23,7 +26,7 @@ import type { ObjectVerdict } from '../streams/kube-object.js';
 import { acceptsTable } from '../streams/kube-table.js';
 import { filterProtobufList } from '../streams/protobuf-list-filter.js';
 import { protobufWatchCodec } from '../streams/protobuf-watch-codec.js';
-import { filterWatch, type WatchFilterCounts } from '../streams/watch-filter.js';
+import { filterWatch, type WatchCut, type WatchFilterCounts } from '../streams/watch-filter.js';
 import { WatchVisibility } from '../streams/watch-visibility.js';
 import type { WatchRegistry } from '../watches/watch-registry.js';
 import type { SeedScope, WatchSeeds } from '../watches/watch-seeds.js';
@@ -90,6 +93,65 @@ async function* thenRun<T>(source: AsyncIterable<T>, done: () => void): AsyncGen
   }
 }
 
+// A slow list: every chunk but the last goes at once, the last (closing the list) after `wait`, when
+// the number of items shown is known. The client cannot use the list before its end.
+async function* holdLast(
+  source: AsyncIterable<Buffer | Uint8Array>,
+  wait: () => Promise<unknown>,
+): AsyncGenerator<Buffer | Uint8Array> {
+  let last: Buffer | Uint8Array | undefined;
+  for await (const chunk of source) {
+    if (last !== undefined) yield last;
+    last = chunk;
+  }
+  await wait();
+  if (last !== undefined) yield last;
+}
+
+/**
+ * A watch fault's cut, ready for `filterWatch`: after some events (counted by the filter), or at a
+ * deadline (a timer that ends the watch through `expire`), whichever comes first; counted as an
+ * injected fault when it cuts.
+ */
+const watchFault = (
+  faults: StreamFaults | undefined,
+  expire: (error: WatchExpiredError | undefined) => void,
+): { cut: WatchCut; stop: () => void } | undefined => {
+  const fault = faults?.watch;
+  if (fault === undefined) return undefined;
+  const { plan } = fault;
+  const cutter = createWatchCutter(plan);
+  const error =
+    plan.end === 'Expired'
+      ? new WatchExpiredError(plan.status?.message ?? `watch cut by FaultInjection ${fault.policy}`)
+      : undefined;
+  let cut = false;
+  const onCut = () => {
+    if (cut) return;
+    cut = true;
+    faultInjected.publish({
+      policy: fault.policy,
+      fault: fault.fault,
+      kind: 'watch',
+      code: error === undefined ? 0 : 410,
+    });
+  };
+  const timer =
+    plan.deadline === undefined
+      ? undefined
+      : setTimeout(
+          () => {
+            onCut();
+            expire(error);
+          },
+          Math.max(0, plan.deadline - Date.now()),
+        );
+  return {
+    cut: { onEvent: () => cutter.onEvent(Date.now()), error, onCut },
+    stop: () => clearTimeout(timer),
+  };
+};
+
 const filterListResponse = async (
   next: Handler<Filtering>,
   exchange: Filtering,
@@ -113,10 +175,23 @@ const filterListResponse = async (
     format === 'protobuf'
       ? filterProtobufList(decoded(response), { keep, maxListBytes: deps.maxListBytes, summary })
       : filterJsonList(decoded(response), { keep, maxItemBytes: deps.maxFrameBytes, summary });
+  const slow = exchange.streamFaults?.slowList;
+  const held =
+    slow === undefined
+      ? filtered
+      : holdLast(filtered, () => {
+          faultInjected.publish({
+            policy: slow.policy,
+            fault: slow.fault,
+            kind: 'slowList',
+            code: 0,
+          });
+          return sleep(slow.delayFor(summary.kept), undefined, { ref: false });
+        });
   const body = Readable.from(
     thenRun(
       (async function* () {
-        yield* filtered;
+        yield* held;
         complete = true;
       })(),
       () => {
@@ -165,8 +240,8 @@ const filterWatchResponse = async (
       `ctrlmesh routes changed to version ${deps.routes.current()?.version} while this watch opened; re-list`,
     );
   }
-  let expire: (error: WatchExpiredError) => void = () => undefined;
-  const expired = new Promise<WatchExpiredError>((resolve) => {
+  let expire: (error: WatchExpiredError | undefined) => void = () => undefined;
+  const expired = new Promise<WatchExpiredError | undefined>((resolve) => {
     expire = resolve;
   });
   // The routes this watch decides on: a route change that shows it the same objects is taken
@@ -190,7 +265,9 @@ const filterWatchResponse = async (
     },
   });
   watchCount.publish({ delta: 1 });
+  const fault = watchFault(exchange.streamFaults, expire);
   const close = () => {
+    fault?.stop();
     unregister();
     watchCount.publish({ delta: -1 });
   };
@@ -229,6 +306,7 @@ const filterWatchResponse = async (
     maxFrameBytes: deps.maxFrameBytes,
     expired,
     counts,
+    cut: fault?.cut,
   });
   const body = Readable.from(
     thenRun(events, () => {

@@ -18,7 +18,10 @@ export type ProxyErrorCode =
   | 'FRAME_TOO_LARGE'
   | 'WATCH_EXPIRED'
   | 'MIXED_SLICE'
-  | 'UNREADABLE_BODY';
+  | 'UNREADABLE_BODY'
+  | 'RATE_LIMITED'
+  | 'CIRCUIT_OPEN'
+  | 'INJECTED_FAULT';
 
 const BRAND = Symbol.for('ctrlmesh.proxy-runtime.ProxyError');
 
@@ -201,4 +204,60 @@ export class MixedSliceError extends ProxyError {
 /** A body the proxy must read to decide (its labels) is not JSON. */
 export class UnreadableBodyError extends ProxyError {
   readonly code = 'UNREADABLE_BODY';
+}
+
+/** A rate limit of a TrafficPolicy refused the request; it took no token (DESIGN §8). */
+export class RateLimitedError extends ProxyError {
+  readonly code = 'RATE_LIMITED';
+  override readonly retryAfterSeconds: number;
+  constructor(
+    /** `<namespace>/<policy>`. */
+    readonly policy: string,
+    readonly rule: string,
+    readonly reason: 'RateLimited' | 'TooManyInFlight',
+    retryAfterSeconds: number,
+  ) {
+    const what = reason === 'RateLimited' ? 'rate limit' : 'cap on requests in flight';
+    super(
+      `the ${what} "${rule}" of TrafficPolicy ${policy} refused this request; retry after ${retryAfterSeconds}s (ctrlmesh)`,
+    );
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** A circuit breaker of a TrafficPolicy is open (or its half-open probes are taken). */
+export class CircuitOpenError extends ProxyError {
+  readonly code = 'CIRCUIT_OPEN';
+  override readonly retryAfterSeconds: number;
+  constructor(
+    readonly policy: string,
+    readonly rule: string,
+    readonly state: string,
+    retryAfterSeconds: number,
+  ) {
+    super(
+      `the circuit breaker "${rule}" of TrafficPolicy ${policy} is ${state === 'Open' ? 'open' : 'half-open with every probe taken'}: the kube-apiserver failed too often; retry after ${retryAfterSeconds}s (ctrlmesh)`,
+    );
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/**
+ * A FaultInjection answered the request instead of the apiserver, with the `metav1.Status` its
+ * fault names (any code, with the reason Kubernetes gives it): `status-for.ts` sends it as it is.
+ */
+export class InjectedFaultError extends ProxyError {
+  readonly code = 'INJECTED_FAULT';
+  override readonly retryAfterSeconds: number | undefined;
+  constructor(
+    readonly status: {
+      readonly code: number;
+      readonly reason: string;
+      readonly message: string;
+      readonly details?: { readonly retryAfterSeconds: number } | undefined;
+    },
+  ) {
+    super(status.message);
+    this.retryAfterSeconds = status.details?.retryAfterSeconds;
+  }
 }

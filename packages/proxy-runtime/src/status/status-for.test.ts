@@ -3,14 +3,17 @@ import { errors } from 'undici';
 import { describe, expect, it } from 'vitest';
 import {
   BadRequestError,
+  CircuitOpenError,
   DefaultOnlyUserAgentError,
   ExcludedError,
   FrameTooLargeError,
+  InjectedFaultError,
   isProxyError,
   MixedSliceError,
   NoRoutesYetError,
   OutsideSliceError,
   type ProxyError,
+  RateLimitedError,
   UnreadableBodyError,
   UpstreamMalformedError,
   UpstreamTimeoutError,
@@ -40,6 +43,13 @@ const cases: [ProxyError, number, string][] = [
   [new WatchExpiredError('routes changed'), 410, 'Expired'],
   [new MixedSliceError(cm), 403, 'Forbidden'],
   [new UnreadableBodyError('protobuf'), 415, 'UnsupportedMediaType'],
+  [new RateLimitedError('ops/protect', 'all', 'RateLimited', 2), 429, 'TooManyRequests'],
+  [new CircuitOpenError('ops/protect', 'writes', 'Open', 30), 503, 'ServiceUnavailable'],
+  [
+    new InjectedFaultError({ code: 409, reason: 'Conflict', message: 'injected by ops/chaos' }),
+    409,
+    'Conflict',
+  ],
 ];
 
 describe('statusFor', () => {
@@ -61,6 +71,27 @@ describe('statusFor', () => {
     expect(status.message).toBe(
       'configmaps "foo" in namespace "canary-a" belongs to subset "v2"; this pod serves the default subset (ctrlmesh)',
     );
+  });
+
+  it('tells clients when to retry past a rate limit, an open breaker or an injected 429', () => {
+    expect(
+      statusFor(new RateLimitedError('a/b', 'c', 'TooManyInFlight', 1)).status.details,
+    ).toEqual({
+      retryAfterSeconds: 1,
+    });
+    expect(statusFor(new CircuitOpenError('a/b', 'c', 'HalfOpen', 7)).status.details).toEqual({
+      retryAfterSeconds: 7,
+    });
+    const throttled = new InjectedFaultError({
+      code: 429,
+      reason: 'TooManyRequests',
+      message: 'injected',
+      details: { retryAfterSeconds: 2 },
+    });
+    expect(statusFor(throttled).status).toMatchObject({
+      code: 429,
+      details: { retryAfterSeconds: 2 },
+    });
   });
 
   it('tells clients when to retry a 503', () => {

@@ -1,5 +1,5 @@
 import { upstreamFailure } from '../upstream/upstream-failure.js';
-import { isProxyError, type ProxyErrorCode } from './proxy-error.js';
+import { type InjectedFaultError, isProxyError, type ProxyErrorCode } from './proxy-error.js';
 import type { Status, StatusReason } from './status.js';
 
 // One row per error code: a new code that is not mapped here does not compile.
@@ -19,6 +19,10 @@ const STATUS = {
   WATCH_EXPIRED: { code: 410, reason: 'Expired' },
   MIXED_SLICE: { code: 403, reason: 'Forbidden' },
   UNREADABLE_BODY: { code: 415, reason: 'UnsupportedMediaType' },
+  RATE_LIMITED: { code: 429, reason: 'TooManyRequests' },
+  CIRCUIT_OPEN: { code: 503, reason: 'ServiceUnavailable' },
+  // The fault's own code and reason replace these (below); this row is what a fault without them would get.
+  INJECTED_FAULT: { code: 500, reason: 'InternalError' },
 } as const satisfies Record<ProxyErrorCode, { code: number; reason: StatusReason }>;
 
 /** The metav1.Status for an error, and whether the error was unexpected (to be logged once). */
@@ -41,6 +45,9 @@ export const statusFor = (thrown: unknown): StatusOutcome => {
     : undefined;
   if (isProxyError(error) && row !== undefined) {
     const retry = error.retryAfterSeconds;
+    // Matched on `code`, not `instanceof`: it survives two installed copies of this package.
+    const { code, reason } =
+      error.code === 'INJECTED_FAULT' ? (error as InjectedFaultError).status : row;
     return {
       unexpected: false,
       status: {
@@ -49,9 +56,9 @@ export const statusFor = (thrown: unknown): StatusOutcome => {
         metadata: {},
         status: 'Failure',
         message: error.message,
-        reason: row.reason,
+        reason: reason as StatusReason,
         ...(retry === undefined ? {} : { details: { retryAfterSeconds: retry } }),
-        code: row.code,
+        code,
       },
     };
   }

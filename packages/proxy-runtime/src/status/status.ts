@@ -6,7 +6,19 @@ export type StatusReason =
   | 'Timeout'
   | 'InternalError'
   | 'Expired'
-  | 'UnsupportedMediaType';
+  | 'UnsupportedMediaType'
+  | 'TooManyRequests'
+  // Reasons a FaultInjection may answer with (traffic-policy's STATUS_REASON_CODES).
+  | 'Conflict'
+  | 'AlreadyExists'
+  | 'NotFound'
+  | 'Gone'
+  | 'Invalid'
+  | 'ServerTimeout'
+  | 'Unauthorized'
+  | 'MethodNotAllowed'
+  | 'NotAcceptable'
+  | 'RequestEntityTooLarge';
 
 /** A Kubernetes `metav1.Status` failure, as the apiserver would send it. */
 export interface Status {

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { createWatchCutter } from '@ctrlmesh/traffic-policy';
 import { describe, expect, it } from 'vitest';
 import { WatchExpiredError } from '../status/proxy-error.js';
 import { jsonWatchCodec } from './json-watch-codec.js';
 import type { KubeObject } from './kube-object.js';
-import { filterWatch, type WatchFilterCounts } from './watch-filter.js';
+import { filterWatch, type WatchCut, type WatchFilterCounts } from './watch-filter.js';
 import { type WatchOpening, WatchVisibility } from './watch-visibility.js';
 
 const fixture = readFileSync(new URL('./fixtures/configmap-watch.jsonl', import.meta.url));
@@ -19,8 +20,9 @@ const never = new Promise<WatchExpiredError>(() => undefined);
 interface FilterOptions {
   readonly keep?: (object: KubeObject) => boolean;
   readonly opening?: WatchOpening;
-  readonly expired?: Promise<WatchExpiredError>;
+  readonly expired?: Promise<WatchExpiredError | undefined>;
   readonly maxFrameBytes?: number;
+  readonly cut?: WatchCut;
 }
 
 /** Filters a whole JSON-lines watch: the lines it sends on, its counts and its visibility. */
@@ -31,6 +33,7 @@ const filterLines = async (
     opening = { bookmarks: true, sendInitialEvents: false, fromExactVersion: true },
     expired = never,
     maxFrameBytes = 1 << 20,
+    cut,
   }: FilterOptions = {},
 ) => {
   const counts: WatchFilterCounts = { kept: 0, dropped: 0 };
@@ -43,6 +46,7 @@ const filterLines = async (
     maxFrameBytes,
     expired,
     counts,
+    cut,
   })) {
     lines.push(out.toString('utf8'));
   }
@@ -217,5 +221,47 @@ describe('filterWatch with Table events (kubectl get -w), issue 9', () => {
     expect(summary).toEqual(['ADDED plain/three 210', 'BOOKMARK  211']);
     expect([...visibility.shownKeys()]).toEqual(['plain/three']);
     expect(visibility.lastResourceVersion).toBe('211');
+  });
+});
+
+describe('filterWatch with a watch fault', () => {
+  const cutAfter = (events: number, error: WatchExpiredError | undefined) => {
+    const cutter = createWatchCutter({ afterEvents: events, end: error ? 'Expired' : 'Close' });
+    const cuts: number[] = [];
+    const cut: WatchCut = { onEvent: () => cutter.onEvent(0), error, onCut: () => cuts.push(1) };
+    return { cut, cuts };
+  };
+
+  it('cuts after N events the client is shown, with a 410 ERROR event, bookmarks not counted', async () => {
+    const all = await filterLines(chunked(fixture, 4096));
+    const shown = all.lines.filter((line) => !line.includes('"BOOKMARK"'));
+    expect(shown.length).toBeGreaterThan(1);
+    const { cut, cuts } = cutAfter(
+      1,
+      new WatchExpiredError('injected by FaultInjection ops/chaos'),
+    );
+    const { lines } = await filterLines(chunked(fixture, 7), { cut });
+    const events = lines.map((line) => JSON.parse(line));
+    expect(events.filter((e) => e.type !== 'BOOKMARK' && e.type !== 'ERROR')).toHaveLength(1);
+    expect(events.at(-1)).toMatchObject({
+      type: 'ERROR',
+      object: { code: 410, reason: 'Expired', message: 'injected by FaultInjection ops/chaos' },
+    });
+    expect(cuts).toEqual([1]);
+  });
+
+  it('just ends the stream for a fault that closes', async () => {
+    const { cut, cuts } = cutAfter(1, undefined);
+    const { lines } = await filterLines(chunked(fixture, 4096), { cut });
+    expect(lines.map((line) => JSON.parse(line).type).includes('ERROR')).toBe(false);
+    expect(cuts).toEqual([1]);
+  });
+
+  it('ends silently when told to expire with nothing to say (a closing fault at its deadline)', async () => {
+    async function* quiet(): AsyncGenerator<Uint8Array> {
+      await new Promise(() => undefined);
+    }
+    const { lines } = await filterLines(quiet(), { expired: Promise.resolve(undefined) });
+    expect(lines).toEqual([]);
   });
 });

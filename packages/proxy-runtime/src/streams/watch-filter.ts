@@ -18,9 +18,24 @@ export interface WatchFilterOptions {
   readonly visibility: WatchVisibility;
   /** The largest event the filter will hold; above it the watch ends with an ERROR event. */
   readonly maxFrameBytes: number;
-  /** Resolves when this watch must end with 410 Expired (routes or namespace labels changed). */
-  readonly expired: Promise<WatchExpiredError>;
+  /**
+   * Resolves when this watch must end: with 410 Expired (routes or namespace labels changed, a
+   * watch fault's deadline), or, with undefined, silently (a watch fault that just closes).
+   */
+  readonly expired: Promise<WatchExpiredError | undefined>;
   readonly counts: WatchFilterCounts;
+  /** A watch fault counting the events the client is shown (`createWatchCutter`). */
+  readonly cut?: WatchCut | undefined;
+}
+
+/** How a watch fault cuts a filtered watch. */
+export interface WatchCut {
+  /** Asked for each event the client would be shown: pass it on, and end the watch after it? */
+  readonly onEvent: () => { readonly forward: boolean; readonly cut: boolean };
+  /** The ERROR event that ends the watch (410 Expired), or undefined to just end the stream. */
+  readonly error: WatchExpiredError | undefined;
+  /** Told once, when the watch is cut. */
+  readonly onCut: () => void;
 }
 
 /**
@@ -43,7 +58,7 @@ export async function* filterWatch(
     for (;;) {
       const step = await Promise.race([iterator.next(), expired]);
       if ('expired' in step) {
-        yield codec.error(step.expired);
+        if (step.expired !== undefined) yield codec.error(step.expired);
         return;
       }
       if (step.done) return;
@@ -51,8 +66,17 @@ export async function* filterWatch(
         buffered.length === 0 ? Buffer.from(step.value) : Buffer.concat([buffered, step.value]);
       const { frames, rest } = codec.split(buffered);
       for (const frame of frames) {
+        const shown = options.counts.kept;
         const out = await decideFrame(frame, options, columns);
-        if (out !== undefined) yield out;
+        if (out === undefined) continue;
+        // Only events that show the client an object count towards a cut, never bookmarks.
+        const verdict = options.cut && options.counts.kept > shown ? options.cut.onEvent() : PASS;
+        if (verdict.forward) yield out;
+        if (verdict.cut && options.cut !== undefined) {
+          options.cut.onCut();
+          if (options.cut.error !== undefined) yield codec.error(options.cut.error);
+          return;
+        }
       }
       buffered = rest;
       if (buffered.length > options.maxFrameBytes)
@@ -67,6 +91,8 @@ export async function* filterWatch(
     iterator.return?.()?.catch(() => undefined);
   }
 }
+
+const PASS = { forward: true, cut: false } as const;
 
 const decideFrame = async (
   frame: Buffer,

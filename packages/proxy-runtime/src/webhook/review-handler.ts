@@ -1,10 +1,13 @@
 import type { Agent } from 'node:https';
 import type { NamespaceLabels } from '../namespaces/namespace-labels.js';
 import { webhookFailover, webhookReview } from '../observe/channels.js';
+import type { Policies } from '../policies/policy-store.js';
 import type { Routes } from '../routes/route-store.js';
+import { admissionFaults } from './admission-faults.js';
 import {
   type AdmissionReviewReply,
   allowed,
+  denied,
   failed,
   type WebhookFailure,
   type WebhookFailurePolicy,
@@ -37,6 +40,8 @@ export interface ReviewHandlerDeps {
   readonly attemptTimeoutMs: number;
   readonly totalTimeoutMs: number;
   readonly maxBytes: number;
+  /** FaultInjections' admission faults (DESIGN §8); none when absent. */
+  readonly policies?: Policies | undefined;
 }
 
 /** One review as the front received it. */
@@ -62,9 +67,12 @@ const json = (reply: AdmissionReviewReply): ReviewAnswer => ({
  * goes wrong in the proxy becomes a well-formed reply under the failure policy; the apiserver never
  * sees a reply without the request's uid.
  */
-export const reviewHandler =
-  (deps: ReviewHandlerDeps) =>
-  async (incoming: IncomingReview): Promise<ReviewAnswer> => {
+export const reviewHandler = (deps: ReviewHandlerDeps) => {
+  const faults =
+    deps.policies === undefined
+      ? undefined
+      : admissionFaults({ policies: deps.policies, namespaces: deps.namespaces });
+  return async (incoming: IncomingReview): Promise<ReviewAnswer> => {
     const started = performance.now();
     const deadline = started + deps.totalTimeoutMs;
     const parsed = parseAdmissionReview(incoming.body);
@@ -103,6 +111,12 @@ export const reviewHandler =
             { status: 503, contentType: 'text/plain', body: Buffer.from(failure.message) },
         review.apiVersion,
       );
+    // Only where the apiserver called: a review forwarded by another front met its faults there.
+    if (faults !== undefined && incoming.forwardedBy === undefined) {
+      const denial = await faults(review.request, incoming.signal);
+      if (denial !== undefined)
+        return publish('fault', '', json(denied(review, denial)), review.apiVersion);
+    }
     const route = await routeReview(deps.routes.current(), deps.namespaces, review.request);
     if (route.kind === 'excluded') {
       return publish('excluded', '', json(allowed(review)), review.apiVersion);
@@ -133,6 +147,7 @@ export const reviewHandler =
       publish('forwarded', route.owner, answer, review.apiVersion),
     ).then((result) => (result.ok ? result.answer : fail(route.owner, result.failure)));
   };
+};
 
 const forward = async (
   review: AdmissionReview,

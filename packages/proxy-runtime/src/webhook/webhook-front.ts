@@ -4,6 +4,7 @@ import type { ProxyConfig } from '../config.js';
 import { readBody } from '../http/read-body.js';
 import type { NamespaceLabels } from '../namespaces/namespace-labels.js';
 import { logRecord, webhookCertificate } from '../observe/channels.js';
+import type { Policies } from '../policies/policy-store.js';
 import type { Routes } from '../routes/route-store.js';
 import { PeerRotation } from './peer-rotation.js';
 import { reviewAgent } from './post-review.js';
@@ -22,6 +23,8 @@ export interface WebhookFrontDeps {
   readonly podName: string;
   /** The largest review body (request or answer) held. */
   readonly maxBytes: number;
+  /** FaultInjections' admission faults delay or deny reviews here; none when absent. */
+  readonly policies?: Policies | undefined;
 }
 
 /** The webhook front, a long-lived part of the proxy. */
@@ -78,6 +81,7 @@ export const createWebhookFront = (
       attemptTimeoutMs: config.attemptTimeoutMs,
       totalTimeoutMs: config.totalTimeoutMs,
       maxBytes: deps.maxBytes,
+      policies: deps.policies,
     });
     const serve = (next: CertificatePair) => {
       const created = createServer({ cert: next.certPem, key: next.keyPem }, (req, res) => {
