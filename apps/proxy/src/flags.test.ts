@@ -31,6 +31,22 @@ describe('parseFlags', () => {
     });
     expect(config.routes.virtualAppFile).toBe('/etc/vapp.yaml');
     expect(config.routes.maxFileBytes).toBe(1024 * 1024);
+    expect(config.policies.file).toBeUndefined();
+  });
+
+  it('takes traffic policies from --traffic-policy, and documents it in --help', () => {
+    const flags = parseFlags(
+      ['--virtualapp', '/etc/vapp.yaml', '--traffic-policy', '/etc/policies.yaml'],
+      {
+        POD_NAME: 'p',
+        POD_NAMESPACE: 'n',
+        KUBERNETES_SERVICE_HOST: 'h',
+        KUBERNETES_SERVICE_PORT: '1',
+      },
+    );
+    const config = ProxyConfigSchema.parse(flags.help ? {} : flags.input);
+    expect(config.policies.file).toBe('/etc/policies.yaml');
+    expect(USAGE).toContain('--traffic-policy FILE');
   });
 
   it('sets the largest routes file it reads (issue 9)', () => {

@@ -22,6 +22,14 @@ Routes
   --max-routes-file-bytes N (1048576)  a larger VirtualApp or state file is refused, routes kept
   --leader-election-name NAME  overrides spec.configuration.controller.leaderElectionName
   --user-agent-override UA     overrides restConfigOverrides.userAgentOrPrefix (ending in / = prefix)
+Traffic policies               (DESIGN §8; README "Traffic policies" has a worked example of each)
+  --traffic-policy FILE        YAML/JSON TrafficPolicy and FaultInjection documents (--- between
+                               them), polled every second; an invalid file keeps the last good set.
+                               Without it, cluster mode follows both kinds in the pod's namespace.
+                               Rate limits answer 429 and open breakers 503, with Retry-After;
+                               faults delay or abort requests, cut watches, slow lists, and delay
+                               or deny admission reviews. Metrics: ctrlmesh_proxy_policy_rejections_total,
+                               ctrlmesh_proxy_circuit_breaker_state, ctrlmesh_proxy_faults_injected_total
 Pod                            (env: POD_NAME, POD_NAMESPACE, POD_LABELS)
   --pod-name NAME  --pod-namespace NS
   --pod-labels k=v,k=v         the pod's labels (decide its subset)
@@ -63,6 +71,7 @@ export const OPTIONS = {
   'max-routes-file-bytes': { type: 'string' },
   'leader-election-name': { type: 'string' },
   'user-agent-override': { type: 'string' },
+  'traffic-policy': { type: 'string' },
   'pod-name': { type: 'string' },
   'pod-namespace': { type: 'string' },
   'pod-labels': { type: 'string' },
@@ -223,6 +232,7 @@ export const configInput = (
       stateFile: v['state-file'],
       maxFileBytes: num(v['max-routes-file-bytes']),
     },
+    policies: { file: v['traffic-policy'] },
     userAgentOverride: v['user-agent-override'],
     leaderElectionName: v['leader-election-name'],
     limits: { maxFrameBytes: num(v['max-frame-bytes']) },
