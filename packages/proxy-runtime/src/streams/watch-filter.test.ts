@@ -250,6 +250,34 @@ describe('filterWatch with a watch fault', () => {
     expect(cuts).toEqual([1]);
   });
 
+  it('does not count the initial events of a watch list: the list must be able to end', async () => {
+    const added = (name: string, rv: string) =>
+      JSON.stringify({
+        type: 'ADDED',
+        object: { kind: 'ConfigMap', metadata: { namespace: 'plain', name, resourceVersion: rv } },
+      });
+    const end = JSON.stringify({
+      type: 'BOOKMARK',
+      object: {
+        kind: 'ConfigMap',
+        metadata: { resourceVersion: '13', annotations: { 'k8s.io/initial-events-end': 'true' } },
+      },
+    });
+    const stream = [added('a', '10'), added('b', '11'), added('c', '12'), end, added('d', '14')];
+    stream.push(added('e', '15'));
+    const { cut } = cutAfter(1, new WatchExpiredError('cut'));
+    const { lines } = await filterLines(chunked(Buffer.from(`${stream.join('\n')}\n`), 4096), {
+      keep: () => true,
+      opening: { bookmarks: true, sendInitialEvents: true, fromExactVersion: false },
+      cut,
+    });
+    const types = lines.map((line) => {
+      const event = JSON.parse(line);
+      return `${event.type} ${event.object.metadata?.name ?? ''}`.trim();
+    });
+    expect(types).toEqual(['ADDED a', 'ADDED b', 'ADDED c', 'BOOKMARK', 'ADDED d', 'ERROR']);
+  });
+
   it('just ends the stream for a fault that closes', async () => {
     const { cut, cuts } = cutAfter(1, undefined);
     const { lines } = await filterLines(chunked(fixture, 4096), { cut });

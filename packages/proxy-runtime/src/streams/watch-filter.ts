@@ -69,8 +69,10 @@ export async function* filterWatch(
         const shown = options.counts.kept;
         const out = await decideFrame(frame, options, columns);
         if (out === undefined) continue;
-        // Only events that show the client an object count towards a cut, never bookmarks.
-        const verdict = options.cut && options.counts.kept > shown ? options.cut.onEvent() : PASS;
+        // Only events that show the client an object count towards a cut: never bookmarks, nor
+        // the initial events of a watch list (a cut among them would make a list that never ends).
+        const counted = options.counts.kept > shown && !options.visibility.inInitialEvents;
+        const verdict = options.cut && counted ? options.cut.onEvent() : PASS;
         if (verdict.forward) yield out;
         if (verdict.cut && options.cut !== undefined) {
           options.cut.onCut();

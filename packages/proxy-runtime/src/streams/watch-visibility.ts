@@ -56,6 +56,11 @@ export class WatchVisibility {
     this.#initial = opening.sendInitialEvents;
   }
 
+  /** True while the initial events of a `sendInitialEvents` watch (a list, in effect) still flow. */
+  get inInitialEvents(): boolean {
+    return this.#initial;
+  }
+
   /** The keys the client holds now (to seed the next watch from the same position). */
   shownKeys(): ImmutableSet<string> {
     return this.#shown;
