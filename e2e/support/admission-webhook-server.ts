@@ -22,10 +22,13 @@ export interface JsonPatchOperation {
   value?: unknown;
 }
 
-/** What a test webhook decides: allow, optionally with a JSON patch, or deny with a message. */
+/**
+ * What a test webhook decides: allow, optionally with a JSON patch, or deny with a message (and a
+ * code: a denial with 500 is how a story makes the apiserver fail writes).
+ */
 export type AdmissionDecision =
   | { allowed: true; patch?: readonly JsonPatchOperation[]; warnings?: readonly string[] }
-  | { allowed: false; message: string };
+  | { allowed: false; message: string; code?: number };
 
 /** A loopback HTTPS admission webhook run inside the test process. */
 export interface AdmissionWebhookServer {
@@ -77,7 +80,9 @@ export async function startAdmissionWebhookServer(
           response.patch = Buffer.from(JSON.stringify(decision.patch)).toString('base64');
         }
         if (decision.allowed && decision.warnings) response.warnings = decision.warnings;
-        if (!decision.allowed) response.status = { code: 403, message: decision.message };
+        // The apiserver answers the client with this code (403 unless told otherwise).
+        if (!decision.allowed)
+          response.status = { code: decision.code ?? 403, message: decision.message };
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(
           JSON.stringify({ apiVersion: review.apiVersion, kind: 'AdmissionReview', response }),
