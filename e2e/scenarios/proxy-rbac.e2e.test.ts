@@ -170,11 +170,13 @@ describe("The Role documented for the proxy's own token in cluster mode (proxy-r
     );
   });
 
-  it('lets the token read its VirtualApps, ControllerRevisions and pods, and patch pods/status', async () => {
+  it('lets the token read its VirtualApps, ControllerRevisions, pods and traffic policies, and patch pods/status', async () => {
     const reads = [
       { group: 'ctrlmesh.io', resource: 'virtualapps' },
       { group: 'apps', resource: 'controllerrevisions' },
       { group: '', resource: 'pods' },
+      { group: 'ctrlmesh.io', resource: 'trafficpolicies' },
+      { group: 'ctrlmesh.io', resource: 'faultinjections' },
     ];
     for (const { group, resource } of reads) {
       for (const verb of ['get', 'list', 'watch']) {

@@ -4,16 +4,34 @@ import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CoreV1Api } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  PatchStrategy,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
 import { givenMutatingWebhook } from '../steps/mutating-webhook.js';
-import { givenProxy, givenProxyIdentity, givenVirtualApp, type MeshProxy } from '../steps/proxy.js';
+import {
+  givenProxy,
+  givenProxyIdentity,
+  givenProxyRoutesIdentity,
+  givenVirtualApp,
+  type MeshProxy,
+} from '../steps/proxy.js';
 import {
   eventuallyReconciledBy,
   uniqueWatchValue,
   watchLabel,
 } from '../steps/sample-controller-replicas.js';
+import {
+  faultInjections,
+  givenTrafficPolicyCrds,
+  trafficPolicies,
+} from '../steps/traffic-policy-crds.js';
+import { givenVirtualAppCrd, virtualApps } from '../steps/virtual-app-crd.js';
 import {
   type AdmissionWebhookServer,
   startAdmissionWebhookServer,
@@ -455,5 +473,173 @@ describe('Traffic policies: a controller under rate limits, breakers and injecte
       failing.delete(namespace);
       await writer;
     }
+  });
+});
+
+// Cluster mode: the proxy follows the TrafficPolicies and FaultInjections of its namespace with its
+// own token (the Role of proxy-runtime's README), as it follows its VirtualApp. The test publishes
+// the VirtualApp's revision itself, as the manager would.
+describe('Traffic policies from the cluster (--virtualapp-name)', () => {
+  const admin = adminKubeConfig();
+  const core = admin.makeApiClient(CoreV1Api);
+  const custom = admin.makeApiClient(CustomObjectsApi);
+  const token = inject('kas').admin.token;
+  const fence = { 'e2e.ctrlmesh.io/traffic-cluster': randomBytes(3).toString('hex') };
+  const app = 'policed';
+  const pod = `${app}-0`;
+  let workDir: string;
+  let home: string;
+  let proxy: MeshProxy | undefined;
+
+  beforeAll(async () => {
+    workDir = await mkdtemp(path.join(tmpdir(), 'ctrlmesh-e2e-traffic-cluster-'));
+    await givenVirtualAppCrd(admin);
+    await givenTrafficPolicyCrds(admin);
+    home = await uniqueNamespace('traffic-cluster', fence);
+    await core.createNamespacedConfigMap({
+      namespace: home,
+      body: { metadata: { name: 'settings' } },
+    });
+    const tokenFile = await givenProxyIdentity(admin, workDir);
+    await givenProxyRoutesIdentity(admin, home);
+    await core.createNamespacedPod({
+      namespace: home,
+      body: {
+        metadata: { name: pod, labels: { app } },
+        spec: { containers: [{ name: 'controller', image: 'example.invalid/controller' }] },
+      },
+    });
+    const spec = {
+      selector: { matchLabels: { app } },
+      route: { globalLimits: [{ namespaceSelector: { matchLabels: fence } }] },
+    };
+    await custom.createNamespacedCustomObject({
+      ...virtualApps,
+      namespace: home,
+      body: {
+        apiVersion: 'ctrlmesh.io/v1alpha1',
+        kind: 'VirtualApp',
+        metadata: { name: app },
+        spec,
+      },
+    });
+    const revision = `${app}-aaaaaaaaaa`;
+    await admin.makeApiClient(AppsV1Api).createNamespacedControllerRevision({
+      namespace: home,
+      body: {
+        metadata: { name: revision, labels: { 'ctrlmesh.io/virtual-app': app } },
+        data: { spec },
+        revision: 1,
+      },
+    });
+    await custom.patchNamespacedCustomObjectStatus(
+      {
+        ...virtualApps,
+        namespace: home,
+        name: app,
+        body: {
+          status: {
+            routing: { observedGeneration: 1, currentRevision: revision, phase: 'Settled' },
+          },
+        },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    proxy = await givenProxy({
+      podName: pod,
+      podNamespace: home,
+      podLabels: { app },
+      virtualAppName: app,
+      tokenFile,
+      workDir,
+    });
+  });
+
+  afterAll(async () => {
+    await proxy?.stop();
+    if (process.env.CTRLMESH_E2E_KEEP === '1') console.log(`e2e: kept ${workDir}`);
+    else if (workDir) await rm(workDir, { recursive: true, force: true });
+  });
+
+  const get = () =>
+    answerThroughProxy(proxy as MeshProxy, `/api/v1/namespaces/${home}/configmaps/settings`, {
+      token,
+    });
+  const create = (name: string) =>
+    answerThroughProxy(proxy as MeshProxy, `/api/v1/namespaces/${home}/configmaps`, {
+      token,
+      method: 'POST',
+      body: JSON.stringify({ metadata: { name } }),
+    });
+
+  it('applies a FaultInjection and a TrafficPolicy as they are created, and stops when they are deleted', async () => {
+    expect((await get()).status).toBe(200);
+    await custom.createNamespacedCustomObject({
+      ...faultInjections,
+      namespace: home,
+      body: {
+        apiVersion: 'ctrlmesh.io/v1alpha1',
+        kind: 'FaultInjection',
+        metadata: { name: 'unavailable-reads' },
+        spec: {
+          targetVirtualApps: [{ name: app }],
+          faults: [
+            {
+              name: 'reads',
+              probability: 1,
+              abort: { code: 503, retryAfterSeconds: 1 },
+              match: [{ verbs: ['get'], resources: configMaps }],
+            },
+          ],
+        },
+      },
+    });
+    await custom.createNamespacedCustomObject({
+      ...trafficPolicies,
+      namespace: home,
+      body: {
+        apiVersion: 'ctrlmesh.io/v1alpha1',
+        kind: 'TrafficPolicy',
+        metadata: { name: 'frozen' },
+        spec: {
+          targetVirtualApps: [{ name: app }],
+          circuitBreakers: [{ name: 'creates', mode: 'ForceOpen', match: [{ verbs: ['create'] }] }],
+        },
+      },
+    });
+    await eventually(
+      async () => {
+        const answer = await get();
+        expect(answer.status).toBe(503);
+        expect(answer.body).toMatchObject({
+          reason: 'ServiceUnavailable',
+          details: { retryAfterSeconds: 1 },
+        });
+        expect(String(answer.body.message)).toContain(
+          `FaultInjection ${home}/unavailable-reads fault reads`,
+        );
+        const refused = await create('never');
+        expect(refused.status).toBe(503);
+        expect(String(refused.body.message)).toContain('circuit breaker "creates"');
+      },
+      { what: 'the proxy to apply the policies it reads from the cluster' },
+    );
+    await custom.deleteNamespacedCustomObject({
+      ...faultInjections,
+      namespace: home,
+      name: 'unavailable-reads',
+    });
+    await custom.deleteNamespacedCustomObject({
+      ...trafficPolicies,
+      namespace: home,
+      name: 'frozen',
+    });
+    await eventually(
+      async () => {
+        expect((await get()).status).toBe(200);
+        expect((await create('now')).status).toBe(201);
+      },
+      { what: 'the proxy to drop the deleted policies' },
+    );
   });
 });
