@@ -197,6 +197,19 @@ describe('applyTrafficPolicy', () => {
     expect((await answer).status).toBe(200);
   });
 
+  it('sends nothing on when the client leaves during a delay', async () => {
+    const policies = policiesFor([
+      aFaultInjection('chaos', [{ name: 'slow', probability: 1, delay: { milliseconds: 300 } }]),
+    ]);
+    const terminal = answering(200);
+    const { handler } = through(policies, terminal);
+    const client = new AbortController();
+    const answer = handler({ ...anExchange(...GET), signal: client.signal });
+    client.abort();
+    await expect(answer).rejects.toThrow();
+    expect(terminal.seen).toHaveLength(0);
+  });
+
   it('leaves watch cuts and slow lists to the filter, on the exchange', async () => {
     const policies = policiesFor([
       aFaultInjection('chaos', [

@@ -198,6 +198,8 @@ const injectFaults = async (
       case 'delay':
         faultInjected.publish({ ...source, kind: 'delay', code: 0 });
         await clock.sleep(decision.delayMs, exchange.signal);
+        // The client left while it waited: nothing of it may still reach the apiserver.
+        exchange.signal.throwIfAborted();
         break;
       case 'abort':
         faultInjected.publish({ ...source, kind: 'abort', code: decision.status.code });
