@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '@ctrlmesh/runtime-support';
 import {
   breakerConfigFor,
   type CircuitBreaker,
@@ -10,7 +11,6 @@ import {
   type ProxyIdentity,
   type RateLimiter,
 } from '@ctrlmesh/traffic-policy';
-import { type Clock, systemClock } from '../lifecycle/clock.js';
 import { breakerState } from '../observe/channels.js';
 import type { RouteSnapshot } from '../routes/route-snapshot.js';
 import { NO_POLICY_DOCUMENTS, type PolicyDocuments } from './policy-documents.js';

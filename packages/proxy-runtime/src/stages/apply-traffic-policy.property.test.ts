@@ -1,3 +1,4 @@
+import { ManualClock } from '@ctrlmesh/runtime-support/testing';
 import { createTokenBucket } from '@ctrlmesh/traffic-policy';
 import { test } from '@fast-check/vitest';
 import fc from 'fast-check';
@@ -5,7 +6,6 @@ import { describe, expect } from 'vitest';
 import { StaticNamespaceLabels } from '../namespaces/namespace-labels.js';
 import { statusFor } from '../status/status-for.js';
 import { anExchange, canarySnapshot, cannedTerminal } from '../test-support/exchanges.js';
-import { ManualClock } from '../test-support/manual-clock.js';
 import { untilDecided } from '../test-support/plan-branches.js';
 import { aTrafficPolicy, policiesFor } from '../test-support/policies.js';
 import { applyTrafficPolicy } from './apply-traffic-policy.js';
@@ -40,7 +40,7 @@ describe('applyTrafficPolicy (properties)', () => {
       const model = createTokenBucket({ qps, burst });
       let forwarded = 0;
       for (const { gapMs, write } of traffic) {
-        clock.advance(gapMs);
+        await clock.advance(gapMs);
         const method = write ? 'PUT' : 'GET';
         const expected = write ? model.tryAcquire(clock.now()).admitted : true;
         try {

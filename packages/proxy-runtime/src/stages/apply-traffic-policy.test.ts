@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { ManualClock } from '@ctrlmesh/runtime-support/testing';
 import { describe, expect, it } from 'vitest';
 import { StaticNamespaceLabels } from '../namespaces/namespace-labels.js';
 import type { Exchange, ProxyResponse } from '../pipeline/exchange.js';
@@ -7,7 +8,6 @@ import { NO_POLICIES, type Policies, StaticPolicies } from '../policies/policy-s
 import { UpstreamUnavailableError } from '../status/proxy-error.js';
 import { statusFor } from '../status/status-for.js';
 import { anExchange, canarySnapshot, cannedTerminal } from '../test-support/exchanges.js';
-import { ManualClock } from '../test-support/manual-clock.js';
 import { untilDecided } from '../test-support/plan-branches.js';
 import { aFaultInjection, aTrafficPolicy, policiesFor } from '../test-support/policies.js';
 import { applyTrafficPolicy } from './apply-traffic-policy.js';
@@ -84,7 +84,7 @@ describe('applyTrafficPolicy', () => {
       details: { retryAfterSeconds: 1 },
     });
     expect(refused.status?.message).toContain('TrafficPolicy ctrlmesh-system/protect');
-    clock.advance(1_000);
+    await clock.advance(1_000);
     expect((await outcome(handler(anExchange(...PUT)))).code).toBe(200);
     expect(terminal.seen).toHaveLength(3);
   });
@@ -123,7 +123,7 @@ describe('applyTrafficPolicy', () => {
       details: { retryAfterSeconds: 5 },
     });
     expect(terminal.seen).toHaveLength(2);
-    clock.advance(5_000);
+    await clock.advance(5_000);
     expect((await outcome(handler(anExchange(...PUT)))).code).toBe(200);
     expect((await outcome(handler(anExchange(...PUT)))).code).toBe(200);
     expect(terminal.seen).toHaveLength(4);
@@ -193,7 +193,7 @@ describe('applyTrafficPolicy', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(clock.waiting).toEqual([300]);
     expect(terminal.seen).toHaveLength(0);
-    clock.advance(300);
+    await clock.advance(300);
     expect((await answer).status).toBe(200);
   });
 

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { type Clock, systemClock } from '@ctrlmesh/runtime-support';
 import {
   type BreakerPermit,
   type MatchedRules,
@@ -7,7 +8,6 @@ import {
   type RequestOutcome,
   tryAcquireAll,
 } from '@ctrlmesh/traffic-policy';
-import { type Clock, systemClock } from '../lifecycle/clock.js';
 import type { NamespaceLabels } from '../namespaces/namespace-labels.js';
 import { faultInjected, policyRejection } from '../observe/channels.js';
 import type { ProxyResponse } from '../pipeline/exchange.js';

@@ -1,5 +1,5 @@
+import type { Clock } from '@ctrlmesh/runtime-support';
 import { stringify } from 'yaml';
-import type { Clock } from '../lifecycle/clock.js';
 import { parsePolicyDocuments } from '../policies/policy-documents.js';
 import { identityOf, PolicyStore } from '../policies/policy-store.js';
 import { canarySnapshot } from './exchanges.js';

@@ -1,7 +1,7 @@
+import { ManualClock } from '@ctrlmesh/runtime-support/testing';
 import { describe, expect, it } from 'vitest';
 import { StaticNamespaceLabels } from '../namespaces/namespace-labels.js';
 import { NO_POLICIES, StaticPolicies } from '../policies/policy-store.js';
-import { ManualClock } from '../test-support/manual-clock.js';
 import { aFaultInjection, policiesFor } from '../test-support/policies.js';
 import { admissionFaults, reviewedRequest } from './admission-faults.js';
 import type { AdmissionRequest } from './admission-review.js';
@@ -63,7 +63,7 @@ describe('admissionFaults', () => {
     const answer = faults(review('CREATE'));
     await new Promise((resolve) => setImmediate(resolve));
     expect(clock.waiting).toEqual([2_000]);
-    clock.advance(2_000);
+    await clock.advance(2_000);
     expect(await answer).toBeUndefined();
   });
 

@@ -1,5 +1,5 @@
 import type { ApiVerb, ResourceRequest } from '@ctrlmesh/route-engine';
-import { type Clock, systemClock } from '../lifecycle/clock.js';
+import { type Clock, systemClock } from '@ctrlmesh/runtime-support';
 import type { NamespaceLabels } from '../namespaces/namespace-labels.js';
 import { faultInjected } from '../observe/channels.js';
 import type { Policies } from '../policies/policy-store.js';
