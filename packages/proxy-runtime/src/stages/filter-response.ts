@@ -257,8 +257,22 @@ const filterWatchResponse = async (
   const unregister = deps.watches.add({
     namespace: isNamespaceResource(plan.api) ? undefined : plan.api.namespace,
     expire: (error) => expire(error),
-    follow: (next) => {
-      if (viewMayChange(decidedOn, next, view, deps.namespaces.known())) return false;
+    follow: (next, answers) => {
+      // Judged once per view and route change, however many watches read it.
+      const key = [
+        decidedOn.version,
+        decidedOn.subset,
+        view.group,
+        view.resource,
+        view.namespace ?? '',
+        view.userAgent,
+      ].join('|');
+      let changes = answers.get(key);
+      if (changes === undefined) {
+        changes = viewMayChange(decidedOn, next, view, deps.namespaces.known());
+        answers.set(key, changes);
+      }
+      if (changes) return false;
       decidedOn = next;
       keep = verdictUnder(next);
       return true;

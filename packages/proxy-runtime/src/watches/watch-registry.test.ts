@@ -38,6 +38,21 @@ describe('WatchRegistry', () => {
     expect(registry.size).toBe(1);
   });
 
+  it('hands every watch of one route change the same answers, so that a view is judged once', () => {
+    const registry = new WatchRegistry();
+    const seen: Map<string, boolean>[] = [];
+    for (const namespace of ['a', 'b']) {
+      registry.add({
+        namespace,
+        expire: () => undefined,
+        follow: (_next, answers) => seen.push(answers) > 0,
+      });
+    }
+    registry.expireChanged(canarySnapshot({}), 'x');
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).toBe(seen[1]);
+  });
+
   it('forgets a watch once it is removed', () => {
     const registry = new WatchRegistry();
     const remove = registry.add({

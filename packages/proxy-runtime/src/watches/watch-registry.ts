@@ -9,9 +9,11 @@ export interface OpenWatch {
   readonly expire: (error: WatchExpiredError) => void;
   /**
    * Takes new routes when they show it the same objects, and returns true; false when they may
-   * not, and it has to end. Absent: it always ends.
+   * not, and it has to end. Absent: it always ends. `answers` is shared by every watch of one
+   * route change: watches that read the same view (an informer per resource, many clients) are
+   * judged once.
    */
-  readonly follow?: (next: RouteSnapshot) => boolean;
+  readonly follow?: (next: RouteSnapshot, answers: Map<string, boolean>) => boolean;
 }
 
 /**
@@ -37,8 +39,9 @@ export class WatchRegistry {
    * the others go on under `next`, so that clients whose slice did not move do not re-list.
    */
   expireChanged(next: RouteSnapshot, reason: string): void {
+    const answers = new Map<string, boolean>();
     for (const watch of [...this.#open]) {
-      if (watch.follow?.(next) !== true) this.#expire(watch, reason);
+      if (watch.follow?.(next, answers) !== true) this.#expire(watch, reason);
     }
   }
 
