@@ -3,7 +3,6 @@ import {
   AppsV1Api,
   AuthorizationV1Api,
   CoordinationV1Api,
-  CoreV1Api,
   CustomObjectsApi,
   type KubeConfig,
   type V1ServiceAccount,
@@ -20,7 +19,7 @@ import {
   readDeployManifests,
 } from '../support/deploy-manifests.js';
 import { eventually } from '../support/eventually.js';
-import { adminKubeConfig, tokenKubeConfig } from '../support/kube-config.js';
+import { adminKubeConfig, serviceAccountKubeConfig } from '../support/kube-config.js';
 import { uniqueNamespace } from '../support/unique-namespace.js';
 
 /** One SelfSubjectAccessReview question: `verb` on `group`/`resource`[/`subresource`]. */
@@ -108,12 +107,12 @@ describe("The manager's RBAC from deploy/rbac allows what the manager does and n
         'Role',
       ).rules.find((rule) => rule.resourceNames)?.resourceNames?.[0] ?? '';
     const serviceAccount = manifestOf<V1ServiceAccount>(manifests, 'ServiceAccount');
-    const request = await admin.makeApiClient(CoreV1Api).createNamespacedServiceAccountToken({
-      name: serviceAccount.metadata?.name ?? '',
-      namespace: system,
-      body: { spec: { audiences: [], expirationSeconds: 600 } },
-    });
-    manager = tokenKubeConfig('manager', request.status?.token ?? '');
+    manager = await serviceAccountKubeConfig(
+      admin,
+      system,
+      serviceAccount.metadata?.name ?? '',
+      600,
+    );
     // RBAC reads roles through informers: a fresh binding takes a moment to apply.
     await eventually(
       async () => {

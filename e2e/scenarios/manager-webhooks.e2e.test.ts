@@ -22,7 +22,7 @@ import {
 } from '../support/deploy-manifests.js';
 import { eventually } from '../support/eventually.js';
 import { freePort } from '../support/free-port.js';
-import { adminKubeConfig, tokenKubeConfig } from '../support/kube-config.js';
+import { adminKubeConfig, serviceAccountKubeConfig } from '../support/kube-config.js';
 import {
   eventuallyOneManagerLeader,
   type ManagerProcess,
@@ -183,16 +183,13 @@ describe("The manager's admission webhooks, called by the real kube-apiserver", 
     await applyManifests(admin, manifests);
 
     const serviceAccount = manifestOf<V1ServiceAccount>(rbac, 'ServiceAccount');
-    const token = await core.createNamespacedServiceAccountToken({
-      name: serviceAccount.metadata?.name ?? '',
-      namespace: system,
-      body: { spec: { audiences: [], expirationSeconds: 3600 } },
-    });
     logDir = await mkdtemp(path.join(tmpdir(), 'ctrlmesh-manager-webhooks-'));
     kubeconfig = path.join(logDir, 'manager.kubeconfig');
     await writeFile(
       kubeconfig,
-      tokenKubeConfig('ctrlmesh-manager', token.status?.token ?? '').exportConfig(),
+      (
+        await serviceAccountKubeConfig(admin, system, serviceAccount.metadata?.name ?? '')
+      ).exportConfig(),
     );
     startManager('webhooks-a');
   });

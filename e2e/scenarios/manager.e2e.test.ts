@@ -23,7 +23,7 @@ import {
 } from '../support/deploy-manifests.js';
 import { eventually } from '../support/eventually.js';
 import { freePort } from '../support/free-port.js';
-import { adminKubeConfig, tokenKubeConfig } from '../support/kube-config.js';
+import { adminKubeConfig, serviceAccountKubeConfig } from '../support/kube-config.js';
 import {
   eventuallyOneManagerLeader,
   fastManagerLease,
@@ -147,16 +147,13 @@ describe('The manager, as its deploy/ ServiceAccount, publishes VirtualApps thro
     });
     await applyManifests(admin, manifests);
     const serviceAccount = manifestOf<V1ServiceAccount>(manifests, 'ServiceAccount');
-    const token = await core.createNamespacedServiceAccountToken({
-      name: serviceAccount.metadata?.name ?? '',
-      namespace: system,
-      body: { spec: { audiences: [], expirationSeconds: 3600 } },
-    });
     const logDir = await mkdtemp(path.join(tmpdir(), 'ctrlmesh-manager-'));
     const kubeconfig = path.join(logDir, 'manager.kubeconfig');
     await writeFile(
       kubeconfig,
-      tokenKubeConfig('ctrlmesh-manager', token.status?.token ?? '').exportConfig(),
+      (
+        await serviceAccountKubeConfig(admin, system, serviceAccount.metadata?.name ?? '')
+      ).exportConfig(),
     );
     for (const identity of ['manager-a', 'manager-b']) {
       replicas.push(

@@ -3,14 +3,14 @@ import {
   AppsV1Api,
   AuthorizationV1Api,
   CoreV1Api,
-  KubeConfig,
+  type KubeConfig,
   RbacAuthorizationV1Api,
   type V1NonResourceAttributes,
   type V1ResourceAttributes,
 } from '@kubernetes/client-node';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually.js';
-import { adminKubeConfig } from '../support/kube-config.js';
+import { adminKubeConfig, serviceAccountKubeConfig } from '../support/kube-config.js';
 import { documentedProxyRbac, documentedProxyRoutesRbac } from '../support/proxy-rbac.js';
 import { uniqueNamespace } from '../support/unique-namespace.js';
 
@@ -56,17 +56,7 @@ describe("The RBAC documented for the proxy's own token (proxy-runtime README)",
         subjects: [{ kind: 'ServiceAccount', name: serviceAccount, namespace }],
       },
     });
-    const request = await core.createNamespacedServiceAccountToken({
-      name: serviceAccount,
-      namespace,
-      body: { spec: { audiences: [], expirationSeconds: 600 } },
-    });
-    const kas = inject('kas');
-    proxy = new KubeConfig();
-    proxy.loadFromClusterAndUser(
-      { name: 'kas', server: kas.url, caFile: kas.caFile, skipTLSVerify: false },
-      { name: serviceAccount, token: request.status?.token ?? '' },
-    );
+    proxy = await serviceAccountKubeConfig(admin, namespace, serviceAccount, 600);
     // RBAC reads roles through informers: a fresh binding takes a moment to apply.
     await eventually(
       async () => {
@@ -150,17 +140,7 @@ describe("The Role documented for the proxy's own token in cluster mode (proxy-r
         subjects: [{ kind: 'ServiceAccount', name: serviceAccount, namespace }],
       },
     });
-    const request = await core.createNamespacedServiceAccountToken({
-      name: serviceAccount,
-      namespace,
-      body: { spec: { audiences: [], expirationSeconds: 600 } },
-    });
-    const kas = inject('kas');
-    proxy = new KubeConfig();
-    proxy.loadFromClusterAndUser(
-      { name: 'kas', server: kas.url, caFile: kas.caFile, skipTLSVerify: false },
-      { name: serviceAccount, token: request.status?.token ?? '' },
-    );
+    proxy = await serviceAccountKubeConfig(admin, namespace, serviceAccount, 600);
     await eventually(
       async () => {
         if (!(await allowed({ namespace, resource: 'pods', verb: 'list' })))

@@ -19,7 +19,7 @@ import {
 } from '../support/deploy-manifests.js';
 import { eventually } from '../support/eventually.js';
 import { freePort } from '../support/free-port.js';
-import { tokenKubeConfig } from '../support/kube-config.js';
+import { serviceAccountKubeConfig } from '../support/kube-config.js';
 import { type ManagerProcess, startManagerProcess } from '../support/manager-process.js';
 import { type MeshProxy, startMeshProxy } from '../support/mesh-proxy.js';
 import type { PretendKubelet, PretendPod } from '../support/pretend-kubelet.js';
@@ -115,15 +115,12 @@ export async function givenControlPlane(options: ControlPlaneOptions): Promise<C
   });
   await applyManifests(admin, manifests);
   const managerAccount = manifestOf<V1ServiceAccount>(manifests, 'ServiceAccount');
-  const token = await core.createNamespacedServiceAccountToken({
-    name: managerAccount.metadata?.name ?? '',
-    namespace: system,
-    body: { spec: { audiences: [], expirationSeconds: 3600 } },
-  });
   const kubeconfig = path.join(workDir, 'manager.kubeconfig');
   await writeFile(
     kubeconfig,
-    tokenKubeConfig('ctrlmesh-manager', token.status?.token ?? '').exportConfig(),
+    (
+      await serviceAccountKubeConfig(admin, system, managerAccount.metadata?.name ?? '')
+    ).exportConfig(),
   );
   const managers: ManagerProcess[] = [];
   const adminPorts = await Promise.all(

@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { inject } from 'vitest';
 import { adminKubeConfigOf, tokenKubeConfigOf, userKubeConfigOf } from './kas-kube-configs.js';
 
@@ -15,4 +15,22 @@ export function userKubeConfig(name: string): KubeConfig {
 /** A KubeConfig for a bearer `token` (a service account's, say) against the run's kas. */
 export function tokenKubeConfig(name: string, token: string): KubeConfig {
   return tokenKubeConfigOf(inject('kas'), name, token);
+}
+
+/**
+ * A KubeConfig for ServiceAccount `namespace/name`, with a token `admin` requests for it
+ * (TokenRequest, not bound to a pod), valid `expirationSeconds`.
+ */
+export async function serviceAccountKubeConfig(
+  admin: KubeConfig,
+  namespace: string,
+  name: string,
+  expirationSeconds = 3600,
+): Promise<KubeConfig> {
+  const request = await admin.makeApiClient(CoreV1Api).createNamespacedServiceAccountToken({
+    name,
+    namespace,
+    body: { spec: { audiences: [], expirationSeconds } },
+  });
+  return tokenKubeConfig(name, request.status?.token ?? '');
 }
