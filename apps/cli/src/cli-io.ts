@@ -9,8 +9,12 @@ export interface CliIo {
   err(text: string): void;
   /** Reads a file as UTF-8; throws as `node:fs` does when it cannot. */
   readFile(path: string): string;
+  /** Reads all of standard input as UTF-8 (`-f -`); throws as `node:fs` does when it cannot. */
+  readStdin(): string;
   /** Whether stdout is a terminal: colours are for terminals only. */
   readonly stdoutIsTTY: boolean;
+  /** Whether stderr is a terminal: progress is redrawn in place on one, else printed as lines. */
+  readonly stderrIsTTY: boolean;
   /** The terminal's width, when stdout is one: redrawing in place counts wrapped lines. */
   readonly columns?: number | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -19,6 +23,10 @@ export interface CliIo {
    * that run until interrupted (`status --watch`) ask for it; the others stop as Node does.
    */
   interrupted(): AbortSignal;
+  /** Milliseconds of a monotonic clock: waits measure their timeout on it. */
+  now(): number;
+  /** Resolves after `ms` milliseconds: waits poll the cluster with it. */
+  sleep(ms: number): Promise<void>;
 }
 
 /** The real process's streams, files and environment. */
@@ -26,7 +34,10 @@ export const processIo = (): CliIo => ({
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
   readFile: (path) => readFileSync(path, 'utf8'),
+  // File descriptor 0 rather than /dev/stdin, which not every platform has.
+  readStdin: () => readFileSync(0, 'utf8'),
   stdoutIsTTY: process.stdout.isTTY === true,
+  stderrIsTTY: process.stderr.isTTY === true,
   columns: process.stdout.columns,
   env: process.env,
   interrupted: () => {
@@ -36,4 +47,6 @@ export const processIo = (): CliIo => ({
     process.once('SIGTERM', stop);
     return controller.signal;
   },
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 });

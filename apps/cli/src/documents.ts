@@ -80,6 +80,11 @@ export const readObjects = (io: CliIo, file: string): FileContents => {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new InputError(`${file}: cannot read it (${reason})`);
   }
+  return parseObjects(text, file);
+};
+
+/** {@link readObjects} of a text already read; `file` names it in problems. */
+export const parseObjects = (text: string, file: string): FileContents => {
   const lines = new LineCounter();
   const objects: SourceObject[] = [];
   const problems: FileProblem[] = [];
