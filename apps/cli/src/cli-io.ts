@@ -9,8 +9,8 @@ export interface CliIo {
   err(text: string): void;
   /** Reads a file as UTF-8; throws as `node:fs` does when it cannot. */
   readFile(path: string): string;
-  /** Reads all of standard input as UTF-8 (`-f -`); throws as `node:fs` does when it cannot. */
-  readStdin(): string;
+  /** Reads all of standard input as UTF-8 (`-f -`); rejects when it cannot. */
+  readStdin(): Promise<string>;
   /** Whether stdout is a terminal: colours are for terminals only. */
   readonly stdoutIsTTY: boolean;
   /** Whether stderr is a terminal: progress is redrawn in place on one, else printed as lines. */
@@ -34,8 +34,12 @@ export const processIo = (): CliIo => ({
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
   readFile: (path) => readFileSync(path, 'utf8'),
-  // File descriptor 0 rather than /dev/stdin, which not every platform has.
-  readStdin: () => readFileSync(0, 'utf8'),
+  // The stream, not readFileSync(0), which fails with EAGAIN on a pipe Node opened non-blocking.
+  readStdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Buffer));
+    return Buffer.concat(chunks).toString('utf8');
+  },
   stdoutIsTTY: process.stdout.isTTY === true,
   stderrIsTTY: process.stderr.isTTY === true,
   columns: process.stdout.columns,

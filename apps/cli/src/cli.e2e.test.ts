@@ -127,6 +127,16 @@ describe('the built ctrlmesh binary', () => {
     const kinds = [...printed.stdout.matchAll(/^kind: (\w+)$/gm)].map((m) => m[1]);
     expect(kinds).toHaveLength(21);
     expect(kinds[0]).toBe('CustomResourceDefinition');
+    // `-f -` reads a pipe, as `kustomize build ... | ctrlmesh install -f -` gives it.
+    const piped = spawnSync(process.execPath, [binary, 'install', '-f', '-', '-o', 'yaml'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, HOME: links },
+      input: 'apiVersion: v1\nkind: Namespace\nmetadata: {name: piped}\n',
+    });
+    expect({ code: piped.status, stdout: piped.stdout }).toEqual({
+      code: 0,
+      stdout: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: piped\n',
+    });
     const kubeconfig = join(links, 'unreachable-install.kubeconfig');
     writeFileSync(
       kubeconfig,

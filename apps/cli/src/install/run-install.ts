@@ -38,15 +38,15 @@ export interface InstallOptions extends ClusterFlags {
 /** What applying one object did. */
 export type Outcome = 'created' | 'configured' | 'unchanged';
 
-const readSource = (
+const readSource = async (
   context: CommandContext,
   filename: string | undefined,
   version: string,
-): { text: string; source: string } => {
+): Promise<{ text: string; source: string }> => {
   const { io } = context;
-  const read = (what: string, reader: () => string) => {
+  const read = async (what: string, reader: () => string | Promise<string>) => {
     try {
-      return reader();
+      return await reader();
     } catch (error) {
       const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
       throw new InputError(`${what}: cannot read it (${reason})`);
@@ -54,13 +54,14 @@ const readSource = (
   };
   if (filename === undefined) {
     return {
-      text: read('the bundled manifest', () => readBundledManifest(io)),
+      text: await read('the bundled manifest', () => readBundledManifest(io)),
       source: `the bundled manifest (deploy/base of ctrlmesh ${version})`,
     };
   }
-  if (filename === '-')
-    return { text: read('standard input', () => io.readStdin()), source: 'stdin' };
-  return { text: read(filename, () => io.readFile(filename)), source: filename };
+  if (filename === '-') {
+    return { text: await read('standard input', () => io.readStdin()), source: 'stdin' };
+  }
+  return { text: await read(filename, () => io.readFile(filename)), source: filename };
 };
 
 // Fields the apiserver changes on every write, or that only say who wrote what: a dry run of an
@@ -243,7 +244,7 @@ export const runInstall = async (
   version: string,
 ): Promise<ExitCode> => {
   const { io, palette } = context;
-  const { text, source } = readSource(context, options.filename, version);
+  const { text, source } = await readSource(context, options.filename, version);
   const objects = applyOrder(readManifest(text, source));
   if (options.output === 'yaml') {
     io.out(objects.map((object) => stringify(object)).join('---\n'));

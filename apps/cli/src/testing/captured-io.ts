@@ -40,7 +40,7 @@ export const capturedIo = (
       err += text;
     },
     readFile: (path) => readFileSync(path, 'utf8'),
-    readStdin: () => {
+    readStdin: async () => {
       if (options.stdin === undefined) throw new Error('EBADF: no standard input');
       return options.stdin;
     },
