@@ -13,6 +13,7 @@ export default defineConfig({
       'tools/*/vitest.config.ts',
       'e2e/controllers/*/vitest.config.ts',
       'e2e',
+      'examples/vitest.config.ts',
     ],
     reporters: reportDir
       ? ['default', ['json', { outputFile: `${reportDir}/vitest.json` }]]
