@@ -14,6 +14,7 @@ export default defineConfig({
       'e2e/controllers/*/vitest.config.ts',
       'e2e',
       'examples/vitest.config.ts',
+      'docs/vitest.config.ts',
     ],
     reporters: reportDir
       ? ['default', ['json', { outputFile: `${reportDir}/vitest.json` }]]
