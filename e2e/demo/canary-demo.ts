@@ -12,7 +12,7 @@
  * CTRLMESH_DEMO_KEEP=1) keeps the work directory of a good run too.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -54,7 +54,7 @@ import {
   formatLabels,
   reconciledRows,
 } from './demo-namespaces.js';
-import { goSampleApp } from './go-sample-app.js';
+import { goSampleAccount, goSampleApp } from './go-sample-app.js';
 import { editAndFollowHandover } from './handover.js';
 import { createNarrator } from './narrator.js';
 import { type PodProcesses, portIsFree, runPodProcesses } from './pod-processes.js';
@@ -66,7 +66,6 @@ const { values: flags } = parseArgs({ options: { keep: { type: 'boolean', defaul
 const keep = flags.keep || process.env.CTRLMESH_DEMO_KEEP === '1';
 const { step, say, table } = createNarrator(10);
 const teardown = new Teardown();
-const system = 'ctrlmesh-system';
 const home = 'operators';
 const app = 'go-sample';
 const lock = 'go-sample';
@@ -149,9 +148,19 @@ const story = async (workDir: string): Promise<void> => {
       `kustomize build deploy/${demoOverlay}: ${manifests.length} objects, adjusted for this machine:`,
     );
     say(`  webhooks called by url: https://127.0.0.1:${webhookPort}/... (no Service routing here)`);
-    const lines = await applyServerSide(admin, manifests);
-    say(`applied server-side: ${lines.length} objects (${file})`);
-    await eventuallyAvailable('ctrlmesh-manager', system);
+    const install = await ctrlmesh('install', '-f', file, '--timeout=60s');
+    if (install.code !== 0)
+      throw new Error(`ctrlmesh install exited ${install.code}:\n${install.stderr}`);
+    await writeFile(path.join(workDir, 'install.log'), install.stdout + install.stderr);
+    // One line per object as kubectl prints them: the first few, then what install said of the
+    // wait (its progress went to stderr, its verdict to stdout).
+    const out = install.stdout.trimEnd().split('\n');
+    const objects = out.filter((line) => / (created|configured|unchanged)$/.test(line));
+    say(`$ ctrlmesh install -f ${path.basename(file)}`);
+    for (const line of objects.slice(0, 3)) say(`  ${line}`);
+    say(`  ... ${objects.length - 3} more (install.log in the work directory)`);
+    for (const line of install.stderr.trimEnd().split('\n').filter(Boolean)) say(`  ${line}`);
+    for (const line of out.filter((line) => !objects.includes(line))) say(`  ${line}`);
     const registration = admin.makeApiClient(AdmissionregistrationV1Api);
     await eventually(
       async () => {
@@ -171,7 +180,7 @@ const story = async (workDir: string): Promise<void> => {
     );
     say(`it runs here as: ${describeArgv(manager.processes.containers[0]?.argv ?? [])}`);
     say("(--kubeconfig: the pod's bound token, as we are not root to mount the in-cluster files)");
-    say('deployment "ctrlmesh-manager" successfully rolled out; webhooks caBundle written');
+    say('the leading manager wrote the caBundle of both webhook configurations');
   });
 
   const runNamespaces = { admin, runId: `demo-${randomBytes(3).toString('hex')}` };
@@ -228,9 +237,8 @@ const story = async (workDir: string): Promise<void> => {
   const meshed = await step('Deploy the Go sample controller: v1 x2, v2 x1, injected', async () => {
     const manifests = goSampleApp({ namespace: home, lock, replicas: { v1: 2, v2: 1 } });
     await applyServerSide(admin, manifests);
-    say(
-      `applied ${manifests.map((m) => `${m.kind?.toLowerCase()}/${m.metadata?.name}`).join(', ')}`,
-    );
+    say(`applied server-side: ServiceAccount ${goSampleAccount}, its RBAC (deploy/rbac's proxy`);
+    say("roles and the controller's own), Deployments go-sample-v1 (2 replicas), go-sample-v2 (1)");
     await eventuallyAvailable('go-sample-v1', home);
     await eventuallyAvailable('go-sample-v2', home);
     const running = [...podsOf('go-sample-v1'), ...podsOf('go-sample-v2')];
@@ -243,8 +251,19 @@ const story = async (workDir: string): Promise<void> => {
     say(
       `  ${(sidecar?.args ?? []).slice(0, 1).join(' ')} ... (${sidecar?.args?.length ?? 0} args)`,
     );
-    say('each proxy runs with those args (ports and volume paths moved: one network, no mounts);');
-    say('the controller talks to it with a kubeconfig of its in-cluster files');
+    const args = sidecar?.args ?? [];
+    const argv = running[0]!.processes.containers.find((c) => c.name === 'ctrlmesh-proxy')?.argv;
+    const ran = argv?.slice(argv.length - args.length) ?? [];
+    const moved = args.flatMap((arg, i) => (ran[i] === arg ? [] : [[arg, ran[i] ?? '']]));
+    const ports = moved.filter(([arg]) => /-port=/.test(arg ?? ''));
+    say('each proxy runs with those args, but for what this machine forces:');
+    say(
+      `  ports (one network for every pod): ${ports.map(([arg, now]) => `${arg} -> ${now?.split('=')[1]}`).join(', ')}`,
+    );
+    say(
+      `  ${moved.length - ports.length} paths under /var/run: the pod's volume folders (no root to mount)`,
+    );
+    say('each controller reaches its proxy with a kubeconfig made of its in-cluster files');
     const status = await eventually(
       async () => {
         const result = await ctrlmesh('status', '-n', home, app);
