@@ -131,8 +131,11 @@ const story = async (workDir: string): Promise<void> => {
       async () => {
         if (deployments.errors().length > 0) throw new Error(deployments.errors().join('; '));
         const { spec, status } = await apps.readNamespacedDeployment({ name, namespace });
-        if ((status?.availableReplicas ?? 0) < (spec?.replicas ?? 1))
-          throw new Error(`${status?.availableReplicas ?? 0}/${spec?.replicas} available`);
+        if ((status?.availableReplicas ?? 0) < (spec?.replicas ?? 1)) {
+          const why = deployments.lastRoundError();
+          const available = `${status?.availableReplicas ?? 0}/${spec?.replicas} available`;
+          throw new Error(why ? `${available}; ${why}` : available);
+        }
       },
       { what: `Deployment ${namespace}/${name} to be available`, timeoutMs: 60_000 },
     );

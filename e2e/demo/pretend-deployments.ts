@@ -16,8 +16,10 @@ import { pretendNodeName } from '../support/pretend-kubelet.js';
 export interface PretendDeploymentController {
   /** Pods made so far, by Deployment (`namespace/name`). */
   podsOf(namespace: string, name: string): readonly V1Pod[];
-  /** What went wrong making or running a pod (empty while all is well). */
+  /** Pods that failed to run (they are not retried: empty while all is well). */
   errors(): readonly string[];
+  /** Why the last round failed, if it did (it is retried on the next). */
+  lastRoundError(): string | undefined;
   /** Stops the loop (the objects stay). */
   stop(): Promise<void>;
 }
@@ -56,6 +58,7 @@ export function startPretendDeploymentController(
   const core = admin.makeApiClient(CoreV1Api);
   const made = new Map<string, V1Pod[]>();
   const problems: string[] = [];
+  let roundError: string | undefined;
   let running = true;
 
   const key = (namespace: string, name: string) => `${namespace}/${name}`;
@@ -167,10 +170,10 @@ export function startPretendDeploymentController(
           if (existing < (deployment.spec?.replicas ?? 1)) await rollOut(deployment, existing);
           await writeStatus(deployment);
         }
+        roundError = undefined;
       } catch (error) {
-        // A conflict with another status write, or a pod refused by admission: said, retried.
-        const message = `deployments: ${String(error)}`;
-        if (problems.at(-1) !== message) problems.push(message);
+        // A conflict with an apply of the Deployment, or a pod refused by admission: retried.
+        roundError = String(error);
       }
       await sleep(options.periodMs ?? 250);
     }
@@ -179,6 +182,7 @@ export function startPretendDeploymentController(
   return {
     podsOf: (namespace, name) => made.get(key(namespace, name)) ?? [],
     errors: () => problems,
+    lastRoundError: () => roundError,
     stop: async () => {
       running = false;
       await loop;
