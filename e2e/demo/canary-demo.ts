@@ -254,18 +254,31 @@ const story = async (workDir: string): Promise<void> => {
     say(
       `  ${(sidecar?.args ?? []).slice(0, 1).join(' ')} ... (${sidecar?.args?.length ?? 0} args)`,
     );
-    const args = sidecar?.args ?? [];
-    const argv = running[0]!.processes.containers.find((c) => c.name === 'ctrlmesh-proxy')?.argv;
-    const ran = argv?.slice(argv.length - args.length) ?? [];
-    const moved = args.flatMap((arg, i) => (ran[i] === arg ? [] : [[arg, ran[i] ?? '']]));
-    const ports = moved.filter(([arg]) => /-port=/.test(arg ?? ''));
+    // What each pod's proxy ran with, against the args injection gave it.
+    const changedArgs = (pod: (typeof running)[number]) => {
+      const given =
+        pod.object.spec?.initContainers?.find((c) => c.name === 'ctrlmesh-proxy')?.args ?? [];
+      const argv = pod.processes.containers.find((c) => c.name === 'ctrlmesh-proxy')?.argv ?? [];
+      const ran = argv.slice(argv.length - given.length);
+      return given.flatMap((arg, i) => (ran[i] === arg ? [] : [[arg, ran[i] ?? '']]));
+    };
+    const moved = running.map((pod) => ({ pod, changed: changedArgs(pod) }));
+    const portFlags = new Set(
+      moved.flatMap(({ changed }) =>
+        changed.flatMap(([arg]) => (/-port=/.test(arg ?? '') ? [arg?.split('=')[0]] : [])),
+      ),
+    );
+    const podsMoved = moved.filter(({ changed }) =>
+      changed.some(([arg]) => /-port=/.test(arg ?? '')),
+    ).length;
+    const paths = changedArgs(running[0]!).filter(([arg]) => !/-port=/.test(arg ?? '')).length;
     say('each proxy runs with those args, but for what this machine forces:');
     say(
-      `  ports (one network for every pod): ${ports.map(([arg, now]) => `${arg} -> ${now?.split('=')[1]}`).join(', ')}`,
+      podsMoved === 0
+        ? '  ports: none had to move'
+        : `  ports (one network for every pod): ${[...portFlags].join(' and ')} moved to free ports in ${podsMoved} of ${running.length} pods`,
     );
-    say(
-      `  ${moved.length - ports.length} paths under /var/run: the pod's volume folders (no root to mount)`,
-    );
+    say(`  ${paths} paths under /var/run: the pod's volume folders (no root to mount)`);
     say('each controller reaches its proxy with a kubeconfig made of its in-cluster files');
     const status = await eventually(
       async () => {
