@@ -15,11 +15,19 @@ export const ExpectSchema = z
     excluded: z.boolean().optional(),
     /** Whether the target is a public resource every subset sees. */
     public: z.boolean().optional(),
-    /** What the pod (or subset) may do: `allow`, `deny` (owned elsewhere or excluded), `filter`. */
+    /**
+     * What the pod (or subset) may do: `allow`, `deny` (owned elsewhere or excluded), `filter`
+     * (a list or watch, which the proxy never refuses, or a get decided by the object's labels).
+     */
     decision: z.enum(['allow', 'deny', 'filter']).optional(),
+    /**
+     * For a list or watch: what becomes of its items, each decided as an object of the request's
+     * scope: `allow` (all kept), `deny` (all dropped), `filter` (decided per object).
+     */
+    items: z.enum(['allow', 'deny', 'filter']).optional(),
   })
   .refine((expect) => Object.keys(expect).length > 0, {
-    message: 'expect at least one of owner, excluded, public, decision',
+    message: 'expect at least one of owner, excluded, public, decision, items',
   });
 
 /** One case: a target or a request, optionally asked by a pod, and what to expect. */
@@ -41,11 +49,16 @@ export const CaseSchema = z
     message: 'give exactly one of target and request',
   })
   .refine(
-    (c) => c.expect.decision === undefined || (c.pod === undefined) !== (c.subset === undefined),
+    (c) =>
+      (c.expect.decision === undefined && c.expect.items === undefined) ||
+      (c.pod === undefined) !== (c.subset === undefined),
     {
       message: 'a decision is for a pod: give exactly one of pod (its labels) and subset',
     },
   )
+  .refine((c) => c.expect.items === undefined || c.request !== undefined, {
+    message: 'items is for a list or watch request: give request, not target',
+  })
   .refine((c) => c.pod === undefined || c.subset === undefined, {
     message: 'give pod or subset, not both',
   });

@@ -78,14 +78,24 @@ export const runCase = (
   if (expect.public !== undefined && (ownership.kind === 'public') !== expect.public) {
     failures.push(`expected ${expect.public ? '' : 'not '}public, got ${owner}`);
   }
-  if (
-    expect.decision !== undefined &&
-    decision !== undefined &&
-    decisionWord(decision) !== expect.decision
-  ) {
-    failures.push(
-      `expected decision ${expect.decision} for subset ${subset}, got ${decisionText(decision)}`,
-    );
+  // A list or watch is never refused (DESIGN §5): its items are decided, each as the target is,
+  // or each in its own namespace when the request spans them.
+  const items: Decision | 'perObject' | undefined =
+    decision === undefined ? undefined : resolved.acrossNamespaces ? 'perObject' : decision;
+  const itemsWord = items === 'perObject' ? 'filter' : items && decisionWord(items);
+  const itemsText =
+    items === 'perObject' ? 'each decided in its own namespace' : items && decisionText(items);
+  const actualWord = resolved.collectionRead ? 'filter' : decision && decisionWord(decision);
+  const actualText = resolved.collectionRead
+    ? `filter (a ${resolved.collectionRead} is never refused; its items: ${itemsText})`
+    : decision && decisionText(decision);
+  if (expect.decision !== undefined && actualWord !== undefined && actualWord !== expect.decision) {
+    failures.push(`expected decision ${expect.decision} for subset ${subset}, got ${actualText}`);
+  }
+  if (expect.items !== undefined && resolved.collectionRead === undefined) {
+    failures.push(`expected items ${expect.items}, but "${spec}" is not a list or watch`);
+  } else if (expect.items !== undefined && itemsWord !== expect.items) {
+    failures.push(`expected items ${expect.items} for subset ${subset}, got ${itemsText}`);
   }
   return {
     file,
@@ -94,8 +104,7 @@ export const runCase = (
     failures,
     actual: {
       owner,
-      decision:
-        decision === undefined ? undefined : `${decisionText(decision)} for subset ${subset}`,
+      decision: actualText === undefined ? undefined : `${actualText} for subset ${subset}`,
     },
     reasons: [
       ...reasons,

@@ -4,6 +4,7 @@ import {
   type Target,
   type TargetNamespace,
 } from '@ctrlmesh/route-engine';
+import { isClusterScoped } from './cluster-scoped-resources.js';
 import { objectLabel, type World, type WorldObject } from './world.js';
 
 /** A target named on the command line or in a cases file, resolved against a world. */
@@ -13,6 +14,16 @@ export interface ResolvedTarget {
   readonly target: Target;
   /** What the world did not know and was assumed (a namespace's labels taken as empty). */
   readonly warnings: readonly string[];
+  /**
+   * For a list or watch request: its verb. The proxy never refuses one; it filters the items, each
+   * decided as `target` is (or per object, see `acrossNamespaces`).
+   */
+  readonly collectionRead?: 'list' | 'watch' | undefined;
+  /**
+   * A list or watch without a namespace of a resource not known to be cluster-scoped: its items
+   * live in many namespaces, so each is decided in its own.
+   */
+  readonly acrossNamespaces?: boolean | undefined;
 }
 
 /** A target spec that cannot be read, with what is wrong. */
@@ -80,7 +91,13 @@ const resolveRequest = (
     return { error: `"${spec}" is not a request for a Kubernetes resource` };
   }
   const warnings: string[] = [];
-  const { group, resource, subresource, namespace, name } = request;
+  const { group, resource, subresource, namespace, name, verb } = request;
+  const collectionRead = verb === 'list' || verb === 'watch' ? verb : undefined;
+  const acrossNamespaces =
+    collectionRead !== undefined &&
+    namespace === undefined &&
+    !(group === '' && resource === 'namespaces') &&
+    !isClusterScoped(world, group, resource);
   const base =
     group === '' && resource === 'namespaces' && name !== undefined && subresource === undefined
       ? namespaceTarget(world, name, warnings)
@@ -90,7 +107,13 @@ const resolveRequest = (
           // A collection (list, watch, create): the object's labels are not known.
           ...(name === undefined ? { objectLabels: undefined } : {}),
         };
-  return { label: spec, target: { ...base, userAgent }, warnings };
+  return {
+    label: spec,
+    target: { ...base, userAgent },
+    warnings,
+    collectionRead,
+    acrossNamespaces,
+  };
 };
 
 /**

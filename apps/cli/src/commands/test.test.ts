@@ -84,6 +84,19 @@ describe('ctrlmesh test', () => {
     );
   });
 
+  it('never refuses a list or watch, and checks what becomes of its items', async () => {
+    const vapp = fixture('canary-v1.yaml');
+    const result = await run(['test', '-f', vapp, fixture('lists.cases.yaml')]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('5 passed, 2 failed');
+    expect(result.stdout).toContain(
+      'expected decision deny for subset v2, got filter (a list is never refused; its items: deny (owned by (default)))',
+    );
+    expect(result.stdout).toContain(
+      'expected items deny, but "GET /api/v1/namespaces/team-a/pods/web" is not a list or watch',
+    );
+  });
+
   it('needs the VirtualApp under test', async () => {
     const result = await run(['test', fixture('canary.cases.yaml')]);
     expect(result.code).toBe(2);
