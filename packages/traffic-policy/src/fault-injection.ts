@@ -6,7 +6,7 @@ import {
   TargetVirtualAppSchema,
 } from './request-rule.js';
 import { STATUS_REASONS } from './status-reason.js';
-import { POLICY_API_VERSION } from './traffic-policy.js';
+import { POLICY_API_VERSION, policyPodsStatusShape } from './traffic-policy.js';
 
 /** A fixed delay (`milliseconds`) or one drawn uniformly from `[min, max]` milliseconds. */
 const delaySchema = z.strictObject({
@@ -84,8 +84,17 @@ export const FaultInjectionSchema = z.object({
   status: z
     .strictObject({
       observedGeneration: z.int().optional(),
-      /** Faults injected, summed over pods. */
-      faults: z.array(z.strictObject({ name: z.string(), injected: z.int().min(0) })).optional(),
+      ...policyPodsStatusShape,
+      /** Faults injected, summed over the reporting pods. */
+      faults: z
+        .array(
+          z.strictObject({
+            name: z.string(),
+            kind: z.string().optional(),
+            injected: z.int().min(0),
+          }),
+        )
+        .optional(),
       conditions: z.array(conditionSchema).optional(),
     })
     .optional(),
@@ -93,6 +102,8 @@ export const FaultInjectionSchema = z.object({
 
 /** A parsed, validated FaultInjection (`ctrlmesh.io/v1alpha1`), defaults applied. */
 export type FaultInjection = z.output<typeof FaultInjectionSchema>;
+/** `status` of a FaultInjection, as the manager writes it. */
+export type FaultInjectionStatus = NonNullable<FaultInjection['status']>;
 /** `spec.faults[]`. */
 export type FaultRule = FaultInjection['spec']['faults'][number];
 /** The kind of a fault: which one of its action fields it sets. */

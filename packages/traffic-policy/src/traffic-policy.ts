@@ -49,13 +49,33 @@ const circuitBreakerSchema = z.strictObject({
 
 const ruleStatusSchema = z.strictObject({
   name: z.string(),
-  /** Pods whose breaker is in each state. */
+  /** Pods whose breaker is in each state (circuit breakers only). */
   closedPods: z.int().min(0).optional(),
   openPods: z.int().min(0).optional(),
   halfOpenPods: z.int().min(0).optional(),
-  /** Requests rejected, summed over pods. */
+  /** Requests the rule let through, summed over the reporting pods. */
+  admitted: z.int().min(0).optional(),
+  /** Requests rejected, summed over the reporting pods. */
   rejected: z.int().min(0).optional(),
+  /** `rejected` by reason. */
+  rejectedBy: z
+    .strictObject({
+      rateLimited: z.int().min(0).optional(),
+      tooManyInFlight: z.int().min(0).optional(),
+      circuitOpen: z.int().min(0).optional(),
+    })
+    .optional(),
 });
+
+/** What the manager writes about which pods apply a policy (decision 0006). */
+export const policyPodsStatusShape = {
+  /** Live pods the policy applies to. */
+  podsSelected: z.int().min(0).optional(),
+  /** Of those, the pods whose proxy reports the policy's current generation. */
+  podsReporting: z.int().min(0).optional(),
+  /** Selected pods that report an older generation, or none at all. */
+  laggingPods: z.array(z.string()).optional(),
+};
 
 /** Structural zod schema of a TrafficPolicy; semantic checks are in `parseTrafficPolicy`. */
 export const TrafficPolicySchema = z.object({
@@ -70,6 +90,7 @@ export const TrafficPolicySchema = z.object({
   status: z
     .strictObject({
       observedGeneration: z.int().optional(),
+      ...policyPodsStatusShape,
       rateLimits: z.array(ruleStatusSchema).optional(),
       circuitBreakers: z.array(ruleStatusSchema).optional(),
       conditions: z.array(conditionSchema).optional(),
@@ -85,6 +106,8 @@ export type RateLimitRule = NonNullable<TrafficPolicy['spec']['rateLimits']>[num
 export type CircuitBreakerRule = NonNullable<TrafficPolicy['spec']['circuitBreakers']>[number];
 /** `mode` of a circuit breaker. */
 export type BreakerMode = CircuitBreakerRule['mode'];
+/** `status` of a TrafficPolicy, as the manager writes it. */
+export type TrafficPolicyStatus = NonNullable<TrafficPolicy['status']>;
 
 /** JSON Schema of the TrafficPolicy as users write it, for the CRD generator. */
 export const trafficPolicyJsonSchema = (): Record<string, unknown> =>
