@@ -113,7 +113,7 @@ describe('reconcilePolicy', () => {
       status: 'False',
       reason: 'PodsLagging',
       message:
-        '1 of 4 live pods apply generation 3; web-v1-b (generation 2) apply an older generation; web-v1-c, web-v1-d report nothing for it yet',
+        '1 of 4 live pods apply generation 3; web-v1-b (generation 2) applies an older generation; web-v1-c, web-v1-d report nothing for it yet',
     });
     // The older generation's counts still count: that pod enforces it.
     expect((status as TrafficPolicyStatus).circuitBreakers?.[0]).toMatchObject({

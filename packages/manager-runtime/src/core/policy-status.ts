@@ -236,9 +236,11 @@ const appliedCondition = (
     ...(older.length === 0
       ? []
       : [
-          `${namesText(older.map((r) => `${r.pod} (generation ${r.state?.generation})`))} apply an older generation`,
+          `${namesText(older.map((r) => `${r.pod} (generation ${r.state?.generation})`))} ${older.length === 1 ? 'applies' : 'apply'} an older generation`,
         ]),
-    ...(silent.length === 0 ? [] : [`${namesText(silent)} report nothing for it yet`]),
+    ...(silent.length === 0
+      ? []
+      : [`${namesText(silent)} ${silent.length === 1 ? 'reports' : 'report'} nothing for it yet`]),
   ];
   return {
     type: 'Applied',
