@@ -13,6 +13,8 @@ export default defineConfig({
       'tools/*/vitest.config.ts',
       'e2e/controllers/*/vitest.config.ts',
       'e2e',
+      'examples/vitest.config.ts',
+      'docs/vitest.config.ts',
     ],
     reporters: reportDir
       ? ['default', ['json', { outputFile: `${reportDir}/vitest.json` }]]

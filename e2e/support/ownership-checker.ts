@@ -1,11 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { MeshProxy } from './mesh-proxy.js';
-import { answerThroughProxy, requestThroughProxy } from './proxy-request.js';
+import { answerThroughProxy, type ProxyEndpoint, requestThroughProxy } from './proxy-request.js';
 
 /** One pod's view to check: what its proxy shows a client, and the subset the pod is in. */
 export interface CheckedView {
   readonly subset: string;
-  readonly proxy: MeshProxy;
+  readonly proxy: ProxyEndpoint;
 }
 
 /** An interval in which one object was seen by pods of two or more subsets. */

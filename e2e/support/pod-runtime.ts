@@ -21,6 +21,8 @@ import {
 export interface PodRuntime {
   /** The folder each volume was made in, by volume name. */
   readonly volumes: ReadonlyMap<string, string>;
+  /** The environment kubelet gives `container`: the service variables, then its own env. */
+  env(container: V1Container): Record<string, string>;
   /** Starts `container` of the pod with `command` (the image's entrypoint, on this machine). */
   run(container: V1Container, command: readonly string[], logFile: string): ChildProcess;
 }
@@ -122,6 +124,7 @@ export async function startPodRuntime(
 
   return {
     volumes,
+    env: envOf,
     run(container, command, logFile) {
       const mounts = (container.volumeMounts ?? []).flatMap((mount) => {
         const from = volumes.get(mount.name);

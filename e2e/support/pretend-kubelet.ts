@@ -6,6 +6,7 @@ import {
   type KubeConfig,
   PatchStrategy,
   setHeaderOptions,
+  type V1Container,
   type V1ContainerStatus,
   type V1Pod,
   Watch,
@@ -62,6 +63,14 @@ export interface PretendKubelet {
    * Running on 127.0.0.1 with ready containers. Ready then follows the readiness gates.
    */
   startPod(options: PretendPodOptions): Promise<PretendPod>;
+  /**
+   * Runs a Pod object someone else created (a controller, from a template; the pod's injection
+   * already applied): issues its bound token and reports it Running on 127.0.0.1, its containers
+   * (the spec's own, native sidecars included) ready unless `ready` is false, in which case they
+   * wait for {@link markContainersReady} (a readiness probe that has not passed yet). Ready then
+   * follows the readiness gates, as for {@link startPod}.
+   */
+  runPod(pod: V1Pod, options?: { ready?: boolean }): Promise<PretendPod>;
   /** The proxy container stops being ready (as when the proxy dies): ContainersReady and Ready go False. */
   markContainersNotReady(pod: PretendPod, container?: string): Promise<void>;
   /** The containers are ready again (as when the proxy came back). */
@@ -78,6 +87,9 @@ export interface PretendKubelet {
 /** The kubelet's in-memory view of one pod. */
 interface RunningPod {
   pod: PretendPod;
+  /** The native sidecars (init containers that keep running) and the containers, by name. */
+  sidecars: { name: string; image: string }[];
+  containers: { name: string; image: string }[];
   unreadyContainers: Set<string>;
   latest: V1Pod;
   /** Serialises this pod's status writes, so that they apply in order. */
@@ -141,7 +153,7 @@ export function startPretendKubelet(
       ...(pod.status?.containerStatuses ?? []),
     ];
     const containerReadyShown =
-      statuses.length === 2 &&
+      statuses.length === running.sidecars.length + running.containers.length &&
       statuses.every((status) => status.ready === !running.unreadyContainers.has(status.name));
     if (
       containerReadyShown &&
@@ -154,22 +166,12 @@ export function startPretendKubelet(
     await writeStatus(running, {
       status: {
         conditions: [readiness.containersReady, readiness.ready],
-        initContainerStatuses: [
-          containerStatus(
-            proxyContainerName,
-            proxyImage,
-            !running.unreadyContainers.has(proxyContainerName),
-            since,
-          ),
-        ],
-        containerStatuses: [
-          containerStatus(
-            controllerContainerName,
-            controllerImage,
-            !running.unreadyContainers.has(controllerContainerName),
-            since,
-          ),
-        ],
+        initContainerStatuses: running.sidecars.map(({ name, image }) =>
+          containerStatus(name, image, !running.unreadyContainers.has(name), since),
+        ),
+        containerStatuses: running.containers.map(({ name, image }) =>
+          containerStatus(name, image, !running.unreadyContainers.has(name), since),
+        ),
       },
     });
   };
@@ -185,7 +187,9 @@ export function startPretendKubelet(
   const finish = async (running: RunningPod): Promise<void> => {
     running.stopped = true;
     running.watch?.abort();
-    running.unreadyContainers = new Set([proxyContainerName, controllerContainerName]);
+    running.unreadyContainers = new Set(
+      [...running.sidecars, ...running.containers].map(({ name }) => name),
+    );
     await sync(running).catch(() => undefined);
     await core
       .deleteNamespacedPod({
@@ -259,6 +263,67 @@ export function startPretendKubelet(
     }
   };
 
+  const run = async (
+    created: V1Pod,
+    tokenExpirationSeconds: number,
+    ready: boolean,
+  ): Promise<PretendPod> => {
+    const name = created.metadata?.name ?? '';
+    const namespace = created.metadata?.namespace ?? '';
+    const uid = created.metadata?.uid ?? '';
+    const request = await core.createNamespacedServiceAccountToken({
+      name: created.spec?.serviceAccountName ?? 'default',
+      namespace,
+      body: {
+        spec: {
+          audiences: [],
+          expirationSeconds: tokenExpirationSeconds,
+          boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name, uid },
+        },
+      },
+    });
+    const token = request.status?.token ?? '';
+    const tokenFile = path.join(workDir, `${namespace}.${name}.token`);
+    await writeFile(tokenFile, `${token}\n`, { mode: 0o600 });
+    const pod: PretendPod = { name, namespace, uid, token, tokenFile };
+    const image = ({ name, image }: V1Container) => ({ name, image: image ?? '' });
+    const sidecars = (created.spec?.initContainers ?? [])
+      .filter((container) => container.restartPolicy === 'Always')
+      .map(image);
+    const containers = (created.spec?.containers ?? []).map(image);
+    const running: RunningPod = {
+      pod,
+      sidecars,
+      containers,
+      unreadyContainers: new Set(ready ? [] : [...sidecars, ...containers].map((c) => c.name)),
+      latest: created,
+      queue: Promise.resolve(),
+      stopped: false,
+    };
+    pods.set(key(pod), running);
+    const now = new Date();
+    await enqueue(running, () =>
+      writeStatus(running, {
+        status: {
+          phase: 'Running',
+          hostIP: pretendPodIp,
+          hostIPs: [{ ip: pretendPodIp }],
+          podIP: pretendPodIp,
+          podIPs: [{ ip: pretendPodIp }],
+          startTime: now,
+          conditions: [
+            { type: 'PodScheduled', status: 'True', lastTransitionTime: now },
+            { type: 'PodReadyToStartContainers', status: 'True', lastTransitionTime: now },
+            { type: 'Initialized', status: 'True', lastTransitionTime: now },
+          ],
+        },
+      }),
+    );
+    await enqueue(running, () => sync(running));
+    await watch(running);
+    return pod;
+  };
+
   const runningOf = (pod: PretendPod): RunningPod => {
     const running = pods.get(key(pod));
     if (!running) throw new Error(`the pretend kubelet does not run pod ${key(pod)}`);
@@ -283,52 +348,10 @@ export function startPretendKubelet(
           },
         },
       });
-      const uid = created.metadata?.uid ?? '';
-      const request = await core.createNamespacedServiceAccountToken({
-        name: serviceAccountName,
-        namespace,
-        body: {
-          spec: {
-            audiences: [],
-            expirationSeconds: tokenExpirationSeconds,
-            boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name, uid },
-          },
-        },
-      });
-      const token = request.status?.token ?? '';
-      const tokenFile = path.join(workDir, `${namespace}.${name}.token`);
-      await writeFile(tokenFile, `${token}\n`, { mode: 0o600 });
-      const pod: PretendPod = { name, namespace, uid, token, tokenFile };
-      const running: RunningPod = {
-        pod,
-        unreadyContainers: new Set(),
-        latest: created,
-        queue: Promise.resolve(),
-        stopped: false,
-      };
-      pods.set(key(pod), running);
-      const now = new Date();
-      await enqueue(running, () =>
-        writeStatus(running, {
-          status: {
-            phase: 'Running',
-            hostIP: pretendPodIp,
-            hostIPs: [{ ip: pretendPodIp }],
-            podIP: pretendPodIp,
-            podIPs: [{ ip: pretendPodIp }],
-            startTime: now,
-            conditions: [
-              { type: 'PodScheduled', status: 'True', lastTransitionTime: now },
-              { type: 'PodReadyToStartContainers', status: 'True', lastTransitionTime: now },
-              { type: 'Initialized', status: 'True', lastTransitionTime: now },
-            ],
-          },
-        }),
-      );
-      await enqueue(running, () => sync(running));
-      await watch(running);
-      return pod;
+      return run(created, tokenExpirationSeconds, true);
     },
+
+    runPod: (pod, options) => run(pod, 3600, options?.ready ?? true),
 
     async markContainersNotReady(pod, container = proxyContainerName) {
       const running = runningOf(pod);

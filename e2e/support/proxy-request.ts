@@ -3,6 +3,9 @@ import http, { type Agent, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { MeshProxy } from './mesh-proxy.js';
 
+/** Where a proxy serves its controller: all a request through it needs. */
+export type ProxyEndpoint = Pick<MeshProxy, 'podName' | 'origin' | 'caFile'>;
+
 /** How one request through a proxy is sent. */
 export interface ProxyRequestOptions {
   /** The bearer token the proxy forwards to kas, as a controller's client sends it. */
@@ -30,7 +33,7 @@ export interface ProxyAnswer {
  * are in, for the caller to read (a watch) or to hand to {@link answerThroughProxy}.
  */
 export const requestThroughProxy = (
-  proxy: MeshProxy,
+  proxy: ProxyEndpoint,
   urlPath: string,
   options: ProxyRequestOptions,
 ): Promise<IncomingMessage> =>
@@ -63,7 +66,7 @@ export const requestThroughProxy = (
 
 /** One request through `proxy` (see {@link requestThroughProxy}), its JSON answer read to the end. */
 export const answerThroughProxy = async (
-  proxy: MeshProxy,
+  proxy: ProxyEndpoint,
   urlPath: string,
   options: ProxyRequestOptions,
 ): Promise<ProxyAnswer> => {

@@ -9,8 +9,12 @@ export interface CliIo {
   err(text: string): void;
   /** Reads a file as UTF-8; throws as `node:fs` does when it cannot. */
   readFile(path: string): string;
+  /** Reads all of standard input as UTF-8 (`-f -`); rejects when it cannot. */
+  readStdin(): Promise<string>;
   /** Whether stdout is a terminal: colours are for terminals only. */
   readonly stdoutIsTTY: boolean;
+  /** Whether stderr is a terminal: progress is redrawn in place on one, else printed as lines. */
+  readonly stderrIsTTY: boolean;
   /** The terminal's width, when stdout is one: redrawing in place counts wrapped lines. */
   readonly columns?: number | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -19,6 +23,10 @@ export interface CliIo {
    * that run until interrupted (`status --watch`) ask for it; the others stop as Node does.
    */
   interrupted(): AbortSignal;
+  /** Milliseconds of a monotonic clock: waits measure their timeout on it. */
+  now(): number;
+  /** Resolves after `ms` milliseconds: waits poll the cluster with it. */
+  sleep(ms: number): Promise<void>;
 }
 
 /** The real process's streams, files and environment. */
@@ -26,7 +34,14 @@ export const processIo = (): CliIo => ({
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
   readFile: (path) => readFileSync(path, 'utf8'),
+  // The stream, not readFileSync(0), which fails with EAGAIN on a pipe Node opened non-blocking.
+  readStdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Buffer));
+    return Buffer.concat(chunks).toString('utf8');
+  },
   stdoutIsTTY: process.stdout.isTTY === true,
+  stderrIsTTY: process.stderr.isTTY === true,
   columns: process.stdout.columns,
   env: process.env,
   interrupted: () => {
@@ -36,4 +51,6 @@ export const processIo = (): CliIo => ({
     process.once('SIGTERM', stop);
     return controller.signal;
   },
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 });

@@ -107,6 +107,8 @@ describe('the built ctrlmesh binary', () => {
     expect(offline.code).toBe(0);
     expect(offline.stderr).toContain('/dist/run-');
     expect(offline.stderr).not.toContain('client-node');
+    // Nor install's code (which reads the bundled manifest).
+    expect(offline.stderr).not.toContain('/dist/run-install-');
     const kubeconfig = join(links, 'unreachable.kubeconfig');
     writeFileSync(
       kubeconfig,
@@ -117,6 +119,34 @@ describe('the built ctrlmesh binary', () => {
     // Nothing listens on port 9: the cluster gives no answer.
     expect(online.code).toBe(4);
     expect(online.stderr).toContain('ctrlmesh: cannot reach the apiserver');
+  });
+
+  it('prints the manifest it ships with install -o yaml, and exits 4 when no cluster answers', () => {
+    const printed = ctrlmesh(['install', '-o', 'yaml']);
+    expect(printed.code).toBe(0);
+    const kinds = [...printed.stdout.matchAll(/^kind: (\w+)$/gm)].map((m) => m[1]);
+    expect(kinds).toHaveLength(21);
+    expect(kinds[0]).toBe('CustomResourceDefinition');
+    // `-f -` reads a pipe, as `kustomize build ... | ctrlmesh install -f -` gives it.
+    const piped = spawnSync(process.execPath, [binary, 'install', '-f', '-', '-o', 'yaml'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, HOME: links },
+      input: 'apiVersion: v1\nkind: Namespace\nmetadata: {name: piped}\n',
+    });
+    expect({ code: piped.status, stdout: piped.stdout }).toEqual({
+      code: 0,
+      stdout: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: piped\n',
+    });
+    const kubeconfig = join(links, 'unreachable-install.kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:9"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n',
+    );
+    const unreachable = ctrlmesh(['install', '--kubeconfig', kubeconfig]);
+    expect(unreachable.code).toBe(4);
+    expect(unreachable.stderr).toContain(
+      'ctrlmesh: cannot apply customresourcedefinition.apiextensions.k8s.io/virtualapps.ctrlmesh.io: cannot reach the apiserver',
+    );
   });
 
   it('exits 3 when there is no kubeconfig to use', () => {

@@ -39,6 +39,22 @@ export interface Cluster {
     onError: (error: Error) => void,
     signal: AbortSignal,
   ): void;
+  /**
+   * Server-side applies `object` at its API path (`/apis/apps/v1/namespaces/x/deployments/y`)
+   * and returns the object as stored (or, with `dryRun`, as it would be stored). Throws a
+   * `ClusterError` with the apiserver's status when the apply is refused.
+   */
+  apply(path: string, object: unknown, options: ApplyOptions): Promise<unknown>;
+}
+
+/** How a server-side apply is made. */
+export interface ApplyOptions {
+  /** The field manager that owns the fields applied. */
+  readonly fieldManager: string;
+  /** Take over fields another manager owns instead of failing with a conflict. */
+  readonly force: boolean;
+  /** `dryRun=All`: the apiserver validates and admits, and stores nothing. */
+  readonly dryRun: boolean;
 }
 
 /** Opens a cluster for the flags given; throws an `InputError` when the kubeconfig is unusable. */

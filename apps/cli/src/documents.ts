@@ -37,6 +37,15 @@ export interface FileContents {
 export const joinPath = (prefix: string, path: string): string =>
   prefix === '' ? path : path === '' ? prefix : `${prefix}.${path}`;
 
+/** A problem at `path` of one object (as a parser reports it), located in the object's file. */
+export const located = (source: SourceObject, path: string, message: string): FileProblem => ({
+  file: source.file,
+  document: source.document,
+  line: source.lineOf(path),
+  path: joinPath(source.pathPrefix, path),
+  message,
+});
+
 // `spec.subsets[1].labels` -> ['spec', 'subsets', 1, 'labels']. Label keys with dots make this
 // ambiguous; lineOf then settles for the nearest ancestor it finds, which is good enough for a line.
 const pathSegments = (path: string): (string | number)[] =>
@@ -80,6 +89,11 @@ export const readObjects = (io: CliIo, file: string): FileContents => {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new InputError(`${file}: cannot read it (${reason})`);
   }
+  return parseObjects(text, file);
+};
+
+/** {@link readObjects} of a text already read; `file` names it in problems. */
+export const parseObjects = (text: string, file: string): FileContents => {
   const lines = new LineCounter();
   const objects: SourceObject[] = [];
   const problems: FileProblem[] = [];

@@ -17,7 +17,7 @@ export interface LoadedVirtualApp {
  */
 export const loadVirtualApp = (io: CliIo, file: string): LoadedVirtualApp => {
   const contents = readObjects(io, file);
-  const checked = contents.objects.map(checkVirtualAppObject);
+  const checked = contents.objects.map((source) => checkVirtualAppObject(source));
   const problems = [...contents.problems, ...checked.flatMap((c) => c.problems)];
   if (problems.length > 0) {
     throw new InputError(

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { capturedIo, fixture, run } from './testing/captured-io.js';
 
 describe('the ctrlmesh program', () => {
-  it.each(['validate', 'explain', 'diff', 'test'])(
+  it.each(['validate', 'explain', 'diff', 'test', 'install'])(
     'prints help with examples and exit codes for %s',
     async (command) => {
       const result = await run([command, '--help']);
@@ -17,11 +17,11 @@ describe('the ctrlmesh program', () => {
   it('lists the commands and the exit codes in its own help', async () => {
     const result = await run(['--help']);
     expect(result.code).toBe(0);
-    for (const command of ['validate', 'explain', 'diff', 'test', 'status']) {
+    for (const command of ['validate', 'explain', 'diff', 'test', 'status', 'install']) {
       expect(result.stdout).toContain(`  ${command} `);
     }
     expect(result.stdout).toContain(
-      'Exit codes: 0 ok, 1 problems/differences/failures found (or, for status, not settled), 2 usage error, 3 unusable input, 4 the cluster gave no answer.',
+      'Exit codes: 0 ok, 1 problems/differences/failures found (or, for status, not settled; for install, not ready in time), 2 usage error, 3 unusable input, 4 the cluster gave no answer.',
     );
   });
 

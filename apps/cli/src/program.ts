@@ -7,6 +7,7 @@ import { paletteFor } from './colour.js';
 import type { CommandContext } from './command-context.js';
 import { registerDiff } from './commands/diff.js';
 import { registerExplain } from './commands/explain.js';
+import { registerInstall } from './commands/install.js';
 import { registerStatus } from './commands/status.js';
 import { registerTest } from './commands/test.js';
 import { registerValidate } from './commands/validate.js';
@@ -17,7 +18,7 @@ import { InputError } from './input-error.js';
 export const VERSION: string = packageJson.version;
 
 const DESCRIPTION =
-  "Check ControllerMesh VirtualApps before they reach a cluster: validate them, explain who owns what, diff two revisions, and unit-test rule sets, offline on files; explain and diff read a live cluster with --cluster, and status follows VirtualApps as they roll out. Cluster commands take kubectl's --kubeconfig, --context and -n.";
+  "Check ControllerMesh VirtualApps before they reach a cluster: validate them, explain who owns what, diff two revisions, and unit-test rule sets, offline on files; explain and diff read a live cluster with --cluster, status follows VirtualApps as they roll out, and install puts ControllerMesh on a cluster. Cluster commands take kubectl's --kubeconfig, --context and -n.";
 
 // Help and version end the run with success; every other parser complaint is a usage error.
 const SUCCESS_CODES = new Set(['commander.helpDisplayed', 'commander.version']);
@@ -56,13 +57,14 @@ export const runCli = async (
     .showSuggestionAfterError()
     .addHelpText(
       'after',
-      `\nExit codes: 0 ok, 1 problems/differences/failures found (or, for status, not settled), 2 usage error, 3 unusable input, 4 the cluster gave no answer.`,
+      `\nExit codes: 0 ok, 1 problems/differences/failures found (or, for status, not settled; for install, not ready in time), 2 usage error, 3 unusable input, 4 the cluster gave no answer.`,
     );
   registerValidate(program, context);
   registerExplain(program, context);
   registerDiff(program, context);
   registerTest(program, context);
   registerStatus(program, context);
+  registerInstall(program, context, VERSION);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {

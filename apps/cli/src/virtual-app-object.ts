@@ -1,5 +1,5 @@
 import { parseVirtualApp, type VirtualApp } from '@ctrlmesh/route-engine';
-import { type FileProblem, joinPath, type SourceObject } from './documents.js';
+import { type FileProblem, located, type SourceObject } from './documents.js';
 
 /** The original project's API version, still accepted by the offline tools (DESIGN §3). */
 export const ORIGINAL_API_VERSION = 'ctrlmesh.kruise.io/v1alpha1';
@@ -15,25 +15,26 @@ export interface CheckedVirtualApp {
   readonly notes: readonly FileProblem[];
 }
 
-const fieldOf = (value: unknown, field: string): unknown =>
+/** A field of a parsed document, if it is an object. */
+export const fieldOf = (value: unknown, field: string): unknown =>
   typeof value === 'object' && value !== null
     ? (value as Record<string, unknown>)[field]
     : undefined;
 
-/** Locates a route-engine problem path in the object's file. */
-const located = (source: SourceObject, path: string, message: string): FileProblem => ({
-  file: source.file,
-  document: source.document,
-  line: source.lineOf(path),
-  path: joinPath(source.pathPrefix, path),
-  message,
-});
+const listOf = (kinds: readonly string[]): string =>
+  kinds.length === 1
+    ? `${kinds[0]} is`
+    : `${kinds.slice(0, -1).join(', ')} and ${kinds[kinds.length - 1]} are`;
 
 /**
  * Checks one object of a file as a VirtualApp with route-engine's `parseVirtualApp` (every
- * problem at once, each with its path); any other kind is a problem of its own.
+ * problem at once, each with its path); any other kind is a problem of its own, which names the
+ * kinds the caller checks (`checkedKinds`, VirtualApp alone by default).
  */
-export const checkVirtualAppObject = (source: SourceObject): CheckedVirtualApp => {
+export const checkVirtualAppObject = (
+  source: SourceObject,
+  checkedKinds: readonly string[] = ['VirtualApp'],
+): CheckedVirtualApp => {
   const { value } = source;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return {
@@ -50,7 +51,7 @@ export const checkVirtualAppObject = (source: SourceObject): CheckedVirtualApp =
         located(
           source,
           'kind',
-          `kind ${JSON.stringify(kind ?? null)} is not something ctrlmesh checks (VirtualApp is)`,
+          `kind ${JSON.stringify(kind ?? null)} is not something ctrlmesh checks here (${listOf(checkedKinds)})`,
         ),
       ],
       notes: [],

@@ -16,16 +16,22 @@ export const RULE_VERBS = [
 
 /** Structural `metav1.LabelSelector`; route-engine's `fromStructuredSelector` checks the rest. */
 export const labelSelectorSchema = z.strictObject({
-  matchLabels: z.record(z.string(), z.string()).optional(),
+  matchLabels: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe('Labels that must all be present with these values (AND).'),
   matchExpressions: z
     .array(
       z.strictObject({
-        key: z.string(),
-        operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
-        values: z.array(z.string()).optional(),
+        key: z.string().describe('The label key the requirement is about.'),
+        operator: z
+          .enum(['In', 'NotIn', 'Exists', 'DoesNotExist'])
+          .describe('In and NotIn need values; Exists and DoesNotExist must have none.'),
+        values: z.array(z.string()).optional().describe('The values of In and NotIn.'),
       }),
     )
-    .optional(),
+    .optional()
+    .describe('Requirements that must all hold (AND).'),
 });
 
 /**
@@ -36,17 +42,41 @@ export const labelSelectorSchema = z.strictObject({
  * cannot have the others); a rule with only `userAgents` matches both.
  */
 export const RequestRuleSchema = z.strictObject({
-  verbs: z.array(z.enum(RULE_VERBS)).optional(),
+  verbs: z
+    .array(z.enum(RULE_VERBS))
+    .optional()
+    .describe('Verbs as Kubernetes names them (a GET with ?watch is watch); "*" is every verb.'),
   /** route-engine resource patterns: `pods`, `pods/log`, `*`, `pods/*`, `*\/scale`, `*\/*`. */
   resources: z
-    .array(z.strictObject({ apiGroups: z.array(z.string()), resources: z.array(z.string()) }))
-    .optional(),
-  namespaces: z.array(z.string()).optional(),
-  namespaceSelector: labelSelectorSchema.optional(),
+    .array(
+      z.strictObject({
+        apiGroups: z.array(z.string()).describe('API groups: "" is the core group, "*" any.'),
+        resources: z
+          .array(z.string())
+          .describe('Resource patterns: "pods", "pods/log", "*", "pods/*", "*/scale", "*/*".'),
+      }),
+    )
+    .optional()
+    .describe('The resources the rule applies to.'),
+  namespaces: z
+    .array(z.string())
+    .optional()
+    .describe('Namespace names (exact). Never matches cluster-scoped requests.'),
+  namespaceSelector: labelSelectorSchema
+    .optional()
+    .describe("Matches the labels of the request's namespace."),
   /** Exact paths, or prefixes ending in `/*` (`/apis/*`), or `*`, as Kubernetes' flow control. */
-  nonResourcePaths: z.array(z.string()).optional(),
+  nonResourcePaths: z
+    .array(z.string())
+    .optional()
+    .describe(
+      'Non-resource paths: exact, a prefix ending in /* ("/apis/*"), or "*". Not with the resource fields.',
+    ),
   /** Exact user agents, or prefixes ending in `*` (`my-controller/*`). */
-  userAgents: z.array(z.string()).optional(),
+  userAgents: z
+    .array(z.string())
+    .optional()
+    .describe('User agents: exact, or a prefix ending in * ("my-controller/*").'),
 });
 
 /** One `match[]` entry of a rate limit, circuit breaker or fault. */
@@ -57,10 +87,15 @@ export type RequestRule = z.output<typeof RequestRuleSchema>;
  * `selector` (both set: both must match), and optionally only some of their subsets.
  */
 export const TargetVirtualAppSchema = z.strictObject({
-  name: z.string().optional(),
-  selector: labelSelectorSchema.optional(),
+  name: z.string().optional().describe("A VirtualApp of the policy's namespace, by name."),
+  selector: labelSelectorSchema
+    .optional()
+    .describe("VirtualApps of the policy's namespace, by label; with name, both must match."),
   /** Absent: every subset. route-engine's `DEFAULT_SUBSET` names the pods of no subset. */
-  specificSubsets: z.array(z.string()).optional(),
+  specificSubsets: z
+    .array(z.string())
+    .optional()
+    .describe('Only these subsets ("(default)": the pods of no subset); absent: every subset.'),
 });
 
 /** One `spec.targetVirtualApps[]` entry. */
@@ -77,10 +112,14 @@ export const policyMetadataSchema = z.looseObject({
 
 /** A status condition, as on a VirtualApp. */
 export const conditionSchema = z.strictObject({
-  type: z.string(),
-  status: z.enum(['True', 'False', 'Unknown']),
-  reason: z.string().optional(),
-  message: z.string().optional(),
-  lastTransitionTime: z.string().optional(),
-  observedGeneration: z.number().int().optional(),
+  type: z.string().describe('The condition.'),
+  status: z.enum(['True', 'False', 'Unknown']).describe('Whether the condition holds.'),
+  reason: z.string().optional().describe('One CamelCase word a script can match on.'),
+  message: z.string().optional().describe('What a person should know.'),
+  lastTransitionTime: z.string().optional().describe('When the status last changed (RFC 3339).'),
+  observedGeneration: z
+    .number()
+    .int()
+    .optional()
+    .describe('The generation of the spec the condition is about.'),
 });

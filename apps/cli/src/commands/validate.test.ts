@@ -22,12 +22,36 @@ describe('ctrlmesh validate', () => {
           ),
         ),
         `${file}:17: document 1: spec.subsets[0].routeRules[0]: unknown sub-rule "canary"`,
-        `${file}:27: document 3: kind: kind "ConfigMap" is not something ctrlmesh checks (VirtualApp is)`,
+        `${file}:27: document 3: kind: kind "ConfigMap" is not something ctrlmesh checks here (VirtualApp, TrafficPolicy and FaultInjection are)`,
       ]),
     );
     // Document 2 is valid: nothing is said about it.
     expect(result.stdout).not.toContain('document 2:');
     expect(result.stdout).toContain('5 problems in 1 file');
+  });
+
+  it('checks TrafficPolicies and FaultInjections with the same parsers the proxy uses', async () => {
+    const result = await run(['validate', fixture('policies.yaml')]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      `ok ${fixture('policies.yaml')} (1 TrafficPolicy, 1 FaultInjection)`,
+    );
+  });
+
+  it('prints every problem of a policy with its line and path, and exits 1', async () => {
+    const file = fixture('invalid-policies.yaml');
+    const result = await run(['validate', file]);
+    expect(result.code).toBe(1);
+    expect(result.stdout.split('\n')).toEqual(
+      expect.arrayContaining([
+        `${file}:11: document 1: spec.rateLimits[0]: set qps or maxInFlight: a rate limit without either limits nothing`,
+        `${file}:12: document 1: spec.rateLimits[0].burst: burst needs qps`,
+        expect.stringMatching(
+          new RegExp(`^${file}:24: document 2: spec\\.faults\\[0\\]\\.probability: .*1`),
+        ),
+      ]),
+    );
+    expect(result.stdout).toContain('3 problems in 1 file');
   });
 
   it('accepts an original ctrlmesh.kruise.io document with a note on what to change', async () => {
@@ -83,7 +107,7 @@ describe('ctrlmesh validate', () => {
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout);
     expect(report.valid).toBe(false);
-    expect(report.files[0].virtualApps).toBe(1);
+    expect(report.files[0].valid).toEqual({ VirtualApp: 1, TrafficPolicy: 0, FaultInjection: 0 });
     expect(report.files[0].problems[0]).toEqual({
       file: fixture('invalid.yaml'),
       document: 1,

@@ -1,35 +1,48 @@
 import { type Command, Option } from 'commander';
+import { CHECKED_KINDS, type CheckedKind, checkObject } from '../checked-object.js';
 import { type CommandContext, examplesText, writeJson } from '../command-context.js';
 import { type FileProblem, formatProblem, readObjects } from '../documents.js';
 import { EXIT } from '../exit-code.js';
 import { InputError } from '../input-error.js';
-import { checkVirtualAppObject } from '../virtual-app-object.js';
 
 /** What validate found in one file. */
 export interface ValidatedFile {
   readonly file: string;
-  readonly virtualApps: number;
+  /** The valid objects of each kind. */
+  readonly valid: Readonly<Record<CheckedKind, number>>;
   readonly problems: readonly FileProblem[];
   readonly notes: readonly FileProblem[];
 }
 
-/** Checks every object of a file as a VirtualApp; an unreadable file throws an InputError. */
+/**
+ * Checks every object of a file as the kind it says it is (VirtualApp, TrafficPolicy or
+ * FaultInjection); an unreadable file throws an InputError.
+ */
 export const validateFile = (context: CommandContext, file: string): ValidatedFile => {
   const contents = readObjects(context.io, file);
-  const checked = contents.objects.map(checkVirtualAppObject);
+  const checked = contents.objects.map(checkObject);
   const problems = [...contents.problems, ...checked.flatMap((c) => c.problems)];
   if (contents.objects.length === 0 && contents.problems.length === 0) {
     problems.push({ file, path: '', message: 'no document in it' });
   }
-  return {
-    file,
-    virtualApps: checked.filter((c) => c.app !== undefined).length,
-    problems,
-    notes: checked.flatMap((c) => c.notes),
-  };
+  const valid = { VirtualApp: 0, TrafficPolicy: 0, FaultInjection: 0 };
+  for (const { valid: kind } of checked) if (kind !== undefined) valid[kind] += 1;
+  return { file, valid, problems, notes: checked.flatMap((c) => c.notes) };
 };
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+const PLURALS: Record<CheckedKind, string> = {
+  VirtualApp: 'VirtualApps',
+  TrafficPolicy: 'TrafficPolicies',
+  FaultInjection: 'FaultInjections',
+};
+
+/** `1 VirtualApp, 2 TrafficPolicies`: the valid objects of a file, by kind. */
+const kindsText = (valid: ValidatedFile['valid']): string =>
+  CHECKED_KINDS.filter((kind) => valid[kind] > 0)
+    .map((kind) => `${valid[kind]} ${valid[kind] === 1 ? kind : PLURALS[kind]}`)
+    .join(', ');
 
 const printText = (context: CommandContext, results: readonly ValidatedFile[]): void => {
   const { io, palette } = context;
@@ -37,7 +50,7 @@ const printText = (context: CommandContext, results: readonly ValidatedFile[]): 
     for (const problem of result.problems) io.out(`${palette.bad(formatProblem(problem))}\n`);
     for (const note of result.notes) io.out(`${palette.note(`note: ${formatProblem(note)}`)}\n`);
     if (result.problems.length === 0) {
-      io.out(`${palette.ok('ok')} ${result.file} (${plural(result.virtualApps, 'VirtualApp')})\n`);
+      io.out(`${palette.ok('ok')} ${result.file} (${kindsText(result.valid)})\n`);
     }
   }
   const problems = results.reduce((n, r) => n + r.problems.length, 0);
@@ -49,13 +62,13 @@ const printText = (context: CommandContext, results: readonly ValidatedFile[]): 
   );
 };
 
-/** `validate FILE...`: every problem of every VirtualApp, with file, document, line and path. */
+/** `validate FILE...`: every problem of every object, with file, document, line and path. */
 export const registerValidate = (program: Command, context: CommandContext): void => {
   program
     .command('validate')
-    .summary('check VirtualApp files and print every problem')
+    .summary('check VirtualApp and policy files and print every problem')
     .description(
-      'check VirtualApps in YAML or JSON files (any number of documents, or kubectl Lists) and print every problem with its file, document, line and path',
+      'check VirtualApps, TrafficPolicies and FaultInjections in YAML or JSON files (any number of documents, or kubectl Lists) and print every problem with its file, document, line and path',
     )
     .argument('<file...>', 'files to check')
     .addOption(
@@ -70,6 +83,7 @@ with a note on what to change. Exit codes: 0 all valid, 1 any problem, 2 usage e
 cannot be read.${examplesText([
         ['ctrlmesh validate virtualapp.yaml', 'check one file'],
         ['ctrlmesh validate deploy/*.yaml -o json', 'check many files, for a script'],
+        ['ctrlmesh validate policies/traffic.yaml', 'check TrafficPolicies and FaultInjections'],
         ['kubectl get vapp -A -o yaml | ctrlmesh validate /dev/stdin', 'check what a cluster runs'],
       ])}`,
     )

@@ -28,32 +28,47 @@ const statusMessage = (body: string): string => {
 const describe = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
 
-const getJson = async (
+/** One request to the apiserver; a body is sent as JSON under `contentType`. */
+interface ApiRequest {
+  readonly method: 'GET' | 'PATCH';
+  readonly path: string;
+  readonly accept: string;
+  readonly body?: unknown;
+  readonly contentType?: string;
+}
+
+const requestJson = async (
   config: KubeConfig,
   server: string,
-  path: string,
-  accept: string,
+  { method, path, accept, body, contentType }: ApiRequest,
 ): Promise<unknown> => {
-  const options: https.RequestOptions = { method: 'GET', headers: { Accept: accept } };
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const headers: Record<string, string> = { Accept: accept };
+  if (payload !== undefined) {
+    headers['Content-Type'] = contentType ?? 'application/json';
+    headers['Content-Length'] = String(Buffer.byteLength(payload));
+  }
+  const options: https.RequestOptions = { method, headers };
   await config.applyToHTTPSOptions(options);
   const url = new URL(`${server.replace(/\/+$/, '')}${path}`);
   const transport = url.protocol === 'http:' ? http : https;
+  const what = `${method} ${path.split('?')[0]}`;
   return new Promise((resolve, reject) => {
     const request = transport.request(url, options, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('error', reject);
       response.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
+        const text = Buffer.concat(chunks).toString('utf8');
         const status = response.statusCode ?? 0;
         if (status < 200 || status > 299) {
-          reject(new ClusterError(`GET ${path}: ${status} ${statusMessage(body)}`, status));
+          reject(new ClusterError(`${what}: ${status} ${statusMessage(text)}`, status));
           return;
         }
         try {
-          resolve(JSON.parse(body));
+          resolve(JSON.parse(text));
         } catch (error) {
-          reject(new ClusterError(`GET ${path}: the answer is not JSON (${describe(error)})`));
+          reject(new ClusterError(`${what}: the answer is not JSON (${describe(error)})`));
         }
       });
     });
@@ -63,7 +78,7 @@ const getJson = async (
     request.on('error', (error) =>
       reject(new ClusterError(`cannot reach the apiserver: ${describe(error)}`)),
     );
-    request.end();
+    request.end(payload);
   });
 };
 
@@ -75,23 +90,37 @@ export const openKubeCluster = async (io: CliIo, flags: ClusterFlags): Promise<C
   const { kubeConfig, context, namespace } = loadKubeConfig(io, flags);
   const server = kubeConfig.getCurrentCluster()?.server ?? '';
   const where = `(context "${context}", ${server})`;
+  const send = async (request: ApiRequest): Promise<unknown> => {
+    try {
+      return await requestJson(kubeConfig, server, request);
+    } catch (error) {
+      if (error instanceof ClusterError) {
+        throw new ClusterError(`${error.message} ${where}`, error.status);
+      }
+      throw new ClusterError(`${request.method} ${request.path} ${where}: ${describe(error)}`);
+    }
+  };
   return {
     context,
     namespace,
-    get: async (path, options = {}) => {
-      try {
-        return await getJson(
-          kubeConfig,
-          server,
-          path,
-          options.metadataOnly === true ? METADATA_ONLY : 'application/json',
-        );
-      } catch (error) {
-        if (error instanceof ClusterError) {
-          throw new ClusterError(`${error.message} ${where}`, error.status);
-        }
-        throw new ClusterError(`GET ${path} ${where}: ${describe(error)}`);
-      }
+    get: (path, options = {}) =>
+      send({
+        method: 'GET',
+        path,
+        accept: options.metadataOnly === true ? METADATA_ONLY : 'application/json',
+      }),
+    apply: (path, object, options) => {
+      const query = new URLSearchParams({ fieldManager: options.fieldManager });
+      if (options.force) query.set('force', 'true');
+      if (options.dryRun) query.set('dryRun', 'All');
+      // JSON is YAML: an apply patch may be either under this one content type.
+      return send({
+        method: 'PATCH',
+        path: `${path}?${query}`,
+        accept: 'application/json',
+        body: object,
+        contentType: 'application/apply-patch+yaml',
+      });
     },
     watch: (path, onEvent, onError, signal) => {
       const watcher = new Watch(kubeConfig);

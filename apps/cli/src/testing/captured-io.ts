@@ -10,10 +10,19 @@ export interface CapturedIo extends CliIo {
   readonly stderr: () => string;
 }
 
-/** A captured CliIo: not a terminal and no NO_COLOR unless `options` say otherwise. */
+/**
+ * A captured CliIo: not a terminal and no NO_COLOR unless `options` say otherwise. Its clock is
+ * virtual: it starts at 0 and only `sleep` moves it, at once, after calling `onSleep` (where a
+ * test plays what happens in the cluster meanwhile), so waits run without real time passing.
+ */
 export const capturedIo = (
   options: {
     stdoutIsTTY?: boolean;
+    stderrIsTTY?: boolean;
+    /** What `-f -` reads. */
+    stdin?: string;
+    /** Called with the virtual time before each sleep of `ms` ends. */
+    onSleep?: (ms: number, now: number) => void;
     columns?: number;
     env?: Record<string, string | undefined>;
     /** Aborting it is the user pressing Ctrl-C. */
@@ -22,6 +31,7 @@ export const capturedIo = (
 ): CapturedIo => {
   let out = '';
   let err = '';
+  let now = 0;
   return {
     out: (text) => {
       out += text;
@@ -30,10 +40,20 @@ export const capturedIo = (
       err += text;
     },
     readFile: (path) => readFileSync(path, 'utf8'),
+    readStdin: async () => {
+      if (options.stdin === undefined) throw new Error('EBADF: no standard input');
+      return options.stdin;
+    },
     stdoutIsTTY: options.stdoutIsTTY ?? false,
+    stderrIsTTY: options.stderrIsTTY ?? false,
     columns: options.columns,
     env: options.env ?? {},
     interrupted: () => options.interrupt ?? new AbortController().signal,
+    now: () => now,
+    sleep: async (ms) => {
+      options.onSleep?.(ms, now);
+      now += ms;
+    },
     stdout: () => out,
     stderr: () => err,
   };

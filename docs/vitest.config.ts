@@ -1,0 +1,8 @@
+import { defineProject } from 'vitest/config';
+
+// Read the workspace packages' sources, not their (possibly stale) dist.
+export default defineProject({
+  resolve: { conditions: ['@ctrlmesh/source'] },
+  ssr: { resolve: { conditions: ['@ctrlmesh/source'] } },
+  test: { name: 'docs', include: ['*.test.ts'] },
+});
