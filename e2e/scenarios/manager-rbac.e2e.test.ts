@@ -42,6 +42,14 @@ const needed: readonly Access[] = [
   ['watch', '', 'pods'],
   ['create', '', 'events'],
   ['create', 'events.k8s.io', 'events'],
+  // Decision 0006: the traffic policies, and their status from the pods' reports.
+  ...(['trafficpolicies', 'faultinjections'] as const).flatMap((resource): Access[] => [
+    ['get', 'ctrlmesh.io', resource],
+    ['list', 'ctrlmesh.io', resource],
+    ['watch', 'ctrlmesh.io', resource],
+    ['update', 'ctrlmesh.io', resource, 'status'],
+    ['patch', 'ctrlmesh.io', resource, 'status'],
+  ]),
 ];
 
 // A few neighbours of what it needs, and representative other resources: none may be allowed.
@@ -50,6 +58,9 @@ const refused: readonly Access[] = [
   ['update', 'ctrlmesh.io', 'virtualapps'],
   ['patch', 'ctrlmesh.io', 'virtualapps'],
   ['delete', 'ctrlmesh.io', 'virtualapps'],
+  ['update', 'ctrlmesh.io', 'trafficpolicies'],
+  ['patch', 'ctrlmesh.io', 'faultinjections'],
+  ['delete', 'ctrlmesh.io', 'trafficpolicies'],
   ['update', 'apps', 'controllerrevisions'],
   ['patch', 'apps', 'controllerrevisions'],
   ['create', '', 'pods'],

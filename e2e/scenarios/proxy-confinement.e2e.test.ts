@@ -35,6 +35,8 @@ import {
 import { documentedProxyRbac } from '../support/proxy-rbac.js';
 import { uniqueNamespace } from '../support/unique-namespace.js';
 
+const policyStateCondition = 'ctrlmesh.io/TrafficPolicyState';
+
 const strategicMerge = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
 
 const routesApplied = (status: 'True' | 'False', reason: string, message: string) => ({
@@ -211,6 +213,35 @@ describe("A proxy's pod-bound token reports on its own pod and touches nothing e
     await eventuallyReady(podA, 'True');
   });
 
+  it('lets the proxy report its traffic-policy state on its own pod, beside RoutesApplied, and nowhere else', async () => {
+    const state = (message: string) => ({
+      status: {
+        conditions: [{ type: policyStateCondition, status: 'True', reason: 'Reported', message }],
+      },
+    });
+    const message = '{"v":1,"policies":[]}';
+    const patched = await patchStatus(proxyA, podA, state(message));
+    expect(conditionOf(patched, policyStateCondition)).toMatchObject({ status: 'True', message });
+    expect(conditionOf(patched, routesAppliedCondition)?.status).toBe('True');
+    const other = await statusOf(patchStatus(proxyA, podB, state(message)));
+    expect(other.code).toBe(403);
+    expect(conditionOf(await readPod(podB), policyStateCondition)).toBeUndefined();
+    // Both of its conditions at once, and another one smuggled along with them: refused whole.
+    const smuggled = await statusOf(
+      patchStatus(proxyA, podA, {
+        status: {
+          conditions: [
+            { type: policyStateCondition, status: 'True', reason: 'Reported', message: '{}' },
+            { type: 'PodScheduled', status: 'False', reason: 'Forged' },
+          ],
+        },
+      }),
+    );
+    expect(smuggled.code).toBe(403);
+    expect(smuggled.status.message).toContain('not PodScheduled');
+    expect(conditionOf(await readPod(podA), policyStateCondition)?.message).toBe(message);
+  });
+
   it("refuses the token on another pod's status, naming both pods", async () => {
     const { code, status } = await statusOf(
       patchStatus(proxyA, podB, routesApplied('True', 'Settled', 'go-sample-1a2b3c4d5e')),
@@ -230,7 +261,7 @@ describe("A proxy's pod-bound token reports on its own pod and touches nothing e
     );
     expect(code).toBe(403);
     expect(status.message).toContain(
-      'a pod-bound token may change only the ctrlmesh.io/RoutesApplied condition of its pod, not ContainersReady',
+      'a pod-bound token may change only the ctrlmesh.io/RoutesApplied and ctrlmesh.io/TrafficPolicyState conditions of its pod, not ContainersReady',
     );
   });
 

@@ -13,6 +13,7 @@ import {
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
+import { type ControlPlane, eventuallySettled, givenControlPlane } from '../steps/control-plane.js';
 import { givenMutatingWebhook } from '../steps/mutating-webhook.js';
 import {
   givenProxy,
@@ -38,6 +39,9 @@ import {
 } from '../support/admission-webhook-server.js';
 import { eventually } from '../support/eventually.js';
 import { adminKubeConfig } from '../support/kube-config.js';
+import { eventuallyOneManagerLeader } from '../support/manager-process.js';
+import { startMeshProxy } from '../support/mesh-proxy.js';
+import { type PretendKubelet, startPretendKubelet } from '../support/pretend-kubelet.js';
 import { answerThroughProxy, requestThroughProxy } from '../support/proxy-request.js';
 import { type SampleController, startSampleController } from '../support/sample-controller.js';
 import { uniqueNamespace } from '../support/unique-namespace.js';
@@ -640,6 +644,204 @@ describe('Traffic policies from the cluster (--virtualapp-name)', () => {
         expect((await create('now')).status).toBe(201);
       },
       { what: 'the proxy to drop the deleted policies' },
+    );
+  });
+});
+
+// Decision 0006: the proxy reports its policies' state on its own pod, the manager sums the
+// reports into each policy's status. One manager, one meshed pod (the harness plays kubelet),
+// requests sent through the proxy by the test.
+describe("A policy's status shows what its pods' proxies do (decision 0006)", () => {
+  const admin = adminKubeConfig();
+  const core = admin.makeApiClient(CoreV1Api);
+  const custom = admin.makeApiClient(CustomObjectsApi);
+  const token = inject('kas').admin.token;
+  const fence = { 'e2e.ctrlmesh.io/policy-status': randomBytes(3).toString('hex') };
+  const app = 'reported';
+  let workDir: string;
+  let plane: ControlPlane;
+  let kubelet: PretendKubelet;
+  let proxy: MeshProxy | undefined;
+
+  interface PolicyStatus {
+    observedGeneration?: number;
+    podsSelected?: number;
+    podsReporting?: number;
+    laggingPods?: string[];
+    circuitBreakers?: {
+      name: string;
+      closedPods: number;
+      openPods: number;
+      halfOpenPods: number;
+      admitted: number;
+      rejected: number;
+    }[];
+    faults?: { name: string; kind?: string; injected: number }[];
+    conditions?: { type: string; status: string; reason?: string; message?: string }[];
+  }
+  const statusOf = async (resource: typeof trafficPolicies, name: string) =>
+    (
+      (await custom.getNamespacedCustomObject({ ...resource, namespace: plane.home, name })) as {
+        status?: PolicyStatus;
+      }
+    ).status ?? {};
+
+  beforeAll(async () => {
+    workDir = await mkdtemp(path.join(tmpdir(), 'ctrlmesh-e2e-policy-status-'));
+    await givenTrafficPolicyCrds(admin);
+    plane = await givenControlPlane({ admin, workDir, homeLabels: fence, replicas: 1 });
+    await eventuallyOneManagerLeader(plane.managers);
+    await core.createNamespacedConfigMap({
+      namespace: plane.home,
+      body: { metadata: { name: 'settings' } },
+    });
+    await custom.createNamespacedCustomObject({
+      ...virtualApps,
+      namespace: plane.home,
+      body: {
+        apiVersion: 'ctrlmesh.io/v1alpha1',
+        kind: 'VirtualApp',
+        metadata: { name: app },
+        spec: {
+          selector: { matchLabels: { app } },
+          route: { globalLimits: [{ namespaceSelector: { matchLabels: fence } }] },
+        },
+      },
+    });
+    await eventuallySettled(admin, plane.home, app, 1);
+    kubelet = startPretendKubelet(admin, { workDir });
+    const pod = await kubelet.startPod({
+      name: `${app}-0`,
+      namespace: plane.home,
+      labels: { app },
+      serviceAccountName: plane.serviceAccountName,
+    });
+    proxy = await startMeshProxy(inject('kas'), {
+      podName: pod.name,
+      podNamespace: pod.namespace,
+      podLabels: { app },
+      virtualAppName: app,
+      tokenFile: pod.tokenFile,
+      workDir,
+      readyTimeoutMs: 30_000,
+    });
+  });
+
+  afterAll(async () => {
+    await proxy?.stop();
+    await kubelet?.stop();
+    await plane?.stop();
+    if (process.env.CTRLMESH_E2E_KEEP === '1') console.log(`e2e: kept ${workDir}`);
+    else if (workDir) await rm(workDir, { recursive: true, force: true });
+  });
+
+  const create = (name: string) =>
+    answerThroughProxy(proxy as MeshProxy, `/api/v1/namespaces/${plane.home}/configmaps`, {
+      token,
+      method: 'POST',
+      body: JSON.stringify({ metadata: { name } }),
+    });
+
+  it('counts a breaker open on its pod, then closed again, and the faults injected as the proxy does', async () => {
+    const creates = [{ verbs: ['create'], resources: configMaps }];
+    await custom.createNamespacedCustomObject({
+      ...faultInjections,
+      namespace: plane.home,
+      body: {
+        apiVersion: 'ctrlmesh.io/v1alpha1',
+        kind: 'FaultInjection',
+        metadata: { name: 'failing-creates' },
+        spec: {
+          targetVirtualApps: [{ name: app }],
+          faults: [
+            { name: 'errors', probability: 1, maxCount: 2, abort: { code: 500 }, match: creates },
+          ],
+        },
+      },
+    });
+    await custom.createNamespacedCustomObject({
+      ...trafficPolicies,
+      namespace: plane.home,
+      body: {
+        apiVersion: 'ctrlmesh.io/v1alpha1',
+        kind: 'TrafficPolicy',
+        metadata: { name: 'guard' },
+        spec: {
+          targetVirtualApps: [{ name: app }],
+          circuitBreakers: [
+            {
+              name: 'creates',
+              consecutiveFailures: 2,
+              openSeconds: 3,
+              halfOpenProbes: 1,
+              match: creates,
+            },
+          ],
+        },
+      },
+    });
+    // The pod applies both (its report names their generation) before any request is sent.
+    const applied = await eventually(
+      async () => {
+        const status = await statusOf(trafficPolicies, 'guard');
+        expect(status).toMatchObject({ observedGeneration: 1, podsSelected: 1, podsReporting: 1 });
+        expect((await statusOf(faultInjections, 'failing-creates')).podsReporting).toBe(1);
+        return status;
+      },
+      { what: "the manager to see the pod's proxy apply both policies", timeoutMs: 30_000 },
+    );
+    expect(applied.conditions).toEqual([
+      expect.objectContaining({ type: 'Accepted', status: 'True' }),
+      expect.objectContaining({
+        type: 'Applied',
+        status: 'True',
+        message: 'all 1 live pods apply generation 1',
+      }),
+    ]);
+    expect(applied.circuitBreakers).toEqual([
+      expect.objectContaining({ name: 'creates', closedPods: 1, openPods: 0 }),
+    ]);
+
+    // Two injected 500s open the breaker; the third create is refused by it.
+    expect((await create('first')).status).toBe(500);
+    expect((await create('second')).status).toBe(500);
+    expect((await create('third')).status).toBe(503);
+    const open = await eventually(
+      async () => {
+        const [breaker] = (await statusOf(trafficPolicies, 'guard')).circuitBreakers ?? [];
+        expect(breaker).toMatchObject({ openPods: 1, closedPods: 0, halfOpenPods: 0 });
+        return breaker;
+      },
+      { what: 'the open breaker in the TrafficPolicy status', timeoutMs: 10_000 },
+    );
+    expect(open).toMatchObject({ admitted: 2, rejected: 1 });
+    await eventually(
+      async () => {
+        const [fault] = (await statusOf(faultInjections, 'failing-creates')).faults ?? [];
+        expect(fault).toEqual({ name: 'errors', kind: 'abort', injected: 2 });
+        const metrics = await (proxy as MeshProxy).metrics();
+        expect(
+          metricValue(metrics, 'ctrlmesh_proxy_faults_injected_total', {
+            policy: `${plane.home}/failing-creates`,
+          }),
+        ).toBe(fault?.injected);
+      },
+      { what: 'the FaultInjection status to count what the proxy injected', timeoutMs: 20_000 },
+    );
+
+    // Open for three seconds; the probe finds no fault left (maxCount), and closes it.
+    await eventually(
+      async () => {
+        expect((await create(`probe-${randomBytes(2).toString('hex')}`)).status).toBe(201);
+      },
+      { what: 'a half-open probe to succeed', timeoutMs: 10_000 },
+    );
+    await eventually(
+      async () => {
+        const [breaker] = (await statusOf(trafficPolicies, 'guard')).circuitBreakers ?? [];
+        expect(breaker).toMatchObject({ openPods: 0, closedPods: 1, halfOpenPods: 0 });
+      },
+      { what: 'the closed breaker in the TrafficPolicy status', timeoutMs: 10_000 },
     );
   });
 });

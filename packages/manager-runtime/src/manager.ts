@@ -13,6 +13,7 @@ import {
   type WebhookCertificates,
 } from './certificates/webhook-certificates.js';
 import type { ManagerConfig } from './config.js';
+import { policyKeyOf, syncPolicy } from './controller/sync-policy.js';
 import { keyOf, syncVirtualApp } from './controller/sync-virtual-app.js';
 import { WorkQueue } from './controller/work-queue.js';
 import type { InjectionOutcome } from './injection/inject-pod-handler.js';
@@ -22,7 +23,7 @@ import { kubeCaBundles } from './kube/kube-ca-bundles.js';
 import { kubeCertificateSecret } from './kube/kube-certificate-secret.js';
 import { kubeEventRecorder } from './kube/kube-event-recorder.js';
 import { kubeLeaseStore } from './kube/kube-lease-store.js';
-import { kubeWriter } from './kube/kube-writer.js';
+import { kubePolicyWriter, kubeWriter } from './kube/kube-writer.js';
 import { createNamespaceLabelsCache } from './kube/namespace-labels-cache.js';
 import { createLeaderElector } from './leader/leader-elector.js';
 import { createLogger, type LogSink } from './observe/log.js';
@@ -134,12 +135,33 @@ export const createManager = (config: ManagerConfig, deps: ManagerDeps): Manager
       onError: (key, error, retryInMs) =>
         log.warn('reconcile failed; retrying', { vapp: key, err: error, retryInMs }),
     });
+    // The status of TrafficPolicies and FaultInjections, from their pods' reports (decision
+    // 0006): a queue of its own, written by the leader only, as VirtualApps are.
+    const policyWriter = kubePolicyWriter(kubeConfig.makeApiClient(CustomObjectsApi));
+    const policyQueue = new WorkQueue({
+      clock,
+      handle: async (key) =>
+        leading
+          ? syncPolicy(key, { cache: informers, writer: policyWriter, clock, log, metrics })
+          : undefined,
+      onError: (key, error, retryInMs) =>
+        log.warn('policy status failed; retrying', { policy: key, err: error, retryInMs }),
+    });
+    const enqueuePolicies = (namespace?: string) => {
+      for (const { kind, object } of informers.policiesIn(namespace)) {
+        policyQueue.add(
+          policyKeyOf(kind, object.metadata?.namespace ?? '', object.metadata?.name ?? ''),
+        );
+      }
+    };
     const enqueueNamespace = (namespace: string) => {
       for (const object of informers.virtualApps()) {
         if (object.metadata?.namespace === namespace) {
           queue.add(keyOf(namespace, object.metadata?.name ?? ''));
         }
       }
+      // A pod's report, readiness or labels may change what a policy's status says.
+      enqueuePolicies(namespace);
     };
     informers = createInformers({
       kubeConfig,
@@ -147,9 +169,14 @@ export const createManager = (config: ManagerConfig, deps: ManagerDeps): Manager
       clock,
       log,
       events: {
-        virtualApp: (namespace, name) => queue.add(keyOf(namespace, name)),
+        virtualApp: (namespace, name) => {
+          queue.add(keyOf(namespace, name));
+          // Policies select VirtualApps by name and labels, and pods by their subsets.
+          enqueuePolicies(namespace);
+        },
         revision: (namespace, name) => queue.add(keyOf(namespace, name)),
         pod: enqueueNamespace,
+        policy: (kind, namespace, name) => policyQueue.add(policyKeyOf(kind, namespace, name)),
       },
     });
 
@@ -242,6 +269,7 @@ export const createManager = (config: ManagerConfig, deps: ManagerDeps): Manager
         for (const object of informers.virtualApps()) {
           queue.add(keyOf(object.metadata?.namespace ?? '', object.metadata?.name ?? ''));
         }
+        enqueuePolicies();
       },
       onStoppedLeading: () => {
         leading = false;
@@ -262,13 +290,13 @@ export const createManager = (config: ManagerConfig, deps: ManagerDeps): Manager
         if (signal.aborted) resolve();
         else signal.addEventListener('abort', () => resolve(), { once: true });
       });
-      // No write may follow the release: drain the queue first, then give up the Lease.
-      await queue.stop();
+      // No write may follow the release: drain the queues first, then give up the Lease.
+      await Promise.all([queue.stop(), policyQueue.stop()]);
       leading = false;
       electing.abort();
       await election;
     } finally {
-      await queue.stop();
+      await Promise.all([queue.stop(), policyQueue.stop()]);
       await informers.stop();
       await namespaceLabels.stop();
       webhooks.abort();

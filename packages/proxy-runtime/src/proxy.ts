@@ -23,6 +23,7 @@ import { relabelMatters } from './ownership/namespace-relabel.js';
 import { buildPipeline } from './pipeline/build-pipeline.js';
 import { ClusterPolicies } from './policies/cluster-policies.js';
 import { readPolicyFile } from './policies/policy-file.js';
+import { PolicyStateReporter } from './policies/policy-state-reporter.js';
 import { identityOf, type Policies, PolicyStore } from './policies/policy-store.js';
 import { persistSnapshot } from './routes/persisted-routes.js';
 import { RouteLoader } from './routes/route-loader.js';
@@ -227,6 +228,16 @@ const assembleProxy = (assembly: Assembly) => {
           namespace: config.pod.namespace,
         })
       : undefined;
+  // The state of those policies, reported on the pod for the manager (decision 0006).
+  const policyStateReporter =
+    clusterPolicies === undefined
+      ? undefined
+      : new PolicyStateReporter(policyStore, {
+          pool: upstream.pool,
+          tokenFile: requireTokenFile(tokenFile),
+          podName: config.pod.name,
+          podNamespace: config.pod.namespace,
+        });
   const loadPolicies = async (file: string) => {
     const result = await readPolicyFile(file, { maxBytes: config.routes.maxFileBytes });
     if (result.ok) {
@@ -355,6 +366,8 @@ const assembleProxy = (assembly: Assembly) => {
           watchFile(policyFile, { interval: 1000 }, changed);
           return () => unwatchFile(policyFile, changed);
         }),
+    // Their state on the pod: after the upstream (it writes through it), before the sources stop.
+    policyStateReporter,
     // The routes from the cluster: the persisted state, then the published one, followed; ready
     // once the persisted state was read, so the servers start with routes if there are any.
     cluster,

@@ -6,7 +6,7 @@ import {
   TargetVirtualAppSchema,
 } from './request-rule.js';
 import { STATUS_REASONS } from './status-reason.js';
-import { POLICY_API_VERSION } from './traffic-policy.js';
+import { POLICY_API_VERSION, policyPodsStatusShape } from './traffic-policy.js';
 
 /** A fixed delay (`milliseconds`) or one drawn uniformly from `[min, max]` milliseconds. */
 const delaySchema = z.strictObject({
@@ -133,17 +133,22 @@ export const FaultInjectionSchema = z.object({
   status: z
     .strictObject({
       observedGeneration: z.int().optional().describe('The generation last looked at.'),
-      /** Faults injected, summed over pods. */
+      ...policyPodsStatusShape,
+      /** Faults injected, summed over the reporting pods. */
       faults: z
         .array(
           z.strictObject({
             name: z.string().describe('The fault.'),
-            injected: z.int().min(0).describe('Times injected, summed over pods.'),
+            kind: z.string().optional().describe('delay, abort, watch, slowList or admission.'),
+            injected: z.int().min(0).describe('Times injected, summed over the reporting pods.'),
           }),
         )
         .optional()
         .describe('Per fault.'),
-      conditions: z.array(conditionSchema).optional().describe('The conditions.'),
+      conditions: z
+        .array(conditionSchema)
+        .optional()
+        .describe('Accepted (the spec is valid) and Applied (every selected pod applies it).'),
     })
     .optional()
     .describe("Written by the manager: the proxies' reports, aggregated."),
@@ -151,6 +156,8 @@ export const FaultInjectionSchema = z.object({
 
 /** A parsed, validated FaultInjection (`ctrlmesh.io/v1alpha1`), defaults applied. */
 export type FaultInjection = z.output<typeof FaultInjectionSchema>;
+/** `status` of a FaultInjection, as the manager writes it. */
+export type FaultInjectionStatus = NonNullable<FaultInjection['status']>;
 /** `spec.faults[]`. */
 export type FaultRule = FaultInjection['spec']['faults'][number];
 /** The kind of a fault: which one of its action fields it sets. */

@@ -26,6 +26,7 @@ export {
   FAULT_KINDS,
   type FaultInjection,
   FaultInjectionSchema,
+  type FaultInjectionStatus,
   type FaultKind,
   type FaultRule,
   faultInjectionJsonSchema,
@@ -42,9 +43,22 @@ export {
   compilePolicySet,
   type MatchedRules,
   NO_RULES,
+  type PolicyLike,
   type PolicySet,
   type ProxyIdentity,
+  policyAppliesTo,
 } from './policy-set.js';
+export {
+  decodePolicyState,
+  encodePolicyState,
+  POLICY_STATE_CONDITION,
+  POLICY_STATE_MAX_BYTES,
+  POLICY_STATE_MIN_BYTES,
+  POLICY_STATE_VERSION,
+  type PolicyState,
+  type PolicyStateReport,
+  type RuleState,
+} from './policy-state.js';
 export {
   createRateLimiter,
   type RateLimitAdmission,
@@ -80,6 +94,7 @@ export {
   type RateLimitRule,
   type TrafficPolicy,
   TrafficPolicySchema,
+  type TrafficPolicyStatus,
   trafficPolicyJsonSchema,
 } from './traffic-policy.js';
 export {

@@ -78,7 +78,8 @@ export interface PolicySet {
   ) => readonly CompiledFault[];
 }
 
-interface PolicyLike {
+/** What {@link policyAppliesTo} reads of a policy. */
+export interface PolicyLike {
   readonly kind: string;
   readonly metadata?: {
     readonly name?: string | undefined;
@@ -97,8 +98,13 @@ const targetsProxy = (target: TargetVirtualApp, proxy: ProxyIdentity): boolean =
   return target.specificSubsets === undefined || target.specificSubsets.includes(proxy.subset);
 };
 
-// A policy selects VirtualApps of its own namespace only, as the original's did.
-const appliesTo = (policy: PolicyLike, proxy: ProxyIdentity): boolean =>
+/**
+ * Does `policy` apply to a proxy of this identity: same namespace as its VirtualApp (a policy
+ * selects VirtualApps of its own namespace only, as the original's did), and a target that names
+ * or selects the VirtualApp and its subset? The manager asks it to know which pods must report a
+ * policy (decision 0006).
+ */
+export const policyAppliesTo = (policy: PolicyLike, proxy: ProxyIdentity): boolean =>
   (policy.metadata?.namespace ?? 'default') === proxy.virtualApp.namespace &&
   policy.spec.targetVirtualApps.some((target) => targetsProxy(target, proxy));
 
@@ -144,8 +150,8 @@ export const compilePolicySet = (
   },
   proxy: ProxyIdentity,
 ): PolicySet => {
-  const traffic = (policies.trafficPolicies ?? []).filter((p) => appliesTo(p, proxy));
-  const injections = (policies.faultInjections ?? []).filter((p) => appliesTo(p, proxy));
+  const traffic = (policies.trafficPolicies ?? []).filter((p) => policyAppliesTo(p, proxy));
+  const injections = (policies.faultInjections ?? []).filter((p) => policyAppliesTo(p, proxy));
   const rateLimits = traffic.flatMap((p) => compileRules(p, p.spec.rateLimits));
   const circuitBreakers = traffic.flatMap((p) => compileRules(p, p.spec.circuitBreakers));
   const faults: CompiledFault[] = injections.flatMap((p) =>

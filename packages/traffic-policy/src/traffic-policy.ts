@@ -90,13 +90,53 @@ const circuitBreakerSchema = z.strictObject({
 
 const ruleStatusSchema = z.strictObject({
   name: z.string().describe('The rule.'),
-  /** Pods whose breaker is in each state. */
+  /** Pods whose breaker is in each state (circuit breakers only). */
   closedPods: z.int().min(0).optional().describe('Pods whose breaker is closed.'),
   openPods: z.int().min(0).optional().describe('Pods whose breaker is open.'),
   halfOpenPods: z.int().min(0).optional().describe('Pods whose breaker is half-open.'),
-  /** Requests rejected, summed over pods. */
-  rejected: z.int().min(0).optional().describe('Requests rejected, summed over pods.'),
+  /** Requests the rule let through, summed over the reporting pods. */
+  admitted: z
+    .int()
+    .min(0)
+    .optional()
+    .describe('Requests the rule let through, summed over the reporting pods.'),
+  /** Requests rejected, summed over the reporting pods. */
+  rejected: z
+    .int()
+    .min(0)
+    .optional()
+    .describe('Requests rejected, summed over the reporting pods.'),
+  /** `rejected` by reason. */
+  rejectedBy: z
+    .strictObject({
+      rateLimited: z.int().min(0).optional().describe('Refused by the token bucket (429).'),
+      tooManyInFlight: z.int().min(0).optional().describe('Refused by the in-flight cap (429).'),
+      circuitOpen: z.int().min(0).optional().describe('Refused by the open breaker (503).'),
+    })
+    .optional()
+    .describe('`rejected` by reason.'),
 });
+
+/** What the manager writes about which pods apply a policy (decision 0006). */
+export const policyPodsStatusShape = {
+  /** Live pods the policy applies to. */
+  podsSelected: z
+    .int()
+    .min(0)
+    .optional()
+    .describe('Live (Ready, not deleting) pods the policy applies to.'),
+  /** Of those, the pods whose proxy reports the policy's current generation. */
+  podsReporting: z
+    .int()
+    .min(0)
+    .optional()
+    .describe("Of those, the pods whose proxy reports the policy's current generation."),
+  /** Selected pods that report an older generation, or none at all. */
+  laggingPods: z
+    .array(z.string())
+    .optional()
+    .describe('Selected pods that report an older generation, or nothing readable.'),
+};
 
 /** Structural zod schema of a TrafficPolicy; semantic checks are in `parseTrafficPolicy`. */
 export const TrafficPolicySchema = z.object({
@@ -121,9 +161,13 @@ export const TrafficPolicySchema = z.object({
   status: z
     .strictObject({
       observedGeneration: z.int().optional().describe('The generation last looked at.'),
+      ...policyPodsStatusShape,
       rateLimits: z.array(ruleStatusSchema).optional().describe('Per rate limit.'),
       circuitBreakers: z.array(ruleStatusSchema).optional().describe('Per circuit breaker.'),
-      conditions: z.array(conditionSchema).optional().describe('The conditions.'),
+      conditions: z
+        .array(conditionSchema)
+        .optional()
+        .describe('Accepted (the spec is valid) and Applied (every selected pod applies it).'),
     })
     .optional()
     .describe("Written by the manager: the proxies' reports, aggregated."),
@@ -137,6 +181,8 @@ export type RateLimitRule = NonNullable<TrafficPolicy['spec']['rateLimits']>[num
 export type CircuitBreakerRule = NonNullable<TrafficPolicy['spec']['circuitBreakers']>[number];
 /** `mode` of a circuit breaker. */
 export type BreakerMode = CircuitBreakerRule['mode'];
+/** `status` of a TrafficPolicy, as the manager writes it. */
+export type TrafficPolicyStatus = NonNullable<TrafficPolicy['status']>;
 
 /** JSON Schema of the TrafficPolicy as users write it, for the CRD generator. */
 export const trafficPolicyJsonSchema = (): Record<string, unknown> =>

@@ -9,7 +9,13 @@ const listMap = (schema: JsonSchema, key: string): JsonSchema => ({
   'x-kubernetes-list-map-keys': [key],
 });
 
-// Status lists are written by the manager per rule and merged by name; conditions by type.
+const listSet = (schema: JsonSchema): JsonSchema => ({
+  ...schema,
+  'x-kubernetes-list-type': 'set',
+});
+
+// Status lists are written by the manager per rule and merged by name; conditions by type; lists
+// of names (laggingPods) are sets.
 const statusSchema = (status: JsonSchema): JsonSchema => {
   const properties = status.properties as Record<string, JsonSchema>;
   return {
@@ -17,9 +23,11 @@ const statusSchema = (status: JsonSchema): JsonSchema => {
     properties: Object.fromEntries(
       Object.entries(properties).map(([name, property]) => [
         name,
-        property.type === 'array'
-          ? listMap(property, name === 'conditions' ? 'type' : 'name')
-          : property,
+        property.type !== 'array'
+          ? property
+          : (property.items as JsonSchema | undefined)?.type === 'string'
+            ? listSet(property)
+            : listMap(property, name === 'conditions' ? 'type' : 'name'),
       ]),
     ),
   };
@@ -71,6 +79,13 @@ const crd = (
         additionalPrinterColumns: [
           { name: 'Targets', type: 'string', jsonPath: '.spec.targetVirtualApps[*].name' },
           ...printerColumns,
+          // What the manager aggregates from the pods' reports (decision 0006).
+          { name: 'Pods', type: 'integer', jsonPath: '.status.podsReporting' },
+          {
+            name: 'Applied',
+            type: 'string',
+            jsonPath: '.status.conditions[?(@.type=="Applied")].status',
+          },
           { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
         ],
         schema: { openAPIV3Schema: schema },
@@ -91,6 +106,7 @@ export const trafficPolicyCrd = () =>
     [
       { name: 'Limits', type: 'string', jsonPath: '.spec.rateLimits[*].name' },
       { name: 'Breakers', type: 'string', jsonPath: '.spec.circuitBreakers[*].name' },
+      { name: 'Open', type: 'string', jsonPath: '.status.circuitBreakers[*].openPods' },
     ],
   );
 

@@ -17,6 +17,7 @@ import {
   type ManagerWriter,
   StatusConflict,
 } from './ports.js';
+import { CONFLICT_ATTEMPTS, step } from './sync-step.js';
 import type { HandleResult } from './work-queue.js';
 
 /** What one sync needs. */
@@ -30,9 +31,6 @@ export interface SyncDeps {
   /** Events on the VirtualApp for what a written status changed; none when absent. */
   readonly events?: EventRecorder | undefined;
 }
-
-/** Tries after a conflict before the queue's backoff takes over. */
-const CONFLICT_ATTEMPTS = 3;
 
 /** The work-queue key of a VirtualApp: `namespace/name`. */
 export const keyOf = (namespace: string, name: string): string => `${namespace}/${name}`;
@@ -100,17 +98,4 @@ export const syncVirtualApp = async (key: string, deps: SyncDeps): Promise<Handl
     return { requeueAfterMs: decision.requeueAfterMs };
   }
   return undefined;
-};
-
-const step = async <T>(
-  metrics: ManagerMetrics,
-  operation: string,
-  call: () => Promise<T>,
-): Promise<T> => {
-  try {
-    return await call();
-  } catch (error) {
-    if (!(error instanceof StatusConflict)) metrics.failed(operation);
-    throw error;
-  }
 };

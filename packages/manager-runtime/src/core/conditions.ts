@@ -3,8 +3,11 @@ import type { VirtualAppStatus } from '@ctrlmesh/route-engine';
 /** A status condition as the VirtualApp carries it. */
 export type Condition = NonNullable<VirtualAppStatus['conditions']>[number];
 
-/** The four condition types the manager sets (DESIGN §6). */
-export type ConditionType = 'Accepted' | 'Progressing' | 'Available' | 'Degraded';
+/**
+ * The condition types the manager sets: four on a VirtualApp (DESIGN §6); `Accepted` and
+ * `Applied` on a TrafficPolicy or FaultInjection (decision 0006).
+ */
+export type ConditionType = 'Accepted' | 'Progressing' | 'Available' | 'Degraded' | 'Applied';
 
 /** A condition the manager wants, before times are filled in. */
 export interface WantedCondition {

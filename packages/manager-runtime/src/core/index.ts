@@ -2,6 +2,17 @@ export { type Condition, type ConditionType, timeOf, timeText } from './conditio
 export { durationText } from './duration-text.js';
 export { type Desired, nextRouting } from './next-routing.js';
 export { isReady, type PodStanding, podStanding, reportsState } from './pod-liveness.js';
+export { isLivePod, type PolicyTargetApp, policyPods } from './policy-pods.js';
+export {
+  aggregatePolicyReports,
+  type PodPolicyReport,
+  type PolicyKind,
+  type PolicyRules,
+  type PolicyStatus,
+  type PolicyView,
+  reconcilePolicy,
+  reportedState,
+} from './policy-status.js';
 export {
   type ReconcileInput,
   type ReconcileOptions,

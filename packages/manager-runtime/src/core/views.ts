@@ -27,6 +27,8 @@ export interface PodView {
   readonly ready?: ConditionView | undefined;
   /** The `ctrlmesh.io/RoutesApplied` condition its proxy sets. */
   readonly routesApplied?: ConditionView | undefined;
+  /** The message of the `ctrlmesh.io/TrafficPolicyState` condition its proxy sets (decision 0006). */
+  readonly policyState?: string | undefined;
 }
 
 /** One of the VirtualApp's ControllerRevisions (label `ctrlmesh.io/virtual-app`). */
@@ -44,6 +46,8 @@ export interface VirtualAppView {
   readonly namespace: string;
   readonly uid: string;
   readonly generation: number;
+  /** `metadata.labels`: what TrafficPolicies and FaultInjections select VirtualApps by. */
+  readonly labels?: Readonly<Record<string, string>> | undefined;
   /** Unvalidated: the core validates it with route-engine before it publishes anything. */
   readonly spec: unknown;
   readonly status?: VirtualAppStatus | undefined;

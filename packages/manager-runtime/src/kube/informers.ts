@@ -12,10 +12,11 @@ import {
   type V1ControllerRevision,
   type V1Pod,
 } from '@kubernetes/client-node';
-import type { ManagerCache } from '../controller/ports.js';
+import type { ManagerCache, PolicyCache, PolicyObject } from '../controller/ports.js';
+import type { PolicyKind } from '../core/policy-status.js';
 import { VIRTUAL_APP_LABEL } from '../core/views.js';
 import type { Logger } from '../observe/log.js';
-import { VIRTUAL_APPS } from './kube-writer.js';
+import { POLICY_RESOURCES, VIRTUAL_APPS } from './kube-writer.js';
 import type { VirtualAppObject } from './views-of.js';
 
 /** What changed, for the controller to queue the VirtualApps it concerns. */
@@ -24,10 +25,12 @@ export interface InformerEvents {
   /** A revision labelled with `virtualApp` changed. */
   revision(namespace: string, virtualApp: string): void;
   pod(namespace: string): void;
+  /** A TrafficPolicy or FaultInjection changed (decision 0006). */
+  policy(kind: PolicyKind, namespace: string, name: string): void;
 }
 
-/** The manager's three informers, as one cache. */
-export interface ManagerInformers extends ManagerCache {
+/** The manager's informers, as one cache. */
+export interface ManagerInformers extends ManagerCache, PolicyCache {
   /** Lists and starts watching; resolves once each informer has tried its first list. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -53,8 +56,10 @@ export interface InformerOptions {
 
 /**
  * Informers (list, then watch) for VirtualApps, the ControllerRevisions labelled
- * `ctrlmesh.io/virtual-app`, and pods, in one namespace or all. client-node 1.4 stops an informer
- * on any error but 410 Gone, so each is restarted after a delay.
+ * `ctrlmesh.io/virtual-app`, pods, TrafficPolicies and FaultInjections, in one namespace or all.
+ * client-node 1.4 stops an informer on any error but 410 Gone, so each is restarted after a delay.
+ * The policy informers are optional: their CRDs may not be installed, so they are not part of
+ * `unsynced` and restart ten times slower.
  */
 export const createInformers = (options: InformerOptions): ManagerInformers => {
   const { kubeConfig, namespace, events, clock, log } = options;
@@ -72,6 +77,7 @@ export const createInformers = (options: InformerOptions): ManagerInformers => {
     list: () => Promise<KubernetesListObject<T>>,
     onChange: (object: T) => void,
     labelSelector?: string,
+    restartDelayMs = options.restartDelayMs ?? 1000,
   ): Cached<T> => {
     const made = makeInformer<T>(
       kubeConfig,
@@ -90,7 +96,7 @@ export const createInformers = (options: InformerOptions): ManagerInformers => {
       if (stopped) return;
       log.warn('informer stopped; restarting', { informer: name, err: error });
       cancels.push(
-        clock.after(options.restartDelayMs ?? 1000, () => {
+        clock.after(restartDelayMs, () => {
           if (!stopped) made.start().catch(() => undefined);
         }),
       );
@@ -140,7 +146,31 @@ export const createInformers = (options: InformerOptions): ManagerInformers => {
         : core.listNamespacedPod({ namespace }),
     (object) => events.pod(metaOf(object).namespace),
   );
-  const all = [virtualApps, revisions, pods];
+  const policyInformer = (kind: PolicyKind) => {
+    const resource = POLICY_RESOURCES[kind];
+    return informer<KubernetesObject>(
+      resource.plural,
+      `/apis/${resource.group}/${resource.version}${scope}/${resource.plural}`,
+      async () =>
+        (namespace === undefined
+          ? await custom.listClusterCustomObject(resource)
+          : await custom.listNamespacedCustomObject({
+              ...resource,
+              namespace,
+            })) as KubernetesListObject<KubernetesObject>,
+      (object) => {
+        const { namespace: ns, name } = metaOf(object);
+        events.policy(kind, ns, name);
+      },
+      undefined,
+      (options.restartDelayMs ?? 1000) * 10,
+    );
+  };
+  const policies: Record<PolicyKind, Cached<KubernetesObject>> = {
+    TrafficPolicy: policyInformer('TrafficPolicy'),
+    FaultInjection: policyInformer('FaultInjection'),
+  };
+  const all = [virtualApps, revisions, pods, policies.TrafficPolicy, policies.FaultInjection];
 
   return {
     async start() {
@@ -158,5 +188,11 @@ export const createInformers = (options: InformerOptions): ManagerInformers => {
     revisionsOf: (ns, name) =>
       revisions.list(ns).filter((r) => r.metadata?.labels?.[VIRTUAL_APP_LABEL] === name),
     podsIn: (ns) => [...pods.list(ns)],
+    virtualAppsIn: (ns) => [...virtualApps.list(ns)] as VirtualAppObject[],
+    policy: (kind, ns, name) => policies[kind].get(name, ns) as PolicyObject | undefined,
+    policiesIn: (ns) =>
+      (['TrafficPolicy', 'FaultInjection'] as const).flatMap((kind) =>
+        policies[kind].list(ns).map((object) => ({ kind, object: object as PolicyObject })),
+      ),
   };
 };

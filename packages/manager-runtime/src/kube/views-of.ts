@@ -1,4 +1,5 @@
 import type { VirtualAppStatus } from '@ctrlmesh/route-engine';
+import { POLICY_STATE_CONDITION } from '@ctrlmesh/traffic-policy';
 import type {
   V1ControllerRevision,
   V1OwnerReference,
@@ -61,6 +62,7 @@ export const podViewOf = (pod: V1Pod): PodView => {
       pod.metadata?.deletionTimestamp !== undefined && pod.metadata.deletionTimestamp !== null,
     ready: conditionView(conditions.find((c) => c.type === 'Ready')),
     routesApplied: conditionView(conditions.find((c) => c.type === ROUTES_APPLIED)),
+    policyState: conditions.find((c) => c.type === POLICY_STATE_CONDITION)?.message,
   };
 };
 
@@ -78,6 +80,7 @@ export const virtualAppViewOf = (object: VirtualAppObject): VirtualAppView => ({
   namespace: object.metadata?.namespace ?? '',
   uid: object.metadata?.uid ?? '',
   generation: object.metadata?.generation ?? 0,
+  labels: object.metadata?.labels as Record<string, string> | undefined,
   spec: object.spec,
   status: object.status,
 });

@@ -1,6 +1,6 @@
 import { type Clock, systemClock } from '@ctrlmesh/runtime-support';
 import { logRecord } from '../observe/channels.js';
-import { type OwnCredentialOptions, ownCredentialHeaders } from './list-watch.js';
+import { type OwnPodOptions, patchOwnPodCondition } from './own-pod-condition.js';
 
 /** The pod condition a proxy reports on its own pod (decision 0005). */
 export const ROUTES_APPLIED = 'ctrlmesh.io/RoutesApplied';
@@ -16,10 +16,7 @@ export interface RoutesAppliedStatus {
 }
 
 /** What {@link RoutesAppliedReporter} needs. */
-export interface RoutesAppliedReporterOptions
-  extends Pick<OwnCredentialOptions, 'pool' | 'tokenFile'> {
-  readonly podName: string;
-  readonly podNamespace: string;
+export interface RoutesAppliedReporterOptions extends OwnPodOptions {
   readonly clock?: Clock | undefined;
 }
 
@@ -30,9 +27,8 @@ const sameStatus = (a: RoutesAppliedStatus | undefined, b: RoutesAppliedStatus):
 const backoffMs = (attempt: number): number => Math.min(5_000, 100 * 2 ** attempt);
 
 /**
- * Writes the `ctrlmesh.io/RoutesApplied` condition on the proxy's own pod through `pods/status`,
- * as a strategic-merge patch (conditions merge by `type`, so it touches no other condition), with
- * the proxy's own token. Only the latest status is written; a failed write is retried with backoff
+ * Writes the `ctrlmesh.io/RoutesApplied` condition on the proxy's own pod (`patchOwnPodCondition`),
+ * with the proxy's own token. Only the latest status is written; a failed write is retried with backoff
  * until it succeeds or a newer status replaces it. `lastTransitionTime` moves only when the status
  * (True/False) does.
  */
@@ -40,7 +36,7 @@ export class RoutesAppliedReporter {
   readonly #options: RoutesAppliedReporterOptions;
   #wanted: RoutesAppliedStatus | undefined;
   #written: RoutesAppliedStatus | undefined;
-  #transition: { status: string; time: string } | undefined;
+  #transition: { status: string; time: number } | undefined;
   #wake: () => void = () => undefined;
 
   constructor(options: RoutesAppliedReporterOptions) {
@@ -90,36 +86,11 @@ export class RoutesAppliedReporter {
 
   async #patch(wanted: RoutesAppliedStatus, clock: Clock, signal: AbortSignal): Promise<void> {
     if (this.#transition?.status !== wanted.status)
-      this.#transition = { status: wanted.status, time: new Date(clock.now()).toISOString() };
-    const { pool, tokenFile, podName, podNamespace } = this.#options;
-    const body = {
-      status: {
-        conditions: [
-          {
-            type: ROUTES_APPLIED,
-            status: wanted.status,
-            reason: wanted.reason,
-            message: wanted.message,
-            // Whole seconds: the apiserver keeps no more.
-            lastTransitionTime: this.#transition.time.replace(/\.\d+Z$/, 'Z'),
-          },
-        ],
-      },
-    };
-    const response = await pool.request({
-      method: 'PATCH',
-      path: `/api/v1/namespaces/${encodeURIComponent(podNamespace)}/pods/${encodeURIComponent(podName)}/status`,
-      headers: {
-        ...(await ownCredentialHeaders(tokenFile)),
-        'content-type': 'application/strategic-merge-patch+json',
-      },
-      body: JSON.stringify(body),
+      this.#transition = { status: wanted.status, time: clock.now() };
+    await patchOwnPodCondition(
+      this.#options,
+      { type: ROUTES_APPLIED, ...wanted, lastTransitionTime: this.#transition.time },
       signal,
-    });
-    const text = await response.body.text();
-    if (response.statusCode !== 200)
-      throw new Error(
-        `patching pod "${podName}" status answered ${response.statusCode}: ${text.slice(0, 300)}`,
-      );
+    );
   }
 }

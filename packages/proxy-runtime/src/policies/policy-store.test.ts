@@ -52,6 +52,26 @@ describe('PolicyStore', () => {
     expect(store.current().injectors.size).toBe(0);
   });
 
+  it("names the policies that apply with their generation, and keeps a rule's count while the rule exists", () => {
+    const store = policiesFor([
+      { ...limit(1), metadata: { name: 'protect', namespace: 'ctrlmesh-system', generation: 4 } },
+      aTrafficPolicy('other', { targetVirtualApps: [{ name: 'another' }] }),
+      aTrafficPolicy('empty', {}),
+    ]);
+    expect(store.applied()).toEqual([
+      { kind: 'TrafficPolicy', name: 'protect', generation: 4 },
+      { kind: 'TrafficPolicy', name: 'empty', generation: 0 },
+    ]);
+    const key = 'TrafficPolicy/ctrlmesh-system/protect/all';
+    const count = store.current().admitted.get(key);
+    if (count !== undefined) count.count = 7;
+    store.setDocuments(documents(limit(2)));
+    expect(store.current().admitted.get(key)).toEqual({ count: 7 });
+    store.setDocuments(documents());
+    store.setDocuments(documents(limit(2)));
+    expect(store.current().admitted.get(key)).toEqual({ count: 0 });
+  });
+
   it('recompiles when its identity changes, and not when it is the same', () => {
     const store = policiesFor([limit(1)]);
     const active = store.current();

@@ -9,6 +9,7 @@ import {
   type FaultInjector,
   type PolicySet,
   type ProxyIdentity,
+  policyAppliesTo,
   type RateLimiter,
 } from '@ctrlmesh/traffic-policy';
 import { breakerState } from '../observe/channels.js';
@@ -26,6 +27,21 @@ export interface ActivePolicies {
   readonly limiters: ReadonlyMap<string, RateLimiter>;
   readonly breakers: ReadonlyMap<string, CircuitBreaker>;
   readonly injectors: ReadonlyMap<string, FaultInjector>;
+  /** Requests each rate limit and breaker let through, by rule key: counted, never allocated per request. */
+  readonly admitted: ReadonlyMap<string, AdmittedCount>;
+}
+
+/** How many requests one rule let through since the proxy started (while the rule exists). */
+export interface AdmittedCount {
+  count: number;
+}
+
+/** A policy that applies to this proxy, for its state report (decision 0006). */
+export interface AppliedPolicy {
+  readonly kind: 'TrafficPolicy' | 'FaultInjection';
+  readonly name: string;
+  /** `metadata.generation` of the version applied (0 without one, as in a file). */
+  readonly generation: number;
 }
 
 /** Reads the active policies; what stages and the webhook front depend on. */
@@ -45,6 +61,7 @@ export const NO_POLICIES: ActivePolicies = Object.freeze({
   limiters: new Map(),
   breakers: new Map(),
   injectors: new Map(),
+  admitted: new Map(),
 });
 
 /** A fixed set of policies (none by default): for tests and proxies without a policy source. */
@@ -94,6 +111,8 @@ export class PolicyStore implements Policies {
   #limiters = new Map<string, Held<RateLimiter>>();
   #breakers = new Map<string, Held<CircuitBreaker>>();
   #injectors = new Map<string, Held<FaultInjector>>();
+  #admitted = new Map<string, AdmittedCount>();
+  #applied: readonly AppliedPolicy[] = [];
 
   constructor(options: { readonly clock?: Clock } = {}) {
     this.#clock = options.clock ?? systemClock;
@@ -101,6 +120,11 @@ export class PolicyStore implements Policies {
 
   current(): ActivePolicies {
     return this.#active;
+  }
+
+  /** The policies that apply to this proxy now, by kind and name. */
+  applied(): readonly AppliedPolicy[] {
+    return this.#applied;
   }
 
   /** The policies the source holds now (every one; those that do not apply are left out here). */
@@ -143,6 +167,12 @@ export class PolicyStore implements Policies {
     this.#limiters = limiters;
     this.#breakers = breakers;
     this.#injectors = injectors;
+    // Counts are since the start: they go only with their rule.
+    const admitted = new Map<string, AdmittedCount>();
+    for (const { key } of [...set.rateLimits, ...set.circuitBreakers])
+      admitted.set(key, this.#admitted.get(key) ?? { count: 0 });
+    this.#admitted = admitted;
+    this.#applied = identity === undefined ? [] : appliedPolicies(this.#documents, identity);
     // The common case, nothing applies, is the one shared value.
     this.#active = set.empty
       ? NO_POLICIES
@@ -152,9 +182,19 @@ export class PolicyStore implements Policies {
           limiters: stateOf(limiters),
           breakers: stateOf(breakers),
           injectors: stateOf(injectors),
+          admitted,
         };
   }
 }
+
+const appliedPolicies = (documents: PolicyDocuments, identity: ProxyIdentity): AppliedPolicy[] =>
+  [...documents.trafficPolicies, ...documents.faultInjections]
+    .filter((policy) => policyAppliesTo(policy, identity))
+    .map((policy) => ({
+      kind: policy.kind,
+      name: policy.metadata?.name ?? '',
+      generation: policy.metadata?.generation ?? 0,
+    }));
 
 const keep = <R extends { readonly key: string; readonly rule: unknown }, T>(
   held: ReadonlyMap<string, Held<T>>,

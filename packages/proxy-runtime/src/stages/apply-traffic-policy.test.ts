@@ -87,6 +87,10 @@ describe('applyTrafficPolicy', () => {
     await clock.advance(1_000);
     expect((await outcome(handler(anExchange(...PUT)))).code).toBe(200);
     expect(terminal.seen).toHaveLength(3);
+    // What the rule let through, for the pod's state report (decision 0006).
+    expect(
+      policies.current().admitted.get('TrafficPolicy/ctrlmesh-system/protect/writes')?.count,
+    ).toBe(3);
   });
 
   it('counts a watch against in-flight only while it opens, a short request until its answer ends', async () => {

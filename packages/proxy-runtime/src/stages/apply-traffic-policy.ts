@@ -102,6 +102,7 @@ const govern = async (
     for (const permit of permits) permit.cancel();
     throw error;
   }
+  countAdmitted(matched, active);
   try {
     const streamFaults = await injectFaults(exchange, matched, active, clock, random);
     const response = await next(
@@ -120,6 +121,18 @@ const govern = async (
     }
     release();
     throw error;
+  }
+};
+
+// A number in a held object per rule: the report reads it (decision 0006); nothing is allocated.
+const countAdmitted = (matched: MatchedRules, active: ActivePolicies): void => {
+  for (const rule of matched.rateLimits) {
+    const admitted = active.admitted.get(rule.key);
+    if (admitted !== undefined) admitted.count += 1;
+  }
+  for (const rule of matched.circuitBreakers) {
+    const admitted = active.admitted.get(rule.key);
+    if (admitted !== undefined) admitted.count += 1;
   }
 };
 
