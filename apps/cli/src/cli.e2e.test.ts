@@ -7,7 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from './testing/captured-io.js';
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
-const binary = join(appDir, 'dist', 'main.js');
+// Built beside dist/ (the bundled manifest is found relative to the code), not into it: other
+// test files run dist/main.js while this one builds, and tsup empties its output folder first.
+const outDir = join(appDir, 'dist-test');
+const binary = join(outDir, 'main.js');
 const links = mkdtempSync(join(tmpdir(), 'ctrlmesh-cli-'));
 
 /** Runs the built binary as a process, as users and CI do: no TTY, so no colours. */
@@ -37,13 +40,17 @@ registerHooks({
 describe('the built ctrlmesh binary', () => {
   beforeAll(() => {
     // The bundle is what ships; build it from the current sources.
-    execFileSync(process.execPath, [join(appDir, '../../node_modules/tsup/dist/cli-default.js')], {
-      cwd: appDir,
-      stdio: 'ignore',
-    });
+    execFileSync(
+      process.execPath,
+      [join(appDir, '../../node_modules/tsup/dist/cli-default.js'), '--out-dir', outDir],
+      { cwd: appDir, stdio: 'ignore' },
+    );
   }, 120_000);
 
-  afterAll(() => rmSync(links, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(links, { recursive: true, force: true });
+    rmSync(outDir, { recursive: true, force: true });
+  });
 
   it('validates files and exits 0, or 1 with the problems', () => {
     expect(ctrlmesh(['validate', fixture('canary-v1.yaml')]).code).toBe(0);
@@ -105,10 +112,10 @@ describe('the built ctrlmesh binary', () => {
   it('loads @kubernetes/client-node only for the commands that read a cluster', () => {
     const offline = ctrlmesh(['validate', fixture('canary-v1.yaml')], binary, ['--import', tracer]);
     expect(offline.code).toBe(0);
-    expect(offline.stderr).toContain('/dist/run-');
+    expect(offline.stderr).toContain('/dist-test/run-');
     expect(offline.stderr).not.toContain('client-node');
     // Nor install's code (which reads the bundled manifest).
-    expect(offline.stderr).not.toContain('/dist/run-install-');
+    expect(offline.stderr).not.toContain('/dist-test/run-install-');
     const kubeconfig = join(links, 'unreachable.kubeconfig');
     writeFileSync(
       kubeconfig,
