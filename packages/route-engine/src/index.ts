@@ -76,6 +76,7 @@ export {
   type ResourceMatcher,
   type ResourcePattern,
 } from './resource-pattern.js';
+export { StatusConditionSchema } from './status-condition.js';
 export { isNamespaceResource, type Target, type TargetNamespace } from './target.js';
 export {
   type MatchLimitSelector,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { StatusConditionSchema } from './status-condition.js';
 
 /** The apiVersions we accept: ours, and the original's so that its manifests carry over. */
 export const VIRTUAL_APP_API_VERSIONS = [
@@ -63,19 +64,6 @@ const matchLimitSelector = z.strictObject({
     .describe(
       'The resources the entry applies to; absent: every resource. Never empty: leave it out instead of [].',
     ),
-});
-
-const condition = z.strictObject({
-  type: z.string().describe('Accepted, Progressing, Available or Degraded.'),
-  status: z.enum(['True', 'False', 'Unknown']).describe('Whether the condition holds.'),
-  reason: z.string().optional().describe('One CamelCase word a script can match on.'),
-  message: z.string().optional().describe('What a person should know, and what to do.'),
-  lastTransitionTime: z.string().optional().describe('When the status last changed (RFC 3339).'),
-  observedGeneration: z
-    .number()
-    .int()
-    .optional()
-    .describe('The generation of the spec the condition is about.'),
 });
 
 /** Structural zod schema of a VirtualApp; semantic checks are in `parseVirtualApp`. */
@@ -241,7 +229,7 @@ export const VirtualAppSchema = z.object({
         .optional()
         .describe('Pods per subset.'),
       conditions: z
-        .array(condition)
+        .array(StatusConditionSchema)
         .optional()
         .describe('Accepted, Progressing, Available and Degraded.'),
     })

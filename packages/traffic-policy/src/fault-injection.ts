@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  conditionSchema,
+  policyConditionsSchema,
   policyMetadataSchema,
   RequestRuleSchema,
   TargetVirtualAppSchema,
@@ -145,10 +145,7 @@ export const FaultInjectionSchema = z.object({
         )
         .optional()
         .describe('Per fault.'),
-      conditions: z
-        .array(conditionSchema)
-        .optional()
-        .describe('Accepted (the spec is valid) and Applied (every selected pod applies it).'),
+      conditions: policyConditionsSchema,
     })
     .optional()
     .describe("Written by the manager: the proxies' reports, aggregated."),

@@ -1,3 +1,4 @@
+import { StatusConditionSchema } from '@ctrlmesh/route-engine';
 import { z } from 'zod';
 
 /** Verbs a rule may name, as Kubernetes' request info names them; `*` is every verb. */
@@ -110,16 +111,8 @@ export const policyMetadataSchema = z.looseObject({
   annotations: z.record(z.string(), z.string()).optional(),
 });
 
-/** A status condition, as on a VirtualApp. */
-export const conditionSchema = z.strictObject({
-  type: z.string().describe('The condition.'),
-  status: z.enum(['True', 'False', 'Unknown']).describe('Whether the condition holds.'),
-  reason: z.string().optional().describe('One CamelCase word a script can match on.'),
-  message: z.string().optional().describe('What a person should know.'),
-  lastTransitionTime: z.string().optional().describe('When the status last changed (RFC 3339).'),
-  observedGeneration: z
-    .number()
-    .int()
-    .optional()
-    .describe('The generation of the spec the condition is about.'),
-});
+/** A policy's status conditions, as the manager writes them. */
+export const policyConditionsSchema = z
+  .array(StatusConditionSchema)
+  .optional()
+  .describe('Accepted (the spec is valid) and Applied (every selected pod applies it).');

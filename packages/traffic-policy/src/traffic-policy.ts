@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  conditionSchema,
+  policyConditionsSchema,
   policyMetadataSchema,
   RequestRuleSchema,
   TargetVirtualAppSchema,
@@ -164,10 +164,7 @@ export const TrafficPolicySchema = z.object({
       ...policyPodsStatusShape,
       rateLimits: z.array(ruleStatusSchema).optional().describe('Per rate limit.'),
       circuitBreakers: z.array(ruleStatusSchema).optional().describe('Per circuit breaker.'),
-      conditions: z
-        .array(conditionSchema)
-        .optional()
-        .describe('Accepted (the spec is valid) and Applied (every selected pod applies it).'),
+      conditions: policyConditionsSchema,
     })
     .optional()
     .describe("Written by the manager: the proxies' reports, aggregated."),
