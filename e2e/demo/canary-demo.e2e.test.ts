@@ -1,30 +1,17 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { startCapturedNode } from '../support/captured-process.js';
 
 const e2eDir = path.resolve(import.meta.dirname, '..');
 const tsx = fileURLToPath(import.meta.resolve('tsx/cli'));
 
 /** Runs the demo as `npm run demo` does after its build, with no terminal: stdin closed, output piped. */
-const runDemo = (): Promise<{ code: number | null; stdout: string; stderr: string }> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tsx, 'demo/canary-demo.ts'], {
-      cwd: e2eDir,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+const runDemo = () =>
+  startCapturedNode([tsx, 'demo/canary-demo.ts'], {
+    cwd: e2eDir,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+  }).exited;
 
 // Issue 12: `npm run demo` on the whole system, run non-interactively. It starts its own
 // kube-apiserver (the run's shared one is not used), so it is one long test.

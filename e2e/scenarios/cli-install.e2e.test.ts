@@ -10,7 +10,12 @@ import {
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
 import { runCtrlmesh, startCtrlmesh } from '../support/ctrlmesh-cli.js';
-import { deleteManifests, type Manifest, placeManifests } from '../support/deploy-manifests.js';
+import {
+  deleteManifests,
+  type Manifest,
+  placeManifests,
+  standInFor,
+} from '../support/deploy-manifests.js';
 import { eventually } from '../support/eventually.js';
 import { adminKubeConfig } from '../support/kube-config.js';
 import { runIdLabel } from '../support/unique-namespace.js';
@@ -22,13 +27,6 @@ import { runIdLabel } from '../support/unique-namespace.js';
 // this file's own, and its webhooks act on its own namespace only; the CRDs are shared.
 
 const bundledFile = path.resolve(import.meta.dirname, '../../apps/cli/manifests/install.yaml');
-
-type WebhookConfiguration = Manifest & {
-  webhooks: {
-    clientConfig: { service: { namespace: string } };
-    namespaceSelector?: { matchExpressions?: Record<string, unknown>[] };
-  }[];
-};
 
 const parse = (text: string): Manifest[] =>
   parseAllDocuments(text)
@@ -57,29 +55,7 @@ describe('ctrlmesh install on a live cluster', () => {
     const manifests = placeManifests(bundled, {
       namespaces: { 'ctrlmesh-system': system },
       suffix: randomBytes(3).toString('hex'),
-    }).map((manifest) => {
-      const copy = structuredClone(manifest);
-      if (copy.kind === 'Namespace') {
-        copy.metadata = {
-          ...copy.metadata,
-          name: system,
-          labels: { ...copy.metadata?.labels, [runIdLabel]: runId },
-        };
-      }
-      if (copy.kind?.endsWith('WebhookConfiguration')) {
-        for (const hook of (copy as WebhookConfiguration).webhooks) {
-          hook.clientConfig.service.namespace = system;
-          hook.namespaceSelector = {
-            ...hook.namespaceSelector,
-            matchExpressions: [
-              ...(hook.namespaceSelector?.matchExpressions ?? []),
-              { key: 'kubernetes.io/metadata.name', operator: 'In', values: [system] },
-            ],
-          };
-        }
-      }
-      return copy;
-    });
+    }).map((manifest) => standInFor(manifest, system, { [runIdLabel]: runId }));
     placedSets.push(manifests);
     const file = path.join(dir, `${system}.yaml`);
     await writeFile(file, manifests.map((m) => stringify(m)).join('---\n'));

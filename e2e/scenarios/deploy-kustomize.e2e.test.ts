@@ -10,6 +10,7 @@ import {
   deployDir,
   type Manifest,
   placeManifests,
+  standInFor,
 } from '../support/deploy-manifests.js';
 import { adminKubeConfig } from '../support/kube-config.js';
 import { uniqueNamespace } from '../support/unique-namespace.js';
@@ -27,10 +28,6 @@ const render = async (dir: string): Promise<Manifest[]> => {
 
 const ids = (manifests: readonly Manifest[]) =>
   manifests.map((m) => `${m.kind}/${m.metadata?.name}`).sort();
-
-type WebhookConfiguration = Manifest & {
-  webhooks: { namespaceSelector?: { matchExpressions?: Record<string, unknown>[] } }[];
-};
 
 type Deployment = Manifest & {
   spec: {
@@ -131,27 +128,10 @@ describe('deploy/ rendered with kustomize', () => {
     const placed = placeManifests(base, {
       namespaces: { 'ctrlmesh-system': system },
       suffix: randomBytes(3).toString('hex'),
-    }).map((manifest) => {
-      const copy = structuredClone(manifest);
-      if (copy.kind === 'Namespace') copy.metadata = { ...copy.metadata, name: system };
-      if (copy.kind?.endsWith('WebhookConfiguration')) {
-        // Installed webhooks act on the whole shared apiserver: these only on the stand-in
-        // namespace, and they point at its Service (which has no endpoints: no manager runs).
-        for (const hook of (copy as WebhookConfiguration).webhooks) {
-          const clientConfig = (hook as { clientConfig: { service: { namespace: string } } })
-            .clientConfig;
-          clientConfig.service.namespace = system;
-          hook.namespaceSelector = {
-            ...hook.namespaceSelector,
-            matchExpressions: [
-              ...(hook.namespaceSelector?.matchExpressions ?? []),
-              { key: 'kubernetes.io/metadata.name', operator: 'In', values: [system] },
-            ],
-          };
-        }
-      }
-      return copy;
-    });
+    })
+      // Installed webhooks act on the stand-in namespace only, and call its Service (which has no
+      // endpoints: no manager runs).
+      .map((manifest) => standInFor(manifest, system));
     // The namespace first (the rest lives in it), the CRDs next, as kubectl orders an apply.
     const order = (m: Manifest) =>
       m.kind === 'Namespace' ? 0 : m.kind === 'CustomResourceDefinition' ? 1 : 2;

@@ -111,3 +111,44 @@ export function manifestOf<T = Manifest>(
     throw new Error(`no ${kind}${name === undefined ? '' : ` ${name}`} among the manifests`);
   return found as T;
 }
+
+/** The part of a webhook configuration a stand-in changes. */
+type StandInWebhooks = Manifest & {
+  webhooks: {
+    clientConfig: { service?: { namespace: string } };
+    namespaceSelector?: { matchExpressions?: Record<string, unknown>[] };
+  }[];
+};
+
+/**
+ * A copy of a placed manifest for a namespace that stands in for `ctrlmesh-system`: the
+ * Namespace object takes its name (and `labels`), and installed webhooks, which would act on the
+ * whole shared apiserver, act on that namespace only and call its Service.
+ */
+export function standInFor(
+  manifest: Manifest,
+  system: string,
+  labels: Record<string, string> = {},
+): Manifest {
+  const copy = structuredClone(manifest);
+  if (copy.kind === 'Namespace') {
+    copy.metadata = {
+      ...copy.metadata,
+      name: system,
+      labels: { ...copy.metadata?.labels, ...labels },
+    };
+  }
+  if (copy.kind?.endsWith('WebhookConfiguration')) {
+    for (const hook of (copy as StandInWebhooks).webhooks) {
+      if (hook.clientConfig.service !== undefined) hook.clientConfig.service.namespace = system;
+      hook.namespaceSelector = {
+        ...hook.namespaceSelector,
+        matchExpressions: [
+          ...(hook.namespaceSelector?.matchExpressions ?? []),
+          { key: 'kubernetes.io/metadata.name', operator: 'In', values: [system] },
+        ],
+      };
+    }
+  }
+  return copy;
+}
