@@ -180,6 +180,19 @@ describe('parseFlags', () => {
     });
   });
 
+  it('keeps the self-made certificate in the file --tls-self-signed-state names, and documents it in --help', () => {
+    const base = ['--pod-name', 'p', '--pod-namespace', 'n', '--upstream', 'https://10.0.0.1'];
+    const kept = parseFlags(
+      [...base, '--tls-self-signed', '--tls-self-signed-state', '/run/state/serving.pem'],
+      {},
+    );
+    expect(ProxyConfigSchema.parse(kept.help ? {} : kept.input).listen.tls).toEqual({
+      mode: 'self-signed',
+      stateFile: '/run/state/serving.pem',
+    });
+    expect(USAGE).toContain('--tls-self-signed-state FILE');
+  });
+
   it('links the service account beside the self-made CA when asked', () => {
     const base = ['--pod-name', 'p', '--pod-namespace', 'n', '--upstream', 'https://10.0.0.1'];
     const ca = ['--tls-self-signed', '--tls-ca-out', '/run/sa/ca.crt'];

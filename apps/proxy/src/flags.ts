@@ -38,6 +38,11 @@ Serving
   --listen-host HOST (127.0.0.1)  --listen-port PORT (5443)
   --tls-cert-file FILE --tls-key-file FILE   serve HTTPS with this certificate
   --tls-self-signed [--tls-ca-out FILE]      serve HTTPS with a certificate made at start (its CA to FILE)
+  --tls-self-signed-state FILE  keep that certificate and its private key in FILE (PEM, mode 0600)
+                               and serve them again after a restart while they name the same hosts
+                               and stay valid 30 more days, so the controller's loaded CA still
+                               holds; otherwise a new one is made, saved and the reason logged.
+                               Keep FILE out of the controller's reach (it holds the key)
   --serviceaccount-from DIR    with --tls-ca-out: link token and namespace beside the CA to DIR's,
                                making the CA's folder the controller's service-account folder
   --admin-host HOST (127.0.0.1)   --admin-port PORT (5441): /metrics /healthz /readyz
@@ -82,6 +87,7 @@ export const OPTIONS = {
   'tls-key-file': { type: 'string' },
   'tls-self-signed': { type: 'boolean' },
   'tls-ca-out': { type: 'string' },
+  'tls-self-signed-state': { type: 'string' },
   'serviceaccount-from': { type: 'string' },
   'admin-host': { type: 'string' },
   'admin-port': { type: 'string' },
@@ -219,6 +225,7 @@ export const configInput = (
                 mode: 'self-signed',
                 caOutFile: v['tls-ca-out'],
                 serviceAccountFrom: v['serviceaccount-from'],
+                stateFile: v['tls-self-signed-state'],
               }
             : undefined,
     },

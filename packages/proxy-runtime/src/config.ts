@@ -13,12 +13,15 @@ const TlsSchema = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('files'), certFile: z.string().min(1), keyFile: z.string().min(1) }),
   // A certificate the proxy makes at start; its CA is written to `caOutFile` for the controller.
   // With `serviceAccountFrom`, `token` and `namespace` beside it link to that folder's (injection:
-  // the CA's folder becomes the controller's service-account folder).
+  // the CA's folder becomes the controller's service-account folder). With `stateFile`, the
+  // certificate and its key are kept there and served again after a restart while still good
+  // (kept-certificate.ts), so a controller that read its ca.crt once keeps trusting the proxy.
   z
     .object({
       mode: z.literal('self-signed'),
       caOutFile: z.string().min(1).optional(),
       serviceAccountFrom: z.string().min(1).optional(),
+      stateFile: z.string().min(1).optional(),
     })
     .refine((tls) => tls.serviceAccountFrom === undefined || tls.caOutFile !== undefined, {
       message: 'serviceAccountFrom needs caOutFile: the links are made beside the CA',

@@ -1,6 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { StaticNamespaceLabels } from './namespaces/namespace-labels.js';
@@ -362,5 +364,85 @@ describe('createProxy start errors', () => {
       await expect(proxy.start(new AbortController().signal)).rejects.toThrow(error);
       await expect(proxy.listening).rejects.toThrow(error);
     }
+  });
+});
+
+describe('createProxy with a kept self-signed certificate', () => {
+  // A controller reads its ca.crt once, at start: a proxy restarted beside it must serve the same CA.
+  const startKeeping = async (upstreamPort: number, dir: string, logs: string[]) => {
+    const config = proxyConfigFor(upstreamPort, vappFolder().vappFile, {
+      listen: {
+        port: 0,
+        tls: {
+          mode: 'self-signed',
+          caOutFile: join(dir, 'ca.crt'),
+          stateFile: join(dir, 'state', 'serving.pem'),
+        },
+      },
+      shutdown: { drainTimeoutMs: 500 },
+    });
+    const proxy = createProxy(config, {
+      namespaces: new StaticNamespaceLabels({ plain: {} }),
+      logSink: (line) => logs.push(line),
+    });
+    const stop = new AbortController();
+    const running = proxy.start(stop.signal);
+    const shutdown = async () => {
+      stop.abort();
+      await running;
+    };
+    cleanups.push(shutdown);
+    const { proxy: address } = await proxy.listening;
+    return { port: address.port, shutdown };
+  };
+
+  // One request on a new connection, trusting only `ca`: its status, or the TLS error's code.
+  const getWith = (ca: string, port: number) =>
+    new Promise<number | string | undefined>((resolve) => {
+      httpsGet(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/api/v1/namespaces/plain/configmaps/x',
+          ca,
+          agent: false,
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        },
+      ).on('error', (error: NodeJS.ErrnoException) => resolve(error.code));
+    });
+
+  it('serves the CA its client loaded once again after a restart, and not once the kept file is gone', async () => {
+    const upstream = await apiserver();
+    cleanups.push(() => closeServer(upstream.server));
+    const dir = mkdtempSync(join(tmpdir(), 'kept-serving-'));
+    mkdirSync(join(dir, 'state'));
+    const logs: string[] = [];
+
+    const first = await startKeeping(upstream.port, dir, logs);
+    const ca = readFileSync(join(dir, 'ca.crt'), 'utf8');
+    expect(await getWith(ca, first.port)).toBe(200);
+    await first.shutdown();
+
+    const restarted = await startKeeping(upstream.port, dir, logs);
+    expect(readFileSync(join(dir, 'ca.crt'), 'utf8')).toBe(ca);
+    expect(await getWith(ca, restarted.port)).toBe(200);
+    await restarted.shutdown();
+
+    rmSync(join(dir, 'state', 'serving.pem'));
+    const renewed = await startKeeping(upstream.port, dir, logs);
+    expect(await getWith(ca, renewed.port)).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
+
+    const said = logs
+      .map((line) => JSON.parse(line))
+      .filter((record) => /serving( the kept)? certificate/.test(record.msg))
+      .map(({ msg, reason }) => ({ msg, reason }));
+    expect(said).toEqual([
+      { msg: 'made a new serving certificate', reason: 'no certificate kept yet' },
+      { msg: 'serving the kept certificate', reason: undefined },
+      { msg: 'made a new serving certificate', reason: 'no certificate kept yet' },
+    ]);
   });
 });

@@ -28,8 +28,12 @@ import { identityOf, type Policies, PolicyStore } from './policies/policy-store.
 import { persistSnapshot } from './routes/persisted-routes.js';
 import { RouteLoader } from './routes/route-loader.js';
 import { RouteStore } from './routes/route-store.js';
+import { keptOrNewCertificate } from './server/kept-certificate-file.js';
 import { drain, listen } from './server/listen.js';
-import { selfSignedCertificate } from './server/self-signed-certificate.js';
+import {
+  type SelfSignedCertificate,
+  selfSignedCertificate,
+} from './server/self-signed-certificate.js';
 import { serveProxy } from './server/serve-proxy.js';
 import { linkServiceAccount } from './server/service-account-links.js';
 import { createUpstream, type Upstream } from './upstream/upstream.js';
@@ -79,8 +83,23 @@ const failed =
     throw new Error(`${doing}: ${error.message}`, { cause: error });
   };
 
-// The controller-facing server: plain HTTP, a given certificate, or one made here whose CA is
-// written out (atomically) for the controller to trust as its ca.crt.
+// The self-signed serving certificate: kept across restarts in `stateFile` when there is one.
+const servingCertificate = async (
+  tls: Extract<ProxyConfig['listen']['tls'], { mode: 'self-signed' }>,
+  hosts: readonly string[],
+): Promise<SelfSignedCertificate> => {
+  if (tls.stateFile === undefined) return selfSignedCertificate(hosts);
+  const { stateFile } = tls;
+  const settled = await keptOrNewCertificate(stateFile, hosts).catch(
+    failed(`cannot keep the serving certificate in ${stateFile}`),
+  );
+  if (settled.kept) log('info', 'serving the kept certificate', { file: stateFile });
+  else log('info', 'made a new serving certificate', { file: stateFile, reason: settled.reason });
+  return settled.certificate;
+};
+
+// The controller-facing server: plain HTTP, a given certificate, or one made here (or kept from
+// the last start) whose CA is written out (atomically) for the controller to trust as its ca.crt.
 const createFront = async (listen: Readonly<ProxyConfig['listen']>): Promise<Server> => {
   const { tls } = listen;
   if (tls.mode === 'none') return createHttpServer();
@@ -91,7 +110,7 @@ const createFront = async (listen: Readonly<ProxyConfig['listen']>): Promise<Ser
     });
   }
   const hosts = [...new Set(['127.0.0.1', '::1', 'localhost', listen.host])];
-  const { certPem, keyPem } = selfSignedCertificate(hosts);
+  const { certPem, keyPem } = await servingCertificate(tls, hosts);
   if (tls.caOutFile !== undefined) {
     const tmp = `${tls.caOutFile}.tmp-${process.pid}`;
     const cannotWrite = failed(`cannot write the serving certificate's CA to ${tls.caOutFile}`);
