@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readlink, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readlink, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -359,21 +359,33 @@ describe('Injecting the proxy into pods (the /inject-pod webhook)', () => {
         path.join(workDir, sample.pod),
       );
       const spec = created.spec as NonNullable<V1Pod['spec']>;
-      const proxy = runtime.run(
-        spec.initContainers?.[0] as NonNullable<V1Pod['spec']>['containers'][number],
-        [process.execPath, proxyMain, ...(spec.initContainers?.[0]?.args ?? [])],
-        path.join(workDir, `${sample.pod}.proxy.log`),
-      );
-      let controller: ReturnType<PodRuntime['run']> | undefined;
-      try {
-        // kubelet starts the app containers once the sidecar's startup probe passes.
-        await eventually(
+      const runProxy = (logName: string) =>
+        runtime.run(
+          spec.initContainers?.[0] as NonNullable<V1Pod['spec']>['containers'][number],
+          [process.execPath, proxyMain, ...(spec.initContainers?.[0]?.args ?? [])],
+          path.join(workDir, `${sample.pod}.${logName}.log`),
+        );
+      const proxyAnswers = () =>
+        eventually(
           async () => {
             const res = await fetch(`http://127.0.0.1:${settings.ports.admin}/healthz`);
             expect(res.status).toBe(200);
           },
           { what: 'the proxy to answer /healthz' },
         );
+      const reconciles = (name: string) =>
+        eventually(
+          async () => {
+            const cm = await core.readNamespacedConfigMap({ name, namespace });
+            expect(cm.metadata?.annotations?.[reconciledBy]).toBe(`${sample.pod}@v1`);
+          },
+          { what: `the ${kind} sample to reconcile ${name} through the proxy`, timeoutMs: 60_000 },
+        );
+      let proxy = runProxy('proxy');
+      let controller: ReturnType<PodRuntime['run']> | undefined;
+      try {
+        // kubelet starts the app containers once the sidecar's startup probe passes.
+        await proxyAnswers();
         const saDir = runtime.volumes.get('ctrlmesh-serviceaccount') as string;
         expect(await readFile(path.join(saDir, 'ca.crt'), 'utf8')).toContain('BEGIN CERTIFICATE');
         expect(await readlink(path.join(saDir, 'token'))).toBe(
@@ -388,13 +400,7 @@ describe('Injecting the proxy into pods (the /inject-pod webhook)', () => {
           namespace,
           body: { metadata: { name: `watched-${kind}`, labels: watchLabel(watchValue) } },
         });
-        await eventually(
-          async () => {
-            const cm = await core.readNamespacedConfigMap({ name: `watched-${kind}`, namespace });
-            expect(cm.metadata?.annotations?.[reconciledBy]).toBe(`${sample.pod}@v1`);
-          },
-          { what: `the ${kind} sample to reconcile through the proxy`, timeoutMs: 60_000 },
-        );
+        await reconciles(`watched-${kind}`);
         // The proxy did the talking: it counted the controller's ConfigMap requests.
         const metrics = await (
           await fetch(`http://127.0.0.1:${settings.ports.admin}/metrics`)
@@ -402,6 +408,24 @@ describe('Injecting the proxy into pods (the /inject-pod webhook)', () => {
         expect(metrics).toMatch(
           /ctrlmesh_proxy_requests_total\{[^}]*resource="configmaps"[^}]*\} [1-9]/,
         );
+
+        // The sidecar restarts (a crash, an OOM kill) while the controller runs on with the CA it
+        // loaded once (client-go reads ca.crt at start): the proxy serves the certificate kept in
+        // its own state volume again. Only the Go sample: the TS sample exits when its informer
+        // stops while the proxy is down (its restart timer is unref'd), a sample bug of its own.
+        if (kind !== 'go') return;
+        const ca = await readFile(path.join(saDir, 'ca.crt'), 'utf8');
+        const stateDir = runtime.volumes.get('ctrlmesh-state') as string;
+        expect((await stat(path.join(stateDir, 'serving.pem'))).mode & 0o777).toBe(0o600);
+        await stopProcess(proxy);
+        proxy = runProxy('proxy-restarted');
+        await proxyAnswers();
+        expect(await readFile(path.join(saDir, 'ca.crt'), 'utf8')).toBe(ca);
+        await core.createNamespacedConfigMap({
+          namespace,
+          body: { metadata: { name: `watched-${kind}-2`, labels: watchLabel(watchValue) } },
+        });
+        await reconciles(`watched-${kind}-2`);
       } finally {
         if (controller) await stopProcess(controller);
         await stopProcess(proxy);

@@ -80,6 +80,18 @@ describe('injectPod', () => {
     expect(args.some((a) => a.startsWith('--webhook'))).toBe(false);
   });
 
+  it('keeps the proxy certificate and key in its own state folder, which no app container mounts', () => {
+    const pod = injected(aPod());
+    const args = pod.spec?.initContainers?.[0]?.args ?? [];
+    expect(args).toContain('--tls-self-signed-state=/var/run/ctrlmesh/state/serving.pem');
+    const state = pod.spec?.initContainers?.[0]?.volumeMounts?.find(
+      (mount) => mount.mountPath === '/var/run/ctrlmesh/state',
+    );
+    expect(state?.name).toBe('ctrlmesh-state');
+    const appMounts = pod.spec?.containers.flatMap((c) => c.volumeMounts ?? []) ?? [];
+    expect(appMounts.map((mount) => mount.name)).not.toContain('ctrlmesh-state');
+  });
+
   it('gives the proxy its pod name and namespace from the downward API and the malloc threshold', () => {
     const env = injected(aPod()).spec?.initContainers?.[0]?.env ?? [];
     expect(env).toEqual([

@@ -26,7 +26,10 @@ export const PROXY_SERVICE_ACCOUNT_DIR = '/var/run/ctrlmesh/serviceaccount';
  * is mounted under /var/run/ctrlmesh (or /var/run/secrets), run-time state only. */
 export const PODINFO_DIR = '/var/run/ctrlmesh/podinfo';
 
-/** The emptyDir that keeps the last known routes across proxy restarts. */
+/**
+ * The proxy-only emptyDir that keeps, across proxy restarts, the last known routes and the serving
+ * certificate with its private key (so no app container mounts it).
+ */
 export const STATE_DIR = '/var/run/ctrlmesh/state';
 
 /** The volumes injection adds, by name. */

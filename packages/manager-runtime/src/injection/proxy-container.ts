@@ -61,6 +61,9 @@ export const proxyContainer = ({
     '--listen-host=127.0.0.1',
     `--listen-port=${ports.proxy}`,
     `--state-file=${STATE_DIR}/routes.json`,
+    // The certificate and its key, kept so a restarted proxy serves the CA the running controller
+    // loaded once; in the proxy's own emptyDir, never in the folder the controller mounts.
+    `--tls-self-signed-state=${STATE_DIR}/serving.pem`,
     // kubelet probes the pod IP, not loopback; /metrics is scraped there too.
     '--admin-host=0.0.0.0',
     `--admin-port=${ports.admin}`,
