@@ -56,6 +56,12 @@ describe('A proxy that cannot start says why and exits at once', () => {
       error:
         /^ctrlmesh-proxy: cannot write the serving certificate's CA to missing\/ca\.crt: ENOENT/,
     },
+    {
+      what: 'its self-signed certificate cannot be kept',
+      args: ['--tls-self-signed', '--tls-self-signed-state=missing/serving.pem'],
+      error:
+        /^ctrlmesh-proxy: cannot keep the serving certificate in missing\/serving\.pem: ENOENT/,
+    },
   ])('exits non-zero when $what, with that one error (issue 9)', async ({ args, error }) => {
     const child = spawn(process.execPath, [proxyBinary, ...flags, ...args], {
       cwd: workDir,
