@@ -4,7 +4,9 @@ import { readCommandLine, USAGE, VERSION } from './command-line.js';
 const host = { hostname: 'node-a', pid: 42 };
 const run = (
   argv: string[],
-  hostOverrides: Partial<typeof host & { podNamespace: string }> = {},
+  hostOverrides: Partial<
+    typeof host & { podNamespace: string; contextNamespace: (file: string) => string | undefined }
+  > = {},
 ) => {
   const out: string[] = [];
   const err: string[] = [];
@@ -182,6 +184,43 @@ describe('readCommandLine', () => {
     expect(secretNamespace(['--webhook-namespace=certs'], 'ctrlmesh-system')).toBe('certs');
     // Outside a cluster the manager falls back to the Lease's namespace (webhookRotationOf).
     expect(secretNamespace([])).toBeUndefined();
+  });
+
+  it('outside a cluster, takes the Lease and webhook namespaces from the kubeconfig current context', () => {
+    const asked: string[] = [];
+    const contextNamespace = (file: string) => {
+      asked.push(file);
+      return 'dev';
+    };
+    const namespaces = (argv: string[], podNamespace?: string) => {
+      const { command } = run(argv, {
+        contextNamespace,
+        ...(podNamespace === undefined ? {} : { podNamespace }),
+      });
+      return 'config' in command
+        ? [command.config.leaderElection.namespace, command.config.webhook.namespace]
+        : undefined;
+    };
+    const kubeconfig = '--kubeconfig=/home/me/.kube/config';
+    expect(namespaces([kubeconfig])).toEqual(['dev', 'dev']);
+    expect(asked).toEqual(['/home/me/.kube/config']);
+    // Flags, then --namespace for the Lease, then the pod's namespace come first.
+    expect(
+      namespaces([kubeconfig, '--leader-election-namespace=locks', '--webhook-namespace=certs']),
+    ).toEqual(['locks', 'certs']);
+    expect(namespaces([kubeconfig, '--namespace=ops'])).toEqual(['ops', 'dev']);
+    expect(namespaces([kubeconfig], 'ctrlmesh-system')).toEqual([
+      'ctrlmesh-system',
+      'ctrlmesh-system',
+    ]);
+    // In-cluster config (no --kubeconfig) has no context to ask.
+    expect(namespaces([])).toEqual(['default', undefined]);
+  });
+
+  it('falls back to default when the kubeconfig context names no namespace', () => {
+    const { command } = run(['--kubeconfig=k'], { contextNamespace: () => undefined });
+    expect('config' in command && command.config.leaderElection.namespace).toBe('default');
+    expect(USAGE).toMatch(/--kubeconfig current context, or default/);
   });
 
   it('prints usage and the version', () => {

@@ -21,7 +21,8 @@ Usage: ctrlmesh-manager [flags]
   --kubeconfig FILE                  kubeconfig to use (default: in-cluster service account)
   --namespace NS                     watch only this namespace (default: all namespaces)
   --leader-election-namespace NS     namespace of the leader Lease (default: --namespace, or
-                                     the pod's namespace in-cluster, or default)
+                                     the pod's namespace in-cluster, or the namespace of the
+                                     --kubeconfig current context, or default)
   --leader-election-lease-name NAME  name of the leader Lease (default: ctrlmesh-manager)
   --lease-duration DURATION          how long an unrenewed Lease stays held (default: 15s)
   --renew-deadline DURATION          a leader that cannot renew this long steps down (default: 10s)
@@ -38,7 +39,8 @@ Usage: ctrlmesh-manager [flags]
   --webhook-service-name NAME        the Service in front of the webhooks; the certificate names
                                      NAME.NS.svc (default: ctrlmesh-manager)
   --webhook-namespace NS             namespace of that Service and of the certificate Secret
-                                     (default: the pod's namespace, else the Lease's)
+                                     (default: the pod's namespace, else the --kubeconfig
+                                     current context's, else the Lease's)
   --webhook-url-host HOST            one more DNS name or IP address in the certificate, for
                                      webhook configurations that call a url: (local runs);
                                      repeatable
@@ -119,6 +121,11 @@ export interface Host {
   readonly pid: number;
   /** The pod's namespace when in a cluster (the service account's `namespace` file). */
   readonly podNamespace?: string | undefined;
+  /**
+   * The namespace of a kubeconfig file's current context, kubectl's default outside a cluster;
+   * undefined when it names none or the file cannot be read (`main` reports that when it loads it).
+   */
+  readonly contextNamespace?: ((kubeconfig: string) => string | undefined) | undefined;
 }
 
 /** What the command line asks for: to exit at once, or to run the manager. */
@@ -232,11 +239,16 @@ export const readCommandLine = (
     }
   };
   const namespace = text('namespace');
+  const kubeconfig = text('kubeconfig');
+  // Where the manager itself is: its pod's namespace, else (run from a kubeconfig) its context's.
+  const home =
+    host.podNamespace ??
+    (kubeconfig === undefined ? undefined : host.contextNamespace?.(kubeconfig));
   const input: ManagerConfigInput = {
     namespace,
     leaderElection: {
       // An empty --namespace is reported once, as its own problem.
-      namespace: text('leader-election-namespace') ?? (namespace || undefined) ?? host.podNamespace,
+      namespace: text('leader-election-namespace') ?? (namespace || undefined) ?? home,
       leaseName: text('leader-election-lease-name'),
       identity: text('identity') ?? `${host.hostname}_${host.pid}`,
       timings: {
@@ -253,7 +265,7 @@ export const readCommandLine = (
       host: text('webhook-host'),
       port: integer('webhook-port'),
       serviceName: text('webhook-service-name'),
-      namespace: text('webhook-namespace') ?? host.podNamespace,
+      namespace: text('webhook-namespace') ?? home,
       urlHosts: values['webhook-url-host'] as string[] | undefined,
       secretName: text('webhook-secret-name'),
       validatingConfigurationName: text('webhook-validating-configuration'),
@@ -290,7 +302,7 @@ export const readCommandLine = (
     output.err(`ctrlmesh-manager: invalid flags\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
     return { exit: 2 };
   }
-  return { config: parsed.data, kubeconfig: text('kubeconfig') };
+  return { config: parsed.data, kubeconfig };
 };
 
 const parse = (argv: readonly string[]) =>

@@ -4,6 +4,7 @@ import { createManager } from '@ctrlmesh/manager-runtime';
 import { runMain } from '@ctrlmesh/runtime-support';
 import { KubeConfig } from '@kubernetes/client-node';
 import { readCommandLine } from './command-line.js';
+import { contextNamespace } from './context-namespace.js';
 
 const SERVICE_ACCOUNT_NAMESPACE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
 
@@ -19,7 +20,7 @@ const podNamespace = (): string | undefined => {
 runMain('ctrlmesh-manager', async (stop) => {
   const command = readCommandLine(
     process.argv.slice(2),
-    { hostname: hostname(), pid: process.pid, podNamespace: podNamespace() },
+    { hostname: hostname(), pid: process.pid, podNamespace: podNamespace(), contextNamespace },
     { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) },
   );
   if ('exit' in command) return command.exit;
