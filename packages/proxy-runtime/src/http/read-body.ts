@@ -1,23 +1,60 @@
+import type { Readable } from 'node:stream';
 import { FrameTooLargeError } from '../status/proxy-error.js';
 
 const asBuffer = (chunk: Uint8Array): Buffer =>
   Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 
+/** Why a body that closed before its end is not a body (what `for await` would have thrown). */
+const closedEarly = (): Error =>
+  Object.assign(new Error('the body closed before its end'), {
+    code: 'ERR_STREAM_PREMATURE_CLOSE',
+  });
+
 /**
- * Reads a whole body into memory, refusing (with a clear error) anything above `limit` bytes: the
- * proxy holds a body only when it must read or rewrite it, and never an unbounded one. Chunks are
- * kept as they come (streams hand each consumer its own), so a body of one chunk is not copied.
+ * Reads a whole body into memory, refusing (with a clear error, the source destroyed) anything
+ * above `limit` bytes: the proxy holds a body only when it must read or rewrite it, and never an
+ * unbounded one. Chunks are kept as they come (streams hand each consumer its own), so a body of
+ * one chunk is not copied. It listens to the stream's events rather than iterating it: every small
+ * GET's answer is read here, and `for await` costs an async iterator, its end-of-stream watcher
+ * and a promise per chunk, objects that outlive young-generation collections under load.
  */
-export const readBody = async (
-  source: AsyncIterable<Uint8Array>,
-  limit: number,
-): Promise<Buffer> => {
-  const parts: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of source) {
-    size += chunk.length;
-    if (size > limit) throw new FrameTooLargeError(limit);
-    parts.push(asBuffer(chunk));
-  }
-  return parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
+export const readBody = (source: Readable, limit: number): Promise<Buffer> => {
+  if (source.errored) return Promise.reject(source.errored);
+  if (source.destroyed) return Promise.reject(closedEarly());
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    const settle = () => {
+      source.off('data', onData);
+      source.off('end', onEnd);
+      source.off('error', onError);
+      source.off('close', onClose);
+    };
+    const onData = (chunk: Uint8Array) => {
+      size += chunk.length;
+      if (size > limit) {
+        settle();
+        source.destroy();
+        reject(new FrameTooLargeError(limit));
+        return;
+      }
+      parts.push(asBuffer(chunk));
+    };
+    const onEnd = () => {
+      settle();
+      resolve(parts.length === 1 ? parts[0]! : Buffer.concat(parts, size));
+    };
+    const onError = (error: Error) => {
+      settle();
+      reject(error);
+    };
+    const onClose = () => {
+      settle();
+      reject(closedEarly());
+    };
+    source.on('data', onData);
+    source.on('end', onEnd);
+    source.on('error', onError);
+    source.on('close', onClose);
+  });
 };
