@@ -411,9 +411,7 @@ describe('Injecting the proxy into pods (the /inject-pod webhook)', () => {
 
         // The sidecar restarts (a crash, an OOM kill) while the controller runs on with the CA it
         // loaded once (client-go reads ca.crt at start): the proxy serves the certificate kept in
-        // its own state volume again. Only the Go sample: the TS sample exits when its informer
-        // stops while the proxy is down (its restart timer is unref'd), a sample bug of its own.
-        if (kind !== 'go') return;
+        // its own state volume again, and both samples carry on through it.
         const ca = await readFile(path.join(saDir, 'ca.crt'), 'utf8');
         const stateDir = runtime.volumes.get('ctrlmesh-state') as string;
         expect((await stat(path.join(stateDir, 'serving.pem'))).mode & 0o777).toBe(0o600);

@@ -74,14 +74,19 @@ export async function startConfigMapController(
   informer.on('add', enqueue);
   informer.on('update', enqueue);
   // client-node 1.4 stops its informer on any watch or list error other than 410 Gone; a
-  // controller has to start it again itself (client-go's reflector retries on its own).
-  informer.on('error', (error) => {
-    if (stopped) return;
+  // controller has to start it again itself (client-go's reflector retries on its own), and again
+  // if that start fails too (the apiserver, or its proxy, still down).
+  let restarting: NodeJS.Timeout | undefined;
+  const restartSoon = (error: unknown) => {
+    if (stopped || restarting !== undefined) return;
     log.error('informer stopped; restarting', { err: error });
-    setTimeout(() => {
-      if (!stopped) informer.start().catch(() => undefined);
-    }, RETRY_DELAY_MS).unref();
-  });
+    // Not unref'd: while the informer is down, this timer is what keeps the process alive.
+    restarting = setTimeout(() => {
+      restarting = undefined;
+      if (!stopped) informer.start().catch(restartSoon);
+    }, RETRY_DELAY_MS);
+  };
+  informer.on('error', restartSoon);
   await informer.start();
 
   return {
@@ -91,6 +96,7 @@ export async function startConfigMapController(
     },
     async stop() {
       stopped = true;
+      clearTimeout(restarting);
       queue.stop();
       await informer.stop();
     },
