@@ -11,6 +11,7 @@ import { listen } from './server/listen.js';
 import { cleanupsAfterEach, closeServer } from './test-support/cleanups.js';
 import {
   canaryVappYaml,
+  launchProxy,
   proxyConfigFor,
   startProxy as startRunningProxy,
   vappFolder,
@@ -381,19 +382,15 @@ describe('createProxy with a kept self-signed certificate', () => {
       },
       shutdown: { drainTimeoutMs: 500 },
     });
-    const proxy = createProxy(config, {
-      namespaces: new StaticNamespaceLabels({ plain: {} }),
-      logSink: (line) => logs.push(line),
-    });
-    const stop = new AbortController();
-    const running = proxy.start(stop.signal);
-    const shutdown = async () => {
-      stop.abort();
-      await running;
-    };
-    cleanups.push(shutdown);
-    const { proxy: address } = await proxy.listening;
-    return { port: address.port, shutdown };
+    const { shutdown, addresses } = await launchProxy(
+      config,
+      {
+        namespaces: new StaticNamespaceLabels({ plain: {} }),
+        logSink: (line) => logs.push(line),
+      },
+      cleanups,
+    );
+    return { port: addresses.proxy.port, shutdown };
   };
 
   // One request on a new connection, trusting only `ca`: its status, or the TLS error's code.

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineProxyConfig, type ProxyConfig, type ProxyConfigInput } from '../config.js';
 import { type NamespaceLabelMap, StaticNamespaceLabels } from '../namespaces/namespace-labels.js';
-import { createProxy, type ProxyRuntime } from '../proxy.js';
+import { createProxy, type ProxyAddresses, type ProxyParts, type ProxyRuntime } from '../proxy.js';
 import type { Cleanup } from './cleanups.js';
 
 /** The canary VirtualApp of the issue as YAML text, the way a pod's mounted file holds it. */
@@ -37,6 +37,26 @@ export const proxyConfigFor = (
     admin: { port: 0 },
     ...more,
   });
+
+/**
+ * Creates and starts a proxy from `config` and `parts`, pushes its shutdown to `cleanups`, and
+ * waits until it listens.
+ */
+export const launchProxy = async (
+  config: ProxyConfig,
+  parts: ProxyParts,
+  cleanups: Cleanup[],
+): Promise<{ proxy: ProxyRuntime; shutdown: () => Promise<void>; addresses: ProxyAddresses }> => {
+  const proxy = createProxy(config, parts);
+  const stop = new AbortController();
+  const running = proxy.start(stop.signal);
+  const shutdown = async () => {
+    stop.abort();
+    await running;
+  };
+  cleanups.push(shutdown);
+  return { proxy, shutdown, addresses: await proxy.listening };
+};
 
 /** A proxy {@link startProxy} started, and where a test reaches it. */
 export interface RunningProxy {
@@ -75,18 +95,11 @@ export const startProxy = async (
     routes: { virtualAppFile: vappFile, stateFile: join(dir, 'routes.json') },
     shutdown: { drainTimeoutMs: 500 },
   });
-  const proxy = createProxy(config, {
-    namespaces: new StaticNamespaceLabels(namespaces),
-    logSink: () => undefined,
-  });
-  const stop = new AbortController();
-  const running = proxy.start(stop.signal);
-  const shutdown = async () => {
-    stop.abort();
-    await running;
-  };
-  cleanups.push(shutdown);
-  const addresses = await proxy.listening;
+  const { proxy, shutdown, addresses } = await launchProxy(
+    config,
+    { namespaces: new StaticNamespaceLabels(namespaces), logSink: () => undefined },
+    cleanups,
+  );
   return {
     proxy,
     shutdown,
