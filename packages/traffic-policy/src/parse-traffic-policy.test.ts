@@ -74,6 +74,22 @@ describe('parseTrafficPolicy', () => {
     ]);
   });
 
+  it('refuses a breaker named as a rate limit: a rule name keys its state, metrics and status', () => {
+    expect(
+      problemsOf(
+        policy({
+          rateLimits: [{ name: 'writes', qps: 5 }],
+          circuitBreakers: [
+            { name: 'reads', consecutiveFailures: 3 },
+            { name: 'writes', consecutiveFailures: 3 },
+          ],
+        }),
+      ),
+    ).toEqual([
+      'spec.circuitBreakers[1].name: "writes" is the name of rateLimits[0] too: rule names are unique in a policy (they name its state, metrics and status)',
+    ]);
+  });
+
   it('reports structural problems beside semantic ones', () => {
     expect(
       problemsOf(policy({ rateLimits: [{ name: 'x', qps: 0, maxInFlight: 'many' }], extra: 1 })),

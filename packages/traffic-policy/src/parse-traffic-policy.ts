@@ -60,6 +60,22 @@ export const parseTrafficPolicy = (input: unknown): ParseResult<TrafficPolicy> =
       }
     },
   );
+  // A rule's name is its key for state, metrics and status (`TrafficPolicy/ns/policy/rule`): a rate
+  // limit and a breaker of one name would count into one entry.
+  const limitNames = new Map<unknown, number>();
+  list(field(spec, 'rateLimits')).forEach((rule, index) => {
+    if (!limitNames.has(field(rule, 'name'))) limitNames.set(field(rule, 'name'), index);
+  });
+  list(field(spec, 'circuitBreakers')).forEach((rule, index) => {
+    const name = field(rule, 'name');
+    const limit = isString(name) ? limitNames.get(name) : undefined;
+    if (limit !== undefined) {
+      report(
+        ['spec', 'circuitBreakers', index, 'name'],
+        `"${name}" is the name of rateLimits[${limit}] too: rule names are unique in a policy (they name its state, metrics and status)`,
+      );
+    }
+  });
   if (problems.length > 0 || !structural.success) return { ok: false, problems };
   return { ok: true, value: structural.data };
 };

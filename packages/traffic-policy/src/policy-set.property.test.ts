@@ -12,7 +12,7 @@ const proxy = (name: string, subset: string): ProxyIdentity => ({
 const policy = aTrafficPolicy({
   targetVirtualApps: [{ name: 'sample', specificSubsets: ['canary'] }],
   rateLimits: [{ name: 'all', qps: 1 }],
-  circuitBreakers: [{ name: 'all', consecutiveFailures: 1 }],
+  circuitBreakers: [{ name: 'all-failures', consecutiveFailures: 1 }],
 });
 
 describe('policy set invariants', () => {
