@@ -1,6 +1,7 @@
+import { formatPath } from '@ctrlmesh/route-engine';
 import { z } from 'zod';
 import type { CliIo } from './cli-io.js';
-import { type FileProblem, formatProblem, joinPath, readObjects } from './documents.js';
+import { type FileProblem, formatProblem, located, readObjects } from './documents.js';
 import { InputError } from './input-error.js';
 import { KubeObjectSchema } from './world.js';
 
@@ -82,12 +83,6 @@ export type TestCase = z.infer<typeof CaseSchema>;
 /** A cases file as read. */
 export type CasesFile = z.infer<typeof CasesFileSchema>;
 
-const issuePath = (path: readonly PropertyKey[]): string =>
-  path
-    .map((segment) => (typeof segment === 'number' ? `[${segment}]` : String(segment)))
-    .join('.')
-    .replaceAll('.[', '[');
-
 /** Reads a cases file (one YAML or JSON document); throws an InputError with every problem. */
 export const readCasesFile = (io: CliIo, file: string): CasesFile => {
   const contents = readObjects(io, file);
@@ -104,14 +99,7 @@ export const readCasesFile = (io: CliIo, file: string): CasesFile => {
     const parsed = CasesFileSchema.safeParse(source.value);
     if (parsed.success) return parsed.data;
     for (const issue of parsed.error.issues) {
-      const path = issuePath(issue.path);
-      problems.push({
-        file,
-        document: source.document,
-        line: source.lineOf(path),
-        path: joinPath(source.pathPrefix, path),
-        message: issue.message,
-      });
+      problems.push(located(source, formatPath(issue.path), issue.message));
     }
   }
   throw new InputError(

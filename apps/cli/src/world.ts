@@ -1,7 +1,7 @@
-import type { Labels } from '@ctrlmesh/route-engine';
+import { formatPath, type Labels } from '@ctrlmesh/route-engine';
 import { z } from 'zod';
 import type { CliIo } from './cli-io.js';
-import { type FileProblem, formatProblem, joinPath, readObjects } from './documents.js';
+import { type FileProblem, formatProblem, located, readObjects } from './documents.js';
 import { InputError } from './input-error.js';
 import { kindToResource } from './kind-to-resource.js';
 
@@ -80,17 +80,7 @@ export const readWorld = (io: CliIo, file: string): World => {
       continue;
     }
     for (const issue of parsed.error.issues) {
-      const path = issue.path
-        .map((segment) => (typeof segment === 'number' ? `[${segment}]` : String(segment)))
-        .join('.')
-        .replaceAll('.[', '[');
-      problems.push({
-        file,
-        document: source.document,
-        line: source.lineOf(path),
-        path: joinPath(source.pathPrefix, path),
-        message: issue.message,
-      });
+      problems.push(located(source, formatPath(issue.path), issue.message));
     }
   }
   if (problems.length > 0) {

@@ -65,7 +65,7 @@ export type { NamespaceRegex } from './namespace-regex.js';
 export { type Ownership, owner } from './ownership.js';
 export { parseVirtualApp } from './parse-virtual-app.js';
 export { podSubset } from './pod-subset.js';
-export type { ParseResult, Problem } from './problem.js';
+export { formatPath, type ParseResult, type Problem } from './problem.js';
 export { queryBool } from './query-bool.js';
 export {
   type ApiGroupResource,

@@ -1,4 +1,4 @@
-import type { Problem } from '@ctrlmesh/route-engine';
+import { formatPath, type Problem } from '@ctrlmesh/route-engine';
 import type { z } from 'zod';
 
 // The semantic checks walk the raw input with these guards rather than the zod output, so that a
@@ -21,14 +21,6 @@ export const list = (value: unknown): readonly unknown[] => (Array.isArray(value
 export const isString = (value: unknown): value is string => typeof value === 'string';
 /** Whether `value` is a number. */
 export const isNumber = (value: unknown): value is number => typeof value === 'number';
-
-/** Joins a path the way our messages print it: `spec.faults[1].abort`. */
-export const formatPath = (segments: readonly PropertyKey[]): string =>
-  segments.reduce<string>((path, segment) => {
-    if (typeof segment === 'number') return `${path}[${segment}]`;
-    const key = String(segment);
-    return path === '' ? key : `${path}.${key}`;
-  }, '');
 
 /** zod's structural issues as problems. */
 export const zodProblems = (error: z.ZodError): Problem[] =>
