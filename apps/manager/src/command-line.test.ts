@@ -1,7 +1,9 @@
+import { defineManagerConfig } from '@ctrlmesh/manager-runtime';
 import { describe, expect, it } from 'vitest';
 import { readCommandLine, USAGE, VERSION } from './command-line.js';
 
 const host = { hostname: 'node-a', pid: 42 };
+const defaults = defineManagerConfig({ leaderElection: { identity: 'node-a_42' } });
 const run = (
   argv: string[],
   hostOverrides: Partial<
@@ -22,40 +24,12 @@ const run = (
 };
 
 describe('readCommandLine', () => {
+  // The defaults themselves are the schema's, listed in manager-runtime's config.test.ts: no flag
+  // given, the command line adds nothing to them but the identity it makes from host and pid.
   it('applies the documented defaults', () => {
     expect(run([]).command).toEqual({
       kubeconfig: undefined,
-      config: {
-        namespace: undefined,
-        leaderElection: {
-          namespace: 'default',
-          leaseName: 'ctrlmesh-manager',
-          identity: 'node-a_42',
-          timings: { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 },
-        },
-        podGracePeriodMs: 30_000,
-        revisionHistoryLimit: 10,
-        admin: { host: '0.0.0.0', port: 9090 },
-        logLevel: 'info',
-        webhook: {
-          host: '0.0.0.0',
-          port: 9443,
-          serviceName: 'ctrlmesh-manager',
-          urlHosts: [],
-          secretName: 'ctrlmesh-webhook-certs',
-          validatingConfigurationName: 'ctrlmesh',
-          mutatingConfigurationName: 'ctrlmesh',
-          certValidityMs: 8760 * 3_600_000,
-          certRenewBeforeMs: 720 * 3_600_000,
-        },
-        injection: {
-          proxyImage: 'localhost/ctrlmesh/proxy:latest',
-          resources: { requests: { cpu: '50m', memory: '96Mi' }, limits: { memory: '256Mi' } },
-          ports: { proxy: 5443, admin: 5441, webhook: 5445 },
-          probes: { periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 },
-          logLevel: 'info',
-        },
-      },
+      config: { namespace: undefined, ...defaults },
     });
   });
 
@@ -112,13 +86,7 @@ describe('readCommandLine', () => {
           certValidityMs: 120_000,
           certRenewBeforeMs: 60_000,
         },
-        injection: {
-          proxyImage: 'localhost/ctrlmesh/proxy:latest',
-          resources: { requests: { cpu: '50m', memory: '96Mi' }, limits: { memory: '256Mi' } },
-          ports: { proxy: 5443, admin: 5441, webhook: 5445 },
-          probes: { periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 },
-          logLevel: 'info',
-        },
+        injection: defaults.injection,
       },
     });
   });

@@ -5,9 +5,12 @@ import { fixture, run } from '../testing/captured-io.js';
 const vapp = fixture('canary-v1.yaml');
 const world = fixture('world.yaml');
 
+/** `ctrlmesh explain -f canary-v1.yaml --world world.yaml ARGS...`. */
+const explainInWorld = (args: string[]) => run(['explain', '-f', vapp, '--world', world, ...args]);
+
 describe('ctrlmesh explain', () => {
   it('prints the owner of every namespace and object of the world as a table', async () => {
-    const result = await run(['explain', '-f', vapp, '--world', world]);
+    const result = await explainInWorld([]);
     expect(result.code).toBe(0);
     const rows = result.stdout
       .trimEnd()
@@ -31,7 +34,7 @@ describe('ctrlmesh explain', () => {
   });
 
   it('gives the chain of reasons for each target named', async () => {
-    const result = await run(['explain', '-f', vapp, '--world', world, 'secrets/team-a/token']);
+    const result = await explainInWorld(['secrets/team-a/token']);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(
       [
@@ -45,25 +48,12 @@ describe('ctrlmesh explain', () => {
   });
 
   it('explains a request, whose object labels are not known yet', async () => {
-    const result = await run([
-      'explain',
-      '-f',
-      vapp,
-      '--world',
-      world,
-      '--no-reasons',
-      'GET /api/v1/namespaces/team-a/secrets',
-    ]);
+    const result = await explainInWorld(['--no-reasons', 'GET /api/v1/namespaces/team-a/secrets']);
     expect(result.stdout).toContain('depends on the object: v2 | (default)');
   });
 
   it('reads a cluster-scoped object of a named group and the Namespace object', async () => {
-    const result = await run([
-      'explain',
-      '-f',
-      vapp,
-      '--world',
-      world,
+    const result = await explainInWorld([
       '-o',
       'json',
       'rbac.authorization.k8s.io/clusterroles/admin',
@@ -76,12 +66,7 @@ describe('ctrlmesh explain', () => {
   });
 
   it('serves default-only user agents from the default subset', async () => {
-    const result = await run([
-      'explain',
-      '-f',
-      vapp,
-      '--world',
-      world,
+    const result = await explainInWorld([
       '--user-agent',
       'kube-controller-manager',
       '-o',
@@ -92,16 +77,7 @@ describe('ctrlmesh explain', () => {
   });
 
   it('prints YAML for scripts', async () => {
-    const result = await run([
-      'explain',
-      '-f',
-      vapp,
-      '--world',
-      world,
-      '-o',
-      'yaml',
-      'ns/canary-a',
-    ]);
+    const result = await explainInWorld(['-o', 'yaml', 'ns/canary-a']);
     expect(parse(result.stdout)[0]).toMatchObject({
       target: 'ns/canary-a',
       owner: 'v2',
