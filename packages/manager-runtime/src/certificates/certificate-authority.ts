@@ -1,15 +1,8 @@
-import {
-  createHash,
-  createPrivateKey,
-  generateKeyPairSync,
-  randomBytes,
-  sign,
-  X509Certificate,
-} from 'node:crypto';
-import { isIPv4, isIPv6 } from 'node:net';
-import { der } from '@ctrlmesh/runtime-support';
+import { createHash, createPrivateKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { der, x509 } from '@ctrlmesh/runtime-support';
 
-const { bits, explicit, integer, octets, oid, sequence, set, TRUE, time, tlv, utf8 } = der;
+const { integer, octets, oid, sequence, TRUE, tlv } = der;
+const { extension, signCertificate, subjectAltNames } = x509;
 
 /** A certificate and its private key, PEM. */
 export interface KeyPair {
@@ -23,60 +16,9 @@ export interface KeyPair {
  */
 export const BACKDATE_MS = 5 * 60_000;
 
-const ECDSA_WITH_SHA256 = sequence(oid('1.2.840.10045.4.3.2'));
-const name = (commonName: string) => sequence(set(sequence(oid('2.5.4.3'), utf8(commonName))));
-const extension = (id: string, value: Buffer, critical = false) =>
-  sequence(oid(id), ...(critical ? [TRUE] : []), octets(value));
 // Any stable digest of the key identifies it (RFC 5280 §4.2.1.2); the subject key identifier lets
 // a verifier pick the right CA when an old and a new one are trusted during a rotation.
 const keyIdOf = (spki: Buffer) => createHash('sha1').update(spki).digest();
-
-const ipBytes = (ip: string): Buffer => {
-  if (isIPv4(ip)) return Buffer.from(ip.split('.').map(Number));
-  const [head = '', tail = ''] = ip.split('::');
-  const groups = (part: string) => (part === '' ? [] : part.split(':'));
-  const missing = 8 - groups(head).length - groups(tail).length;
-  const all = ip.includes('::')
-    ? [...groups(head), ...Array<string>(missing).fill('0'), ...groups(tail)]
-    : groups(ip);
-  return Buffer.from(
-    all.flatMap((g) => [Number.parseInt(g, 16) >> 8, Number.parseInt(g, 16) & 0xff]),
-  );
-};
-
-const pem = (der: Buffer) =>
-  `-----BEGIN CERTIFICATE-----\n${der
-    .toString('base64')
-    .replace(/(.{64})/g, '$1\n')
-    .trimEnd()}\n-----END CERTIFICATE-----\n`;
-
-interface Draft {
-  readonly subject: string;
-  readonly issuer: string;
-  readonly spki: Buffer;
-  readonly notBefore: Date;
-  readonly notAfter: Date;
-  readonly extensions: Buffer[];
-  readonly signingKeyPem: string;
-}
-
-const build = (draft: Draft): string => {
-  // Positive, and 16 bytes long in its minimal DER form (RFC 5280 §4.1.2.2).
-  const serial = randomBytes(16);
-  serial[0] = ((serial[0] ?? 0) & 0x7f) | 0x40;
-  const tbs = sequence(
-    explicit(0, integer(Buffer.from([2]))),
-    integer(serial),
-    ECDSA_WITH_SHA256,
-    name(draft.issuer),
-    sequence(time(draft.notBefore), time(draft.notAfter)),
-    name(draft.subject),
-    draft.spki,
-    explicit(3, sequence(...draft.extensions)),
-  );
-  const signature = sign('sha256', tbs, createPrivateKey(draft.signingKeyPem));
-  return pem(sequence(tbs, ECDSA_WITH_SHA256, bits(signature)));
-};
 
 const newKey = () => {
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
@@ -93,7 +35,7 @@ const newKey = () => {
 export const createCertificateAuthority = (now: number, validityMs: number): KeyPair => {
   const { spki, keyPem } = newKey();
   const subject = `ctrlmesh-webhook-ca@${Math.floor(now / 1000)}`;
-  const certPem = build({
+  const certPem = signCertificate({
     subject,
     issuer: subject,
     spki,
@@ -106,7 +48,7 @@ export const createCertificateAuthority = (now: number, validityMs: number): Key
       extension('2.5.29.15', tlv(0x03, Buffer.from([1, 0x06])), true),
       extension('2.5.29.14', octets(keyIdOf(spki))),
     ],
-    signingKeyPem: keyPem,
+    signingKey: createPrivateKey(keyPem),
   });
   return { certPem, keyPem };
 };
@@ -126,12 +68,7 @@ export const issueServingCertificate = (
   const caSpki = caCert.publicKey.export({ type: 'spki', format: 'der' });
   const caSubject = caCert.subject.replace(/^CN=/, '');
   const { spki, keyPem } = newKey();
-  const altNames = sequence(
-    ...hosts.map((host) =>
-      isIPv4(host) || isIPv6(host) ? tlv(0x87, ipBytes(host)) : tlv(0x82, Buffer.from(host)),
-    ),
-  );
-  const certPem = build({
+  const certPem = signCertificate({
     subject: hosts[0] ?? 'ctrlmesh-webhook',
     issuer: caSubject,
     spki,
@@ -142,11 +79,11 @@ export const issueServingCertificate = (
       // digitalSignature: what an ECDHE-ECDSA handshake needs.
       extension('2.5.29.15', tlv(0x03, Buffer.from([7, 0x80])), true),
       extension('2.5.29.37', sequence(oid('1.3.6.1.5.5.7.3.1'))),
-      extension('2.5.29.17', altNames),
+      extension('2.5.29.17', subjectAltNames(hosts)),
       // authorityKeyIdentifier: [0] keyIdentifier of the signing CA.
       extension('2.5.29.35', sequence(tlv(0x80, keyIdOf(caSpki)))),
     ],
-    signingKeyPem: ca.keyPem,
+    signingKey: createPrivateKey(ca.keyPem),
   });
   return { certPem, keyPem };
 };
