@@ -159,8 +159,12 @@ describe('createProxy', () => {
   it('releases a stalled upstream list when its client leaves', async () => {
     const { port, upstreamClosed } = await answeringApiserver((res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      // The start of a list, then nothing: the apiserver is slow, not gone.
+      // The start of a list, then nothing: the apiserver is slow, not gone. Past the small size,
+      // so the proxy streams what came.
       res.write('{"kind":"ConfigMapList","metadata":{"resourceVersion":"3"},"items":[');
+      res.write(
+        `{"metadata":{"name":"a","namespace":"plain","annotations":{"x":"${'y'.repeat(70_000)}"}}}`,
+      );
     });
     const { base } = await startProxy(port);
     const gone = new AbortController();
@@ -168,6 +172,19 @@ describe('createProxy', () => {
     const reading = list.body!.getReader().read();
     gone.abort();
     await expect(reading).rejects.toThrow();
+    await expect(upstreamClosed).resolves.toBeUndefined();
+  });
+
+  it('releases a stalled small answer when its client leaves before it is whole', async () => {
+    const { port, upstreamClosed } = await answeringApiserver((res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"kind":"ConfigMap","metadata":');
+    });
+    const { base } = await startProxy(port);
+    const gone = new AbortController();
+    const asked = fetch(`${base}/api/v1/namespaces/plain/configmaps/x`, { signal: gone.signal });
+    setTimeout(() => gone.abort(), 100);
+    await expect(asked).rejects.toThrow();
     await expect(upstreamClosed).resolves.toBeUndefined();
   });
 

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { ResponseBody } from '../pipeline/exchange.js';
 import { FrameTooLargeError } from '../status/proxy-error.js';
 
 const asBuffer = (chunk: Uint8Array): Buffer =>
@@ -57,4 +58,17 @@ export const readBody = (source: Readable, limit: number): Promise<Buffer> => {
     source.on('error', onError);
     source.on('close', onClose);
   });
+};
+
+/**
+ * A response body as bytes: read whole from a stream, taken as it is when it came back whole
+ * (`requestShortAnswer`), empty when there is none; refused past `limit` either way.
+ */
+export const readResponseBody = async (body: ResponseBody, limit: number): Promise<Buffer> => {
+  if (body === null) return Buffer.alloc(0);
+  if (body instanceof Uint8Array) {
+    if (body.length > limit) throw new FrameTooLargeError(limit);
+    return asBuffer(body);
+  }
+  return readBody(body, limit);
 };

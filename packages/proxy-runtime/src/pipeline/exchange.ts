@@ -3,6 +3,7 @@ import type { Duplex, Readable } from 'node:stream';
 import type { RequestInfo } from '../http/request-info.js';
 import type { DecisionLabel } from '../observe/channels.js';
 import type { StreamFaults } from '../policies/stream-faults.js';
+import type { Destroyable } from '../upstream/short-answer.js';
 
 /** A request as the proxy received it from the controller; stages replace it, never mutate it. */
 export interface ProxyRequest {
@@ -51,9 +52,9 @@ export interface Exchange {
    * Ties an answer of the apiserver to the controller's connection: the answer is destroyed at once
    * if the controller has gone, or when it goes before its response is finished, whichever stage
    * is reading the answer then. Set by serve-proxy; forward-upstream uses it for the requests whose
-   * signal undici does not get.
+   * signal undici does not get (every short one), from the moment they are sent.
    */
-  readonly holdUpstream?: (answer: Readable) => void;
+  readonly holdUpstream?: (answer: Destroyable) => void;
   /** Filled in by stages as they learn things; published once when the request ends. */
   readonly report: RequestReport;
   /** Watch cuts and slow lists a FaultInjection decided for this request (`applyTrafficPolicy`). */

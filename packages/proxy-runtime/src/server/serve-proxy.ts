@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { type Duplex, Readable } from 'node:stream';
-import { readBody } from '../http/read-body.js';
 import { readRequestInfo } from '../http/request-info.js';
 import { logRecord, requestEnd } from '../observe/channels.js';
 import type { Exchange, ProxyRequest, ProxyResponse } from '../pipeline/exchange.js';
 import type { Handler } from '../pipeline/stage.js';
 import { statusFor } from '../status/status-for.js';
+import type { Destroyable } from '../upstream/short-answer.js';
 
 /** A request in flight, as draining sees it. */
 export interface InFlightRequest {
@@ -96,16 +96,6 @@ const run = async (handler: Handler, exchange: Exchange): Promise<ProxyResponse>
   }
 };
 
-/**
- * Up to this size an answer the apiserver announced with its length is read whole and sent with one
- * `end` (headers and body in one write, none of `pipe`'s listeners): most GETs are a few KiB, and
- * this spares ~10 us of CPU each (measured on serve-proxy alone, 16 clients on loopback).
- */
-export const SMALL_ANSWER_BYTES = 64 * 1024;
-
-const isSmall = (response: ProxyResponse): boolean =>
-  Number(response.headers['content-length']) <= SMALL_ANSWER_BYTES;
-
 /** Why an exchange is aborted once its response has closed (one instance: it carries no stack). */
 const RESPONSE_CLOSED = Object.freeze(new Error('the response to the controller has closed'));
 
@@ -127,7 +117,7 @@ const onRequest = async (
   // controller left before the end for a short one. Long ones take their upstream request along
   // through the signal, which undici has; short ones through the answers they hold (holdUpstream),
   // which costs less than undici's listener. The shared reason spares a DOMException per request.
-  const held: Readable[] = [];
+  const held: Destroyable[] = [];
   let gone = false;
   res.on('close', () => {
     bucket.delete(entry);
@@ -149,19 +139,6 @@ const onRequest = async (
   }
   const { body } = response;
   const end = (failure?: unknown) => publishEnd(exchange, response.status, started, failure);
-  if (!long && body instanceof Readable && isSmall(response)) {
-    // A failed read is a cut answer, as a failed pipe below: the client sees the connection close.
-    let bytes: Buffer;
-    try {
-      bytes = await readBody(body, SMALL_ANSWER_BYTES);
-    } catch (error) {
-      res.destroy();
-      // A controller that left took its answer along: that is not a failure of ours.
-      return end(gone ? undefined : error);
-    }
-    res.writeHead(response.status, response.headers).end(bytes);
-    return end();
-  }
   res.writeHead(response.status, response.headers);
   // A watch may not produce its first event for a long time: send its headers at once. Anything else
   // sends them with its first bytes (a separate write per response cost measurable CPU in the bench).

@@ -25,7 +25,7 @@ const apiserver = () => {
       return {
         status: 403,
         headers: { 'content-type': 'application/json' },
-        body: Readable.from([Buffer.from('{"kind":"Status","code":403,"reason":"Forbidden"}')]),
+        body: Buffer.from('{"kind":"Status","code":403,"reason":"Forbidden"}'),
       };
     }
     if (method === 'GET' && objects[name]) {
@@ -36,16 +36,16 @@ const apiserver = () => {
       return {
         status: 200,
         headers: { 'content-type': 'application/json' },
-        body: Readable.from([Buffer.from(body)]),
+        body: Buffer.from(body),
       };
     }
     if (method === 'GET')
       return {
         status: 404,
         headers: {},
-        body: Readable.from([Buffer.from('{"kind":"Status","code":404}')]),
+        body: Buffer.from('{"kind":"Status","code":404}'),
       };
-    return { status: 200, headers: {}, body: Readable.from([Buffer.from('{}')]) };
+    return { status: 200, headers: {}, body: Buffer.from('{}') };
   };
   return Object.assign(handler, { seen });
 };

@@ -10,7 +10,7 @@ import {
 } from '@ctrlmesh/route-engine';
 import { filterableRequestHeaders } from '../http/filterable-request.js';
 import { objectBody, patchBody, patchTypeOf } from '../http/object-body.js';
-import { readBody } from '../http/read-body.js';
+import { readBody, readResponseBody } from '../http/read-body.js';
 import { readRequestInfo } from '../http/request-info.js';
 import type { NamespaceLabels } from '../namespaces/namespace-labels.js';
 import { decisionLabel } from '../ownership/decision-label.js';
@@ -144,8 +144,7 @@ const readCurrent = async (
       info: readRequestInfo('GET', path, ''),
     },
   });
-  const body =
-    response.body instanceof Readable ? await readBody(response.body, maxBytes) : Buffer.alloc(0);
+  const body = await readResponseBody(response.body, maxBytes);
   if (response.status === 200) return { kind: 'found', object: parseObject(body) };
   if (response.status === 404) return { kind: 'absent' };
   return { kind: 'unread', response: buffered(response, body) };
@@ -245,8 +244,8 @@ export const checkObject =
           ...exchange,
           request: { ...exchange.request, headers: filterableRequestHeaders(headers) },
         });
-        if (response.status !== 200 || !(response.body instanceof Readable)) return response;
-        const bytes = await readBody(response.body, deps.maxFrameBytes);
+        if (response.status !== 200 || response.body === null) return response;
+        const bytes = await readResponseBody(response.body, deps.maxFrameBytes);
         await check(parseObject(bytes));
         return buffered(response, bytes);
       }

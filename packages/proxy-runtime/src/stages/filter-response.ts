@@ -75,10 +75,19 @@ const decoded = (response: ProxyResponse): AsyncIterable<Uint8Array> => {
   return pipeline(body, createGunzip(), () => undefined);
 };
 
-const readable = (response: ProxyResponse): response is ProxyResponse & { body: Readable } =>
-  response.status === 200 && response.body instanceof Readable;
+type Streamed = ProxyResponse & { body: Readable };
 
-const refuseUnreadable = (response: ProxyResponse & { body: Readable }): never => {
+// A list small enough to have come back whole is filtered as a stream of one chunk; anything but a
+// 200 with a body (a Status, a 304) is handed back as it is.
+const streamed = (response: ProxyResponse): Streamed | undefined => {
+  if (response.status !== 200 || response.body === null) return undefined;
+  const { body } = response;
+  return body instanceof Readable
+    ? (response as Streamed)
+    : { ...response, body: Readable.from([body]) };
+};
+
+const refuseUnreadable = (response: Streamed): never => {
   response.body.destroy();
   throw new UpstreamMalformedError(
     `ctrlmesh-proxy cannot filter a ${String(response.headers['content-type'])} response; ask for JSON`,
@@ -159,8 +168,9 @@ const filterListResponse = async (
   scope: SeedScope,
   deps: FilterResponseDeps,
 ): Promise<ProxyResponse> => {
-  const response = await next(exchange);
-  if (!readable(response)) return response;
+  const answer = await next(exchange);
+  const response = streamed(answer);
+  if (response === undefined) return answer;
   const format = readableFormat(response.headers['content-type']);
   if (format === undefined) refuseUnreadable(response);
   const summary: ListFilterSummary = {
@@ -285,16 +295,17 @@ const filterWatchResponse = async (
     unregister();
     watchCount.publish({ delta: -1 });
   };
-  let response: ProxyResponse;
+  let answer: ProxyResponse;
   try {
-    response = await next(exchange);
+    answer = await next(exchange);
   } catch (error) {
     close();
     throw error;
   }
-  if (!readable(response)) {
+  const response = streamed(answer);
+  if (response === undefined) {
     close();
-    return response;
+    return answer;
   }
   const format = readableFormat(response.headers['content-type']);
   if (format === undefined) {

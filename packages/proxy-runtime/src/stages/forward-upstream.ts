@@ -2,9 +2,43 @@ import type { Dispatcher } from 'undici';
 import { upstreamResponse } from '../observe/channels.js';
 import type { Exchange, ProxyResponse } from '../pipeline/exchange.js';
 import type { Handler } from '../pipeline/stage.js';
-import { withoutHopByHop } from '../upstream/hop-by-hop.js';
+import { type HeaderMap, withoutHopByHop } from '../upstream/hop-by-hop.js';
+import { requestShortAnswer } from '../upstream/short-answer.js';
 import type { Upstream } from '../upstream/upstream.js';
 import { upstreamFailure } from '../upstream/upstream-failure.js';
+
+/**
+ * A watch (or `log?follow`, a proxy stream) over the long-running pool: it may send nothing for
+ * minutes, so it has no body timeout (toolchain notes §4), and it ends with the controller's
+ * connection through the exchange's signal.
+ */
+const forwardLongRunning = async (
+  upstream: Pick<Upstream, 'longRunningPool' | 'timeouts'>,
+  { request, signal }: Exchange,
+  path: string,
+  headers: HeaderMap,
+): Promise<ProxyResponse> => {
+  const started = performance.now();
+  const response = await upstream.longRunningPool.request({
+    path,
+    method: request.method as Dispatcher.HttpMethod,
+    headers,
+    body: request.body,
+    signal,
+    headersTimeout: upstream.timeouts.headersMs,
+    bodyTimeout: 0,
+  });
+  upstreamResponse.publish({
+    verb: request.info.verb,
+    code: response.statusCode,
+    durationMs: performance.now() - started,
+  });
+  return {
+    status: response.statusCode,
+    headers: withoutHopByHop(response.headers),
+    body: response.body,
+  };
+};
 
 // The controller went away: nothing to answer, keep the abort as it is.
 const translate = (error: unknown, signal: AbortSignal): unknown =>
@@ -14,8 +48,9 @@ const translate = (error: unknown, signal: AbortSignal): unknown =>
  * The terminal handler: the only part of the proxy that talks to the kube-apiserver. Sends the
  * request as the controller made it (its own Authorization, minus hop-by-hop headers) over a
  * keep-alive pool: long-running requests over their own, so that watches never hold up short
- * requests (issue 9); they get no body timeout either. HTTP/1.1 upgrades (exec, attach,
- * port-forward) are long-running too, and handed back as a socket to splice.
+ * requests (issue 9). A short answer comes back whole as bytes when small, as a stream when large
+ * (`requestShortAnswer`). HTTP/1.1 upgrades (exec, attach, port-forward) are long-running too, and
+ * handed back as a socket to splice.
  */
 export const forwardUpstream =
   (upstream: Pick<Upstream, 'pool' | 'longRunningPool' | 'timeouts'>): Handler =>
@@ -40,32 +75,30 @@ export const forwardUpstream =
           upgraded: upgraded.socket,
         };
       }
-      const started = performance.now();
-      // Read once with the request, as serve-proxy drains it: long-running in one sense only.
-      const long = request.info.longRunning;
-      const response = await (long ? upstream.longRunningPool : upstream.pool).request({
-        path,
-        method: request.method as Dispatcher.HttpMethod,
-        headers,
-        body: request.body,
-        // A short request is tied to the controller's connection by holdUpstream (below) instead:
-        // undici's listener on the signal costs ~12 us per request, a fifth of its own work.
-        signal: long ? signal : undefined,
-        headersTimeout: upstream.timeouts.headersMs,
-        // A quiet watch may send nothing for minutes: a gap timeout would cut it (toolchain notes §4).
-        bodyTimeout: long ? 0 : upstream.timeouts.bodyMs,
-      });
-      if (!long) exchange.holdUpstream?.(response.body);
+      if (request.info.longRunning)
+        return await forwardLongRunning(upstream, exchange, path, headers);
+      const answer = await requestShortAnswer(
+        upstream.pool,
+        {
+          path,
+          method: request.method as Dispatcher.HttpMethod,
+          headers,
+          body: request.body,
+          headersTimeout: upstream.timeouts.headersMs,
+          bodyTimeout: upstream.timeouts.bodyMs,
+        },
+        exchange.holdUpstream,
+      );
       upstreamResponse.publish({
         // The forwarded request's own verb: check-object's read before a write is a `get`.
         verb: request.info.verb,
-        code: response.statusCode,
-        durationMs: performance.now() - started,
+        code: answer.statusCode,
+        durationMs: answer.headersAfterMs,
       });
       return {
-        status: response.statusCode,
-        headers: withoutHopByHop(response.headers),
-        body: response.body,
+        status: answer.statusCode,
+        headers: withoutHopByHop(answer.headers),
+        body: answer.body,
       };
     } catch (error) {
       throw translate(error, signal);

@@ -4,7 +4,7 @@ import {
   type LockRewriter,
   lockTarget,
 } from '@ctrlmesh/leader-election-rewriter';
-import { readBody } from '../http/read-body.js';
+import { readBody, readResponseBody } from '../http/read-body.js';
 import type { ProxyResponse } from '../pipeline/exchange.js';
 import type { Stage } from '../pipeline/stage.js';
 import type { RouteSnapshot } from '../routes/route-snapshot.js';
@@ -88,13 +88,15 @@ export const rewriteLock = (deps: RewriteLockDeps): Stage<Classified, LockChecke
         body: rewritten.body === undefined ? null : Readable.from([rewritten.body]),
       },
     });
-    if (!rewritten.rewritten || !(response.body instanceof Readable)) return response;
+    if (!rewritten.rewritten || response.body === null) return response;
     const responseType = String(response.headers['content-type'] ?? '');
     const { 'content-length': _length, ...rest } = response.headers;
     if (api.verb === 'watch') {
       const mapper = rewritten.response;
       // JSON lines or protobuf frames: the original (and this proxy until now) mapped only JSON.
-      const events = mapWatchEvents(response.body, responseType, deps.maxFrameBytes, (event) =>
+      const { body } = response;
+      const source = body instanceof Readable ? body : Readable.from([body]);
+      const events = mapWatchEvents(source, responseType, deps.maxFrameBytes, (event) =>
         mapper.mapWatchEvent(responseType, event),
       );
       return {
@@ -105,7 +107,7 @@ export const rewriteLock = (deps: RewriteLockDeps): Stage<Classified, LockChecke
     }
     const mapped = rewritten.response.mapBody(
       responseType,
-      await readBody(response.body, deps.maxFrameBytes),
+      await readResponseBody(response.body, deps.maxFrameBytes),
     );
     return {
       status: response.status,

@@ -6,6 +6,7 @@ import { readRequestInfo } from '../http/request-info.js';
 import type { Exchange, ProxyResponse } from '../pipeline/exchange.js';
 import type { Handler } from '../pipeline/stage.js';
 import { makeSnapshot, makeStateSnapshot, type RouteSnapshot } from '../routes/route-snapshot.js';
+import { SMALL_ANSWER_BYTES } from '../upstream/short-answer.js';
 
 /** A VirtualApp from `routes/fixtures/<name>.yaml`. */
 export const fixtureApp = (name: string): VirtualApp => {
@@ -110,6 +111,9 @@ export const cannedTerminal = (
   const handler = async (exchange: Exchange): Promise<ProxyResponse> => {
     seen.push(exchange);
     const bytes = Buffer.from(body);
+    // As forward-upstream answers: a short request's small answer whole, anything else streamed.
+    if (!exchange.request.info.longRunning && bytes.length <= SMALL_ANSWER_BYTES)
+      return { status, headers, body: bytes };
     const chunks: Buffer[] = [];
     for (let i = 0; i < bytes.length; i += 50) chunks.push(bytes.subarray(i, i + 50));
     return { status, headers, body: Readable.from(chunks) };
