@@ -52,7 +52,7 @@ Upstream                       (default: https://$KUBERNETES_SERVICE_HOST:$KUBER
   --insecure-skip-tls-verify   do not verify the apiserver (test clusters only)
   --token-file FILE            the proxy's own token: namespace labels, discovery and, in cluster mode,
                                its VirtualApp, revisions and pods (needed to be ready)
-  --upstream-connections N (64)  connections for short requests (gets, lists, writes, leases)
+  --upstream-connections N (64)  connections for short requests, per pool (gets and lists; writes)
   --upstream-long-running-connections N (1024)
                                connections for watches, log follows, exec/attach/port-forward
   --upstream-http2             short requests over HTTP/2 (multiplexed); watches stay on HTTP/1.1

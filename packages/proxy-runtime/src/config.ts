@@ -61,8 +61,9 @@ export const ProxyConfigSchema = z.object({
     caData: z.string().min(1).optional(),
     insecureSkipTlsVerify: z.boolean().default(false),
     /**
-     * Connections for short requests (gets, lists, writes, lease renewals). Long-running ones never
-     * take these, so a controller's watches cannot starve its own leader election (issue 9).
+     * Connections for short requests, per pool: those without a body (gets, lists) and those with
+     * one (writes, lease renewals). Long-running ones never take these, so a controller's watches
+     * cannot starve its own leader election (issue 9).
      */
     connections: z.number().int().positive().default(64),
     /**

@@ -21,7 +21,7 @@ import { switchPlan } from './switch-plan.js';
 const namespaces = new StaticNamespaceLabels({});
 const routes = { current: (): RouteSnapshot | undefined => undefined };
 const lock = rewriteLock({ podNamespace: 'ns', maxFrameBytes: 1 });
-const upstream = {} as Pick<Upstream, 'pool' | 'longRunningPool' | 'timeouts'>;
+const upstream = {} as Pick<Upstream, 'pool' | 'bodilessPool' | 'longRunningPool' | 'timeouts'>;
 const check = checkObject({ namespaces, maxFrameBytes: 1 });
 const filter = filterResponse({
   routes,

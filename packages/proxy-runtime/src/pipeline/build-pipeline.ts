@@ -28,7 +28,7 @@ export interface PipelineDeps {
   readonly scopes: ResourceScopes;
   readonly seeds: WatchSeeds;
   readonly watches: WatchRegistry;
-  readonly upstream: Pick<Upstream, 'pool' | 'longRunningPool' | 'timeouts'>;
+  readonly upstream: Pick<Upstream, 'pool' | 'bodilessPool' | 'longRunningPool' | 'timeouts'>;
   readonly maxFrameBytes: number;
   readonly maxListBytes: number;
   /** The pod's namespace, where its leader-election lock lives. */

@@ -153,6 +153,7 @@ describe('forwardUpstream', () => {
       answeringPool((options) => sent.push({ pool, bodyTimeout: options.bodyTimeout }));
     const forward = forwardUpstream({
       pool: poolNamed('short'),
+      bodilessPool: poolNamed('short'),
       longRunningPool: poolNamed('long'),
       timeouts: { headersMs: 1_000, bodyMs: 60_000 },
     });
@@ -172,6 +173,7 @@ describe('forwardUpstream', () => {
     const pool = answeringPool(() => undefined);
     const forward = forwardUpstream({
       pool,
+      bodilessPool: pool,
       longRunningPool: pool,
       timeouts: { headersMs: 1_000, bodyMs: 60_000 },
     });

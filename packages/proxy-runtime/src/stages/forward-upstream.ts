@@ -53,7 +53,7 @@ const translate = (error: unknown, signal: AbortSignal): unknown =>
  * handed back as a socket to splice.
  */
 export const forwardUpstream =
-  (upstream: Pick<Upstream, 'pool' | 'longRunningPool' | 'timeouts'>): Handler =>
+  (upstream: Pick<Upstream, 'pool' | 'bodilessPool' | 'longRunningPool' | 'timeouts'>): Handler =>
   async (exchange: Exchange): Promise<ProxyResponse> => {
     const { request, signal } = exchange;
     const path = request.query === '' ? request.path : `${request.path}?${request.query}`;
@@ -78,7 +78,7 @@ export const forwardUpstream =
       if (request.info.longRunning)
         return await forwardLongRunning(upstream, exchange, path, headers);
       const answer = await requestShortAnswer(
-        upstream.pool,
+        request.body === null ? upstream.bodilessPool : upstream.pool,
         {
           path,
           method: request.method as Dispatcher.HttpMethod,

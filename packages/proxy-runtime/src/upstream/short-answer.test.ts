@@ -1,15 +1,23 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { Pool } from 'undici';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { readBody } from '../http/read-body.js';
 import { listen } from '../server/listen.js';
 import { cleanupsAfterEach, closeServer } from '../test-support/cleanups.js';
-import { type Destroyable, requestShortAnswer, SMALL_ANSWER_BYTES } from './short-answer.js';
+import { Http1Pool } from './http1-pool.js';
+import {
+  type Destroyable,
+  requestShortAnswer,
+  type ShortRequestDispatcher,
+  SMALL_ANSWER_BYTES,
+} from './short-answer.js';
 
 const cleanups = cleanupsAfterEach();
 
 /** An apiserver stand-in answering with `route`, and a pool to it; `closed` settles when a response closes. */
+let kind: 'undici' | 'http1' = 'undici';
+
 const upstreamAnswering = async (route: (req: IncomingMessage, res: ServerResponse) => void) => {
   let closed: () => void = () => undefined;
   const responseClosed = new Promise<void>((resolve) => {
@@ -20,18 +28,47 @@ const upstreamAnswering = async (route: (req: IncomingMessage, res: ServerRespon
     route(req, res);
   });
   const { port } = await listen(server, '127.0.0.1', 0);
-  const pool = new Pool(`http://127.0.0.1:${port}`, { connections: 2 });
+  const origin = `http://127.0.0.1:${port}`;
+  const pool =
+    kind === 'undici'
+      ? new Pool(origin, { connections: 2 })
+      : new Http1Pool({
+          origin,
+          connections: 2,
+          keepAliveTimeoutMs: 4_000,
+          connectTimeoutMs: 1_000,
+          tls: { rejectUnauthorized: true },
+        });
   cleanups.push(() => closeServer(server));
   cleanups.push(async () => void (await pool.destroy()));
   return { pool, responseClosed };
 };
 
-const get = (pool: Pool, hold?: (answer: Destroyable) => void, method: 'GET' | 'HEAD' = 'GET') =>
-  requestShortAnswer(pool, { path: '/api/v1/namespaces/a/configmaps/x', method }, hold);
+const get = (
+  pool: ShortRequestDispatcher,
+  hold?: (answer: Destroyable) => void,
+  method: 'GET' | 'HEAD' = 'GET',
+) =>
+  requestShortAnswer(
+    pool,
+    {
+      path: '/api/v1/namespaces/a/configmaps/x',
+      method,
+      headers: {},
+      body: null,
+      headersTimeout: 5_000,
+      bodyTimeout: 5_000,
+    },
+    hold,
+  );
 
 const object = '{"kind":"ConfigMap","metadata":{"name":"x"}}';
 
-describe('requestShortAnswer', () => {
+describe.each(['undici', 'http1'] as const)('requestShortAnswer over %s', (each) => {
+  beforeEach(() => {
+    kind = each;
+  });
+
   it('hands back a small answer whole, as bytes, with its status and headers', async () => {
     const { pool } = await upstreamAnswering((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': object.length });

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import type { HeaderMap } from './hop-by-hop.js';
 
 /**
  * Up to this size an answer is gathered whole and handed on as bytes: most GETs are a few KiB, and
@@ -8,6 +9,21 @@ import type { Dispatcher } from 'undici';
  * passes this size, so a big list is filtered as it comes and never held whole.
  */
 export const SMALL_ANSWER_BYTES = 64 * 1024;
+
+/** What a short request sends: its head, and its body when it has one. */
+export interface ShortRequestOptions {
+  readonly method: Dispatcher.HttpMethod;
+  readonly path: string;
+  readonly headers: HeaderMap;
+  readonly body: Readable | null;
+  readonly headersTimeout: number;
+  readonly bodyTimeout: number;
+}
+
+/** A pool that sends short requests: undici's, or `Http1Pool` for bodiless ones. */
+export interface ShortRequestDispatcher {
+  dispatch(options: ShortRequestOptions, handler: Dispatcher.DispatchHandler): boolean;
+}
 
 /** What a holder can do with an answer it no longer wants: end it and its upstream request. */
 export interface Destroyable {
@@ -155,8 +171,8 @@ class AnswerGatherer implements Dispatcher.DispatchHandler, Destroyable {
  * that aborts the request (what the request API's signal did, for less).
  */
 export const requestShortAnswer = (
-  pool: Dispatcher,
-  options: Dispatcher.DispatchOptions,
+  pool: ShortRequestDispatcher,
+  options: ShortRequestOptions,
   hold: ((answer: Destroyable) => void) | undefined,
 ): Promise<ShortAnswer> =>
   new Promise((resolve, reject) => {
