@@ -1,17 +1,18 @@
 /**
- * Pass-through floor: what the proxy costs next to the least any Node.js proxy costs here.
+ * Pass-through floor: what the proxy costs next to the least any proxy costs here.
  *
  * The GET target of issue #5 (p50 within 1.15x of direct) is held against a machine where the load
  * generator, the apiserver and the proxy share 2 cores. This run puts the ControllerMesh proxy beside
- * direct, `floor/bare-pass-through.mjs`, a Node.js server that forwards with undici and pipes the
- * answer back, nothing else, and `floor/go-reverse-proxy`, the same in Go with the standard
- * library's httputil.ReverseProxy (issue 13); all three serve HTTPS (as for in-cluster config) and,
- * in a second process each, plain HTTP on loopback (the proxy's default listener). One more proxy
- * runs with `--upstream-http2` (HTTPS). The same GET load (16 clients, or `--clients`) runs
- * against every side in rotating order (A B C ... H, B C ... H A,
- * ...), and the CPU and peak RSS of each middle process are read from /proc. The Node.js floor's
- * figures are what no Node.js proxy can beat on this machine, and the gap between it and the proxy
- * is ours; the Go floor shows what a Go proxy (as the original's) pays for the same work here.
+ * direct and three floors: `floor/bare-pass-through.mjs`, a Node.js HTTP server that forwards with
+ * undici and pipes the answer back, nothing else; `floor/bytes-relay.mjs`, which relays the bytes
+ * of GETs between sockets without any HTTP machinery (what the hop itself costs a Node.js
+ * process); and `floor/go-reverse-proxy`, the bare pass-through in Go with the standard library's
+ * httputil.ReverseProxy (issue 13). All serve HTTPS (as for in-cluster config); the bare
+ * pass-through, the Go proxy and the proxy serve plain HTTP on loopback too, in a second process
+ * each (the proxy's default listener). The same GET load (16 clients, or `--clients`) runs against
+ * every side in rotating order (A B C ... H, B C ... H A, ...), and the CPU and peak RSS of each
+ * middle process are read from /proc. The Go floor shows what a Go proxy (as the original's) pays
+ * for the same work here.
  *
  * Run after `npm run build` and `npm run e2e:prepare` (the kas and go-reverse-proxy binaries):
  * `npm run -w @ctrlmesh/bench bench:floor [-- --seconds=12]`.
@@ -69,16 +70,13 @@ const main = async () => {
       return { side, middlePid: floor.child.pid };
     };
     const plainProxy = await env.openProxySide('proxy over HTTP', 'bench-plain', 'plain-http');
-    // Issue 13: the original's edge was put down partly to one multiplexed HTTP/2 connection.
-    const http2Proxy = await env.openProxySide('proxy, HTTP/2 upstream', 'bench-h2', 'given', [
-      '--upstream-http2',
-    ]);
     const sides: MiddleSide[] = [
       { label: 'direct', side: env.direct, middlePid: undefined },
       { label: 'bare pass-through', ...(await openFloor('floor', 'node', false)) },
       { label: 'Go reverse proxy', ...(await openFloor('go floor', 'go', false)) },
       { label: 'ControllerMesh proxy', side: env.through, middlePid: env.proxy.pid },
-      { label: 'proxy, HTTP/2 up', side: http2Proxy.side, middlePid: http2Proxy.proxy.pid },
+      // Sockets only: what the hop itself costs, without any HTTP machinery.
+      { label: 'bytes relay', ...(await openFloor('relay', 'relay', false)) },
       // The proxy's default listener (plain HTTP on loopback), and the floors served the same way.
       { label: 'bare, plain HTTP', ...(await openFloor('floor over HTTP', 'node', true)) },
       { label: 'Go, plain HTTP', ...(await openFloor('go floor over HTTP', 'go', true)) },

@@ -2,7 +2,8 @@ import { Pool } from 'undici';
 
 /**
  * Which way a request reaches the kube-apiserver: `floor` is the bare Node.js pass-through,
- * `go floor` the bare Go reverse proxy (pass-through-floor.bench.ts).
+ * `relay` the Node.js bytes relay, `go floor` the bare Go reverse proxy
+ * (pass-through-floor.bench.ts).
  */
 export type SideName =
   | 'direct'
@@ -10,7 +11,7 @@ export type SideName =
   | 'floor'
   | 'go floor'
   | 'proxy over HTTP'
-  | 'proxy, HTTP/2 upstream'
+  | 'relay'
   | 'floor over HTTP'
   | 'go floor over HTTP';
 

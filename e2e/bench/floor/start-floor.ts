@@ -3,10 +3,16 @@ import { issueWebhookCertificate } from '../../support/webhook-certificate.js';
 import { type HelperProcess, startBinaryHelper, startHelper } from '../helper-process.js';
 
 /**
- * Which floor: `node` is bare-pass-through.mjs (undici), `go` is go-reverse-proxy
- * (net/http/httputil.ReverseProxy). Both take the same arguments and speak HTTP/1.1 both ways.
+ * Which floor: `node` is bare-pass-through.mjs (Node's HTTP server, undici), `relay` is
+ * bytes-relay.mjs (sockets only, GETs only), `go` is go-reverse-proxy
+ * (net/http/httputil.ReverseProxy). All take the same arguments and speak HTTP/1.1 both ways.
  */
-export type FloorKind = 'node' | 'go';
+export type FloorKind = 'node' | 'relay' | 'go';
+
+const NODE_FLOORS: Record<Exclude<FloorKind, 'go'>, string> = {
+  node: 'floor/bare-pass-through.mjs',
+  relay: 'floor/bytes-relay.mjs',
+};
 
 /** The Go floor's binary, built by `npm run e2e:prepare` (e2e/scripts/go-binaries.mjs). */
 export const goReverseProxyBinary = path.join(
@@ -51,8 +57,8 @@ export const startFloor = async (options: FloorOptions): Promise<Floor> => {
   ];
   const portFile = path.join(dir, `${name}.port`);
   const helper =
-    kind === 'node'
-      ? await startHelper('floor/bare-pass-through.mjs', args, portFile, {
+    kind !== 'go'
+      ? await startHelper(NODE_FLOORS[kind], args, portFile, {
           nodeArgs: options.nodeArgs,
           env: options.env,
         })
