@@ -100,6 +100,17 @@ const unescapeQuery = (text: string): string | undefined => {
 /** metav1's bool conversion of the `watch` parameter ({@link queryBool}). */
 const isWatchQuery = (query: string): boolean => queryBool(firstQueryValue(query, 'watch'));
 
+const isBadSegment = (part: string): boolean => part === '' || part === '.' || part === '..';
+
+// `path` without its leading and trailing slashes; one leading slash and none trailing is usual.
+const trimSlashes = (path: string): string => {
+  let start = 0;
+  while (path[start] === '/') start += 1;
+  let end = path.length;
+  while (end > start && path[end - 1] === '/') end -= 1;
+  return path.slice(start, end);
+};
+
 const invalid = (path: string, reason: string): InvalidRequest => ({
   kind: 'invalid',
   path,
@@ -119,15 +130,18 @@ export const parseApiPath = (method: string, url: string): ApiRequest => {
   const rawPath = mark < 0 ? url : url.slice(0, mark);
   const query = mark < 0 ? '' : url.slice(mark + 1);
   if (!rawPath.startsWith('/')) return invalid(rawPath, 'the path must start with "/"');
-  let path: string;
-  try {
-    path = decodeURIComponent(rawPath);
-  } catch {
-    return invalid(rawPath, 'the path has an invalid percent-encoding');
+  let path = rawPath;
+  // Most paths have no escapes: spare them the decoder (this runs on every request of the proxy).
+  if (rawPath.includes('%')) {
+    try {
+      path = decodeURIComponent(rawPath);
+    } catch {
+      return invalid(rawPath, 'the path has an invalid percent-encoding');
+    }
   }
-  const trimmed = path.replace(/^\/+|\/+$/g, '');
+  const trimmed = trimSlashes(path);
   let parts = trimmed.split('/');
-  if (trimmed !== '' && parts.some((part) => part === '' || part === '.' || part === '..')) {
+  if (trimmed !== '' && parts.some(isBadSegment)) {
     return invalid(rawPath, 'the path has empty, "." or ".." segments');
   }
   if (parts.length < 3 || (parts[0] !== 'api' && parts[0] !== 'apis')) {

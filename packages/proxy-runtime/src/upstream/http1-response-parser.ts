@@ -203,11 +203,23 @@ export class Http1ResponseParser {
 
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-const addHeader = (headers: IncomingHttpHeaders, line: string): void => {
-  const colon = line.indexOf(':');
-  const name = colon > 0 ? line.slice(0, colon) : '';
+// The apiserver sends the same few header names on every answer: each is checked and lower-cased
+// once. Bounded, so a server that invents names cannot grow it.
+const knownNames = new Map<string, string>();
+const KNOWN_NAMES_LIMIT = 256;
+
+const headerKey = (name: string, line: string): string => {
+  const known = knownNames.get(name);
+  if (known !== undefined) return known;
   if (!HEADER_NAME.test(name)) throw malformed(`header line ${JSON.stringify(line)}`);
   const key = name.toLowerCase();
+  if (knownNames.size < KNOWN_NAMES_LIMIT) knownNames.set(name, key);
+  return key;
+};
+
+const addHeader = (headers: IncomingHttpHeaders, line: string): void => {
+  const colon = line.indexOf(':');
+  const key = headerKey(colon > 0 ? line.slice(0, colon) : '', line);
   const value = line.slice(colon + 1).trim();
   const seen = headers[key];
   if (seen === undefined) headers[key] = value;
