@@ -5,11 +5,13 @@
  * The kas benchmarks share 2 cores between the load generator, kas and the proxy, so their CPU
  * figures move by ±10% from run to run, more than most single changes to the proxy are worth. Here
  * `pipeline/stand-in-apiserver.mjs` answers every GET at once with the same ~1.1 KB ConfigMap, and
- * two processes stand in front of it over plain HTTP: `floor/bare-pass-through.mjs` (forward and
- * pipe back, nothing else) and `pipeline/static-proxy.mjs` (proxy-runtime as apps/proxy builds it,
- * with namespace labels given instead of watched). The same 16-client GET load runs against the
+ * three processes stand in front of it over plain HTTP: `floor/bare-pass-through.mjs` (forward with
+ * undici and pipe back, nothing else), `floor/bytes-relay.mjs` (bytes between sockets, no HTTP
+ * machinery) and `pipeline/static-proxy.mjs` (proxy-runtime as apps/proxy builds it, with
+ * namespace labels given instead of watched). The same 16-client GET load runs against the
  * stand-in directly and through each, in rotating rounds, and each middle process's CPU per GET is
- * read from /proc. The proxy's figure minus the floor's is what the proxy's own pipeline costs.
+ * read from /proc. The proxy's figure minus the bare pass-through's is what the proxy's own
+ * pipeline costs (issue 13's measure); minus the relay's, what everything above the hop costs.
  * Both run with V8's default heap sizing; `--proxy-node-arg=--semi-space-growth-factor=1` adds the
  * heap flag apps/proxy sets for itself (about 5 us per GET).
  *
@@ -56,6 +58,7 @@ const main = async () => {
       [apiserver.origin, '/dev/null'],
       'floor',
     );
+    const relay = await start('floor/bytes-relay.mjs', [apiserver.origin, '/dev/null'], 'relay');
     const proxy = await start(
       'pipeline/static-proxy.mjs',
       [apiserver.origin],
@@ -70,6 +73,7 @@ const main = async () => {
       });
     open('direct', 'direct', apiserver.origin);
     open('bare pass-through', 'floor over HTTP', floor.origin, floor.pid);
+    open('bytes relay', 'relay', relay.origin, relay.pid);
     open('ControllerMesh proxy', 'proxy over HTTP', proxy.origin, proxy.pid);
     console.log(`bench: GET, ${clients} clients, ${flags.seconds} s per side, stand-in apiserver`);
     const totals = await measureMiddles(sides, {
@@ -84,8 +88,12 @@ const main = async () => {
       requestsPerSecond: Math.round((totals[i]!.requests / totals[i]!.ms) * 1000),
       cpuUsPerGet: middleCpuUsPerRequest(s, totals[i]!),
     }));
-    const [floorCpu = 0, proxyCpu = 0] = figures.slice(1).map((f) => f.cpuUsPerGet ?? 0);
+    const [floorCpu = 0, relayCpu = 0, proxyCpu = 0] = figures
+      .slice(1)
+      .map((f) => f.cpuUsPerGet ?? 0);
     const pipelineUsPerGet = proxyCpu - floorCpu;
+    // Everything above the hop: HTTP on both legs, the pipeline, metrics.
+    const aboveRelayUsPerGet = proxyCpu - relayCpu;
     console.log('\n| side                 | req/s | CPU per GET in the middle |');
     console.log('|----------------------|-------|---------------------------|');
     for (const f of figures) {
@@ -95,12 +103,14 @@ const main = async () => {
       );
     }
     console.log(`\nthe proxy's own pipeline: ${pipelineUsPerGet.toFixed(1)} us per GET`);
+    console.log(`the proxy above the bytes relay: ${aboveRelayUsPerGet.toFixed(1)} us per GET`);
     const file = await writeResult('pipeline-cost', {
       startedAt,
       clients,
       secondsPerSide: Number(flags.seconds),
       figures,
       pipelineUsPerGet,
+      aboveRelayUsPerGet,
     });
     console.log(`bench: wrote ${file}`);
   } finally {

@@ -90,7 +90,7 @@ export class Http1Connection implements ResponseEvents, Dispatcher.DispatchContr
     this.keepAlive = true;
     this.abortReason = null;
     this.isPaused = false;
-    this.deadline = this.now() + request.headersTimeoutMs;
+    this.deadline = this.after(request.headersTimeoutMs);
     this.parser.expect(this, request.method === 'HEAD');
     request.handler.onRequestStart?.(this, {});
     // onRequestStart may have aborted it already (its holder left).
@@ -151,7 +151,7 @@ export class Http1Connection implements ResponseEvents, Dispatcher.DispatchContr
   resume(): void {
     if (!this.isPaused) return;
     this.isPaused = false;
-    if (this.request !== undefined) this.deadline = this.now() + this.request.bodyTimeoutMs;
+    if (this.request !== undefined) this.deadline = this.after(this.request.bodyTimeoutMs);
     this.socket.resume();
   }
 
@@ -161,13 +161,13 @@ export class Http1Connection implements ResponseEvents, Dispatcher.DispatchContr
     const request = this.request!;
     this.answered = true;
     this.keepAlive = head.keepAlive;
-    this.deadline = this.now() + request.bodyTimeoutMs;
+    this.deadline = this.after(request.bodyTimeoutMs);
     request.handler.onResponseStart?.(this, head.statusCode, head.headers);
   }
 
   onBody(chunk: Buffer): void {
     const request = this.request!;
-    this.deadline = this.now() + request.bodyTimeoutMs;
+    this.deadline = this.after(request.bodyTimeoutMs);
     request.handler.onResponseData?.(this, chunk);
   }
 
@@ -226,6 +226,11 @@ export class Http1Connection implements ResponseEvents, Dispatcher.DispatchContr
         error === undefined ? {} : { cause: error },
       ),
     );
+  }
+
+  // A deadline `ms` from now; 0 means none, as undici reads its timeouts.
+  private after(ms: number): number {
+    return ms === 0 ? Number.POSITIVE_INFINITY : this.now() + ms;
   }
 
   private fail(reason: Error): void {
