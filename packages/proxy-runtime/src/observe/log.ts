@@ -17,10 +17,13 @@ export const subscribeLog = (level: LogRecord['level'], sink: LogSink): (() => v
   };
   const stops = [
     logRecord.subscribe(write),
-    requestEnd.subscribe((m) =>
+    requestEnd.subscribe((m) => {
+      // A cut answer is logged here, once, with its cause.
+      const level = m.failure !== undefined ? 'error' : m.code >= 500 ? 'warn' : 'debug';
+      // Every request ends here: below the level, not even the record is built.
+      if (LEVELS[level] < min) return;
       write({
-        // A cut answer is logged here, once, with its cause.
-        level: m.failure !== undefined ? 'error' : m.code >= 500 ? 'warn' : 'debug',
+        level,
         msg: 'request',
         id: m.id,
         verb: m.verb,
@@ -29,8 +32,8 @@ export const subscribeLog = (level: LogRecord['level'], sink: LogSink): (() => v
         decision: m.decision,
         ms: Math.round(m.durationMs * 10) / 10,
         ...(m.failure === undefined ? {} : { error: m.failure }),
-      }),
-    ),
+      });
+    }),
   ];
   return () => {
     for (const stop of stops) stop();
