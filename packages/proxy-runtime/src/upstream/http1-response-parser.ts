@@ -24,7 +24,7 @@ export const malformed = (detail: string): UpstreamMalformedError =>
 /** No answer head is allowed to grow past this (Node's own limit is 16 KiB). */
 export const MAX_HEAD_BYTES = 64 * 1024;
 
-const CRLF = 0x0a;
+const LF = 0x0a;
 const END_OF_HEAD = Buffer.from('\r\n\r\n');
 
 type Framing =
@@ -85,8 +85,7 @@ export class Http1ResponseParser {
         case 'head': {
           const end = buf.indexOf(END_OF_HEAD, at);
           if (end === -1) {
-            if (buf.length - at > MAX_HEAD_BYTES) throw malformed('head too large');
-            this.pending = buf.subarray(at);
+            this.holdPartial(buf, at, MAX_HEAD_BYTES, 'head');
             return;
           }
           at = this.readHead(buf.toString('latin1', at, end), end + 4);
@@ -98,10 +97,7 @@ export class Http1ResponseParser {
           break;
         }
         case 'length': {
-          const take = Math.min(framing.left, buf.length - at);
-          framing.left -= take;
-          this.events?.onBody(buf.subarray(at, at + take));
-          at += take;
+          at = this.passBody(framing, buf, at);
           if (framing.left === 0) {
             this.finish(buf, at);
             return;
@@ -109,10 +105,9 @@ export class Http1ResponseParser {
           break;
         }
         case 'chunk-size': {
-          const nl = buf.indexOf(CRLF, at);
+          const nl = buf.indexOf(LF, at);
           if (nl === -1) {
-            if (buf.length - at > 1024) throw malformed('chunk size line too long');
-            this.pending = buf.subarray(at);
+            this.holdPartial(buf, at, 1024, 'chunk size line');
             return;
           }
           const size = parseChunkSize(buf.toString('latin1', at, nl));
@@ -121,10 +116,7 @@ export class Http1ResponseParser {
           break;
         }
         case 'chunk-data': {
-          const take = Math.min(framing.left, buf.length - at);
-          framing.left -= take;
-          this.events?.onBody(buf.subarray(at, at + take));
-          at += take;
+          at = this.passBody(framing, buf, at);
           if (framing.left === 0) this.framing = { kind: 'chunk-end', left: 2 };
           break;
         }
@@ -137,10 +129,9 @@ export class Http1ResponseParser {
           break;
         }
         case 'trailers': {
-          const nl = buf.indexOf(CRLF, at);
+          const nl = buf.indexOf(LF, at);
           if (nl === -1) {
-            if (buf.length - at > MAX_HEAD_BYTES) throw malformed('trailers too large');
-            this.pending = buf.subarray(at);
+            this.holdPartial(buf, at, MAX_HEAD_BYTES, 'trailers');
             return;
           }
           const empty = nl === at || (nl === at + 1 && buf[at] === 0x0d);
@@ -158,6 +149,21 @@ export class Http1ResponseParser {
           throw malformed('bytes after the end of an answer');
       }
     }
+  }
+
+  // Keeps the unfinished line or head `buf` holds from `at` for the next feed, within `limit`.
+  private holdPartial(buf: Buffer, at: number, limit: number, what: string): void {
+    if (buf.length - at > limit) throw malformed(`${what} too large`);
+    this.pending = buf.subarray(at);
+  }
+
+  // Hands on what `buf` holds from `at` of the `framing.left` body bytes still to come; returns
+  // where it stopped.
+  private passBody(framing: { left: number }, buf: Buffer, at: number): number {
+    const take = Math.min(framing.left, buf.length - at);
+    framing.left -= take;
+    this.events?.onBody(buf.subarray(at, at + take));
+    return at + take;
   }
 
   private finish(buf: Buffer, at: number): void {
