@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { type Duplex, Readable } from 'node:stream';
 import { readRequestInfo } from '../http/request-info.js';
@@ -62,6 +62,11 @@ const statusResponse = (error: unknown, id: string): ProxyResponse => {
   return { status: status.code, headers, body };
 };
 
+// Request ids for logs: this process's own random prefix, then a count. Unique for the process's
+// life and across its restarts as far as logs need; a random UUID per request cost a microsecond.
+const idPrefix = randomBytes(3).toString('hex');
+let requestCount = 0;
+
 const newExchange = (
   request: ProxyRequest,
   controller: AbortController,
@@ -70,7 +75,7 @@ const newExchange = (
   request,
   signal: controller.signal,
   ...(holdUpstream === undefined ? {} : { holdUpstream }),
-  id: randomUUID().slice(0, 8),
+  id: `${idPrefix}-${(++requestCount).toString(36)}`,
   report: { verb: request.method.toLowerCase(), resource: '', decision: 'unknown' },
 });
 
