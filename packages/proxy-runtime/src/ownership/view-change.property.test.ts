@@ -82,13 +82,16 @@ describe('viewMayChange', () => {
           userAgent: target.userAgent ?? '',
         };
         if (viewMayChange(was, is, view, namespaces.known())) continue;
+        const isNamespace = target.resource === 'namespaces';
         const object = {
           metadata: {
             name: target.namespace?.name ?? 'object',
-            ...(target.namespace === undefined || target.resource === 'namespaces'
+            ...(target.namespace === undefined || isNamespace
               ? {}
               : { namespace: target.namespace.name }),
-            labels: { ...(target.objectLabels ?? {}) },
+            // A Namespace's labels are its namespace's, the ones the proxy knows: an object of the
+            // same name with other labels is not one any watch shows.
+            labels: { ...((isNamespace ? target.namespace?.labels : target.objectLabels) ?? {}) },
           },
         };
         // Only objects the watch can read: with a namespace in its path, that namespace's objects
