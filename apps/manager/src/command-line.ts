@@ -4,8 +4,8 @@ import {
   type ManagerConfigInput,
   ManagerConfigSchema,
 } from '@ctrlmesh/manager-runtime';
+import { parseDuration } from '@ctrlmesh/runtime-support';
 import packageJson from '../package.json' with { type: 'json' };
-import { parseDuration } from './duration.js';
 
 /** This build's version, apps/manager/package.json's (tsup inlines it). */
 export const VERSION: string = packageJson.version;

@@ -1,7 +1,7 @@
+import { parseDuration } from '@ctrlmesh/runtime-support/duration';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { addClusterOptions } from '../cluster-options.js';
 import { type CommandContext, examplesText } from '../command-context.js';
-import { parseDuration } from '../install/duration.js';
 
 interface InstallFlags {
   readonly filename?: string;
