@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { upstreamResponse } from '../observe/channels.js';
 import type { Exchange, ProxyResponse } from '../pipeline/exchange.js';
@@ -28,16 +29,32 @@ const forwardLongRunning = async (
     headersTimeout: upstream.timeouts.headersMs,
     bodyTimeout: 0,
   });
+  return answered(
+    request,
+    response.statusCode,
+    response.headers,
+    response.body,
+    performance.now() - started,
+  );
+};
+
+/**
+ * The apiserver's answer as the stages take it, its hop-by-hop headers dropped, recorded under the
+ * forwarded request's own verb (check-object's read before a write is a `get`).
+ */
+const answered = (
+  request: Exchange['request'],
+  statusCode: number,
+  headers: IncomingHttpHeaders,
+  body: ProxyResponse['body'],
+  headersAfterMs: number,
+): ProxyResponse => {
   upstreamResponse.publish({
     verb: request.info.verb,
-    code: response.statusCode,
-    durationMs: performance.now() - started,
+    code: statusCode,
+    durationMs: headersAfterMs,
   });
-  return {
-    status: response.statusCode,
-    headers: withoutHopByHop(response.headers),
-    body: response.body,
-  };
+  return { status: statusCode, headers: withoutHopByHop(headers), body };
 };
 
 // The controller went away: nothing to answer, keep the abort as it is.
@@ -89,17 +106,13 @@ export const forwardUpstream =
         },
         exchange.holdUpstream,
       );
-      upstreamResponse.publish({
-        // The forwarded request's own verb: check-object's read before a write is a `get`.
-        verb: request.info.verb,
-        code: answer.statusCode,
-        durationMs: answer.headersAfterMs,
-      });
-      return {
-        status: answer.statusCode,
-        headers: withoutHopByHop(answer.headers),
-        body: answer.body,
-      };
+      return answered(
+        request,
+        answer.statusCode,
+        answer.headers,
+        answer.body,
+        answer.headersAfterMs,
+      );
     } catch (error) {
       throw translate(error, signal);
     }

@@ -1,11 +1,11 @@
 import type { Socket } from 'node:net';
 import type { Dispatcher } from 'undici';
-import type { HeaderMap } from './hop-by-hop.js';
 import {
   Http1ResponseParser,
   type ResponseEvents,
   type ResponseHead,
 } from './http1-response-parser.js';
+import type { ShortRequestOptions } from './short-answer.js';
 
 /** A failure of the connection itself, with the codes `upstreamFailure` reads (undici's). */
 export class ConnectionFailure extends Error {
@@ -23,15 +23,16 @@ export class ConnectionFailure extends Error {
   }
 }
 
-/** One request on a connection: what to send, whom to tell, and its limits. */
+/** One request on a connection: what to send (and its limits), and whom to tell. */
 export interface Http1Request {
-  readonly method: string;
-  readonly path: string;
-  readonly headers: HeaderMap;
+  readonly options: ShortRequestOptions;
   readonly handler: Dispatcher.DispatchHandler;
-  readonly headersTimeoutMs: number;
-  readonly bodyTimeoutMs: number;
 }
+
+// The context undici hands `onRequestStart`, and the trailers `onResponseEnd`: we have neither,
+// so every request gets the same empty ones.
+const NO_CONTEXT = Object.freeze({});
+const NO_TRAILERS = Object.freeze({});
 
 /** What a connection tells its pool. */
 export interface ConnectionOwner {
@@ -90,14 +91,15 @@ export class Http1Connection implements ResponseEvents, Dispatcher.DispatchContr
     this.keepAlive = true;
     this.abortReason = null;
     this.isPaused = false;
-    this.deadline = this.after(request.headersTimeoutMs);
-    this.parser.expect(this, request.method === 'HEAD');
-    request.handler.onRequestStart?.(this, {});
+    const { options } = request;
+    this.deadline = this.after(options.headersTimeout);
+    this.parser.expect(this, options.method === 'HEAD');
+    request.handler.onRequestStart?.(this, NO_CONTEXT);
     // onRequestStart may have aborted it already (its holder left).
     if (this.request !== request) return;
-    let head = `${request.method} ${request.path} HTTP/1.1\r\nhost: ${this.host}\r\n`;
-    for (const name in request.headers) {
-      const value = request.headers[name]!;
+    let head = `${options.method} ${options.path} HTTP/1.1\r\nhost: ${this.host}\r\n`;
+    for (const name in options.headers) {
+      const value = options.headers[name]!;
       if (typeof value === 'string') head += `${name}: ${value}\r\n`;
       else for (const each of value) head += `${name}: ${each}\r\n`;
     }
@@ -112,8 +114,8 @@ export class Http1Connection implements ResponseEvents, Dispatcher.DispatchContr
       new ConnectionFailure(
         headers ? 'UND_ERR_HEADERS_TIMEOUT' : 'UND_ERR_BODY_TIMEOUT',
         headers
-          ? `the kube-apiserver sent no answer head within ${this.request.headersTimeoutMs} ms`
-          : `the kube-apiserver sent nothing for ${this.request.bodyTimeoutMs} ms in an answer`,
+          ? `the kube-apiserver sent no answer head within ${this.request.options.headersTimeout} ms`
+          : `the kube-apiserver sent nothing for ${this.request.options.bodyTimeout} ms in an answer`,
       ),
     );
   }
@@ -151,7 +153,7 @@ export class Http1Connection implements ResponseEvents, Dispatcher.DispatchContr
   resume(): void {
     if (!this.isPaused) return;
     this.isPaused = false;
-    if (this.request !== undefined) this.deadline = this.after(this.request.bodyTimeoutMs);
+    if (this.request !== undefined) this.deadline = this.after(this.request.options.bodyTimeout);
     this.socket.resume();
   }
 
@@ -161,13 +163,13 @@ export class Http1Connection implements ResponseEvents, Dispatcher.DispatchContr
     const request = this.request!;
     this.answered = true;
     this.keepAlive = head.keepAlive;
-    this.deadline = this.after(request.bodyTimeoutMs);
+    this.deadline = this.after(request.options.bodyTimeout);
     request.handler.onResponseStart?.(this, head.statusCode, head.headers);
   }
 
   onBody(chunk: Buffer): void {
     const request = this.request!;
-    this.deadline = this.after(request.bodyTimeoutMs);
+    this.deadline = this.after(request.options.bodyTimeout);
     request.handler.onResponseData?.(this, chunk);
   }
 
@@ -176,7 +178,7 @@ export class Http1Connection implements ResponseEvents, Dispatcher.DispatchContr
     this.request = undefined;
     if (this.isPaused) this.resume();
     this.served += 1;
-    request.handler.onResponseEnd?.(this, {});
+    request.handler.onResponseEnd?.(this, NO_TRAILERS);
     if (trailing || !this.keepAlive) {
       this.close(undefined);
       return;
@@ -212,7 +214,10 @@ export class Http1Connection implements ResponseEvents, Dispatcher.DispatchContr
     // Closed before any answer on a reused connection (the server closed it as idle while the
     // request was on its way): the pool sends it again on another.
     const retry =
-      request !== undefined && !this.answered && this.served > 0 && RETRYABLE.has(request.method);
+      request !== undefined &&
+      !this.answered &&
+      this.served > 0 &&
+      RETRYABLE.has(request.options.method);
     this.owner.closed(this, retry ? request : undefined, error);
     if (request === undefined || retry) return;
     const detail = error === undefined ? '' : `: ${error.message}`;

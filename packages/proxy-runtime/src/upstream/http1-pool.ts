@@ -64,14 +64,7 @@ export class Http1Pool extends EventEmitter implements ConnectionOwner, ShortReq
   dispatch(options: ShortRequestOptions, handler: Dispatcher.DispatchHandler): boolean {
     if (options.body !== null) throw new TypeError('Http1Pool sends requests without a body only');
     refuseUnsendable(options);
-    const request: Http1Request = {
-      method: options.method,
-      path: options.path,
-      headers: options.headers,
-      handler,
-      headersTimeoutMs: options.headersTimeout,
-      bodyTimeoutMs: options.bodyTimeout,
-    };
+    const request: Http1Request = { options, handler };
     if (this.destroyed || this.closing !== undefined) {
       handler.onResponseError?.(
         closedController,
